@@ -1,0 +1,149 @@
+// DetailCollector: turns the children of <detail> into typed fields plus xmlDetail, the
+// exact source text of everything else, in document order. Used by the event decoder
+// while it parses a whole event, and by parseDetailFragment for TAK v1's xmlDetail.
+import type { CotEvent } from '../event.js';
+import { CotDecodeError } from '../errors.js';
+import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
+import { TYPED_DETAIL_READERS } from './typed-detail.js';
+
+export type DetailFields = Pick<CotEvent, 'contact' | 'group' | 'takv' | 'status' | 'track' | 'precisionLocation' | 'xmlDetail'>;
+
+export interface ParsedDetail {
+  fields: DetailFields;
+  /** Names of typed-detail elements (contact, __group, …) seen in the fragment, typed or left raw. */
+  namesSeen: ReadonlySet<string>;
+}
+
+function isBlank(source: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = source.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
+}
+
+/**
+ * Collects one <detail>. The owner calls begin() at the detail's open tag, child() for
+ * each direct child when it closes, and finish() at the detail's close tag.
+ * Pieces are kept in reused parallel arrays: this runs once per event on the hot path.
+ */
+export class DetailCollector {
+  private source = '';
+  private cursor = 0;
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private names: (string | undefined)[] = [];
+  private values: unknown[] = [];
+
+  begin(source: string, openTagEnd: number): void {
+    this.source = source;
+    this.cursor = openTagEnd;
+    this.starts.length = 0;
+    this.ends.length = 0;
+    this.names.length = 0;
+    this.values.length = 0;
+  }
+
+  /** A direct child of <detail> from `start` ('<') to `end` (past its last '>'). */
+  child(name: string, attributes: Record<string, string>, start: number, openTagEnd: number, end: number): void {
+    this.gap(start);
+    const spec = TYPED_DETAIL_READERS.get(name);
+    let value: unknown;
+    if (spec !== undefined) {
+      // No children and no text: self-closing, or the close tag right after the open tag.
+      const closeStart = this.source.lastIndexOf('<', end - 1);
+      if (closeStart < openTagEnd || closeStart === openTagEnd) value = spec.read(attributes);
+    }
+    this.push(start, end, spec === undefined ? undefined : name, value);
+    this.cursor = end;
+  }
+
+  /** Text, comments or CDATA directly under <detail> are kept as they were. */
+  private gap(upTo: number): void {
+    if (upTo > this.cursor && !isBlank(this.source, this.cursor, upTo)) this.push(this.cursor, upTo, undefined, undefined);
+  }
+
+  private push(start: number, end: number, typedName: string | undefined, value: unknown): void {
+    this.starts.push(start);
+    this.ends.push(end);
+    this.names.push(typedName);
+    this.values.push(value);
+  }
+
+  /** At the detail's close tag (closeTagEnd just past its '>'): writes the fields into target. */
+  finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, namesSeen?: Set<string>): void {
+    const closeStart = this.source.lastIndexOf('<', closeTagEnd - 1);
+    if (closeStart >= detailOpenTagEnd) this.gap(closeStart);
+    const { names, values, starts, ends, source } = this;
+    const count = names.length;
+    let xmlDetail = '';
+    for (let i = 0; i < count; i++) {
+      const name = names[i];
+      if (name !== undefined) namesSeen?.add(name);
+      if (values[i] !== undefined && !this.occursTwice(name!, i)) {
+        (target as Record<string, unknown>)[TYPED_DETAIL_READERS.get(name!)!.key] = values[i];
+      } else {
+        xmlDetail += source.slice(starts[i], ends[i]);
+      }
+    }
+    if (xmlDetail !== '') target.xmlDetail = xmlDetail;
+    this.source = '';
+  }
+
+  /** A typed element that occurs more than once stays raw, every copy of it. */
+  private occursTwice(name: string, index: number): boolean {
+    const names = this.names;
+    for (let j = 0; j < names.length; j++) if (j !== index && names[j] === name) return true;
+    return false;
+  }
+}
+
+/** Parses `<detail>` children given as a fragment (TAK v1 xmlDetail). */
+class FragmentSink implements SaxSink {
+  private depth = 0;
+  private detailOpenEnd = 0;
+  private childStart = 0;
+  private childOpenEnd = 0;
+  private childName = '';
+  private childAttributes: Record<string, string> = {};
+  readonly collector = new DetailCollector();
+  fields: DetailFields = {};
+  namesSeen = new Set<string>();
+  source = '';
+
+  open(name: string, attributes: Record<string, string>, end: number): void {
+    if (this.depth === 0) {
+      this.detailOpenEnd = end;
+      this.collector.begin(this.source, end);
+    } else if (this.depth === 1) {
+      this.childStart = this.source.lastIndexOf('<', end - 1);
+      this.childOpenEnd = end;
+      this.childName = name;
+      this.childAttributes = attributes;
+    }
+    this.depth++;
+  }
+
+  close(_name: string, end: number): void {
+    this.depth--;
+    if (this.depth === 1) {
+      this.collector.child(this.childName, this.childAttributes, this.childStart, this.childOpenEnd, end);
+    } else if (this.depth === 0) {
+      this.collector.finish(end, this.detailOpenEnd, this.fields, this.namesSeen);
+    }
+  }
+}
+
+let fragmentEngine: SaxEngine | undefined;
+
+/** The children of <detail> without the wrapper → typed fields + the rest as xmlDetail. */
+export function parseDetailFragment(fragment: string): ParsedDetail {
+  if (fragment.includes('<!DOCTYPE') || fragment.includes('<!ENTITY')) {
+    throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
+  }
+  const sink = new FragmentSink();
+  sink.source = `<detail>${fragment}</detail>`;
+  fragmentEngine ??= new SaxesEngine();
+  fragmentEngine.parse(sink.source, sink);
+  return { fields: sink.fields, namesSeen: sink.namesSeen };
+}

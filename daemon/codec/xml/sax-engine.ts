@@ -1,0 +1,55 @@
+// The SAX parser behind the XML codec, behind a two-method seam so that the engines of
+// the sax family can be measured inside the real codec (test/bench/xml-engines.ts).
+// saxes is the default: it was the faster of the two in that measurement (BENCHMARKS.md).
+// Positions are indexes into the source string just past the '>' of the tag.
+import { SaxesParser } from 'saxes';
+import { CotDecodeError } from '../errors.js';
+
+export interface SaxSink {
+  open(name: string, attributes: Record<string, string>, endPosition: number): void;
+  close(name: string, endPosition: number): void;
+}
+
+export interface SaxEngine {
+  /** Parses one whole document; throws CotDecodeError when it is not well-formed. */
+  parse(source: string, sink: SaxSink): void;
+}
+
+function refuseDoctype(): never {
+  throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
+}
+
+export class SaxesEngine implements SaxEngine {
+  private parser!: SaxesParser<{ xmlns: false; position: true }>;
+  private sink: SaxSink | undefined;
+
+  constructor() {
+    this.createParser();
+  }
+
+  private createParser(): void {
+    const parser = new SaxesParser({ xmlns: false, position: true });
+    parser.on('opentag', (tag) => this.sink!.open(tag.name, tag.attributes as Record<string, string>, parser.position));
+    parser.on('closetag', (tag) => this.sink!.close(tag.name, parser.position));
+    parser.on('doctype', refuseDoctype);
+    parser.on('error', (err) => {
+      if (err instanceof CotDecodeError) throw err;
+      throw new CotDecodeError('malformed-xml', err.message.replace(/^undefined:/, ''));
+    });
+    this.parser = parser;
+  }
+
+  parse(source: string, sink: SaxSink): void {
+    this.sink = sink;
+    try {
+      this.parser.write(source).close();
+    } catch (err) {
+      // A parser that threw mid-document is in no state to reuse.
+      this.createParser();
+      if (err instanceof CotDecodeError) throw err;
+      throw new CotDecodeError('malformed-xml', err instanceof Error ? err.message : String(err));
+    } finally {
+      this.sink = undefined;
+    }
+  }
+}

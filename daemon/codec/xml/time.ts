@@ -1,0 +1,68 @@
+// CoT times: ISO-8601 UTC with a trailing Z, e.g. 2024-05-01T12:00:00.047Z.
+// Parsing follows commoncommo: the Z is required (no numeric offsets), any number of
+// fractional digits, only the first three kept (milliseconds). Writing always gives
+// three fractional digits, which is what Date.prototype.toISOString() produces.
+
+const DIGIT_0 = 48;
+
+function digits(s: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** Epoch milliseconds of a CoT time string, or NaN when it is not one. */
+export function parseCotTime(s: string): number {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN;
+  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return NaN;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
+  let millis = 0;
+  if (n > 20) {
+    // ".f…Z": at least one digit after the dot.
+    if (s[19] !== '.' || n < 22) return NaN;
+    const fractionDigits = n - 21;
+    const kept = Math.min(fractionDigits, 3);
+    millis = digits(s, 20, kept);
+    if (millis < 0 || (fractionDigits > 3 && digits(s, 23, fractionDigits - 3) < 0)) return NaN;
+    if (kept === 1) millis *= 100;
+    else if (kept === 2) millis *= 10;
+  }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Date.UTC rolls 31 February into March; such a date is not a valid CoT time.
+  if (new Date(ms).getUTCDate() !== day && second !== 60) return NaN;
+  return ms;
+}
+
+// toISOString writes four-digit years only from 0000 to 9999.
+const MIN_TIME = -62167219200000; // 0000-01-01T00:00:00.000Z
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+let lastMs = NaN;
+let lastText = '';
+
+/** CoT time string (always with milliseconds and Z) for epoch milliseconds. */
+export function formatCotTime(ms: number): string {
+  // Events carry time and start equal, and events of one burst share a time: cache the last.
+  if (ms === lastMs) return lastText;
+  if (!(ms >= MIN_TIME && ms <= MAX_TIME)) throw new RangeError(`not a CoT time: ${ms}`);
+  lastMs = ms;
+  lastText = new Date(ms).toISOString();
+  return lastText;
+}
+
+/** True when ms formats as a four-digit-year CoT time. */
+export function isCotTimeInRange(ms: number): boolean {
+  return ms >= MIN_TIME && ms <= MAX_TIME;
+}
