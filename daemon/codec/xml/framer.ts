@@ -283,14 +283,14 @@ export class XmlEventFramer {
         let quote = this.quote;
         for (; i < end; i++) {
           const b = buffer[i];
+          // "<" is not allowed anywhere in a start tag, not even in a quoted value: the
+          // event was cut off there. Resync at it.
+          if (b === LT) break;
           if (quote !== 0) {
             if (b === quote) quote = 0;
           } else if (b === QUOTE || b === APOS) {
             quote = b;
           } else if (b === GT) {
-            break;
-          } else if (b === LT) {
-            // A "<" cannot appear in a start tag: this event is cut off. Resync here.
             break;
           }
         }

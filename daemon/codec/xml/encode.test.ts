@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeXmlString, xmlElement, XmlEventEncoder } from './encode.js';
+import { XmlEventDecoder } from './decode.js';
+import type { CotEvent } from '../event.js';
+
+const event: CotEvent = {
+  uid: 'A&B "quoted" <x>',
+  type: 'a-f-G',
+  how: 'm-g',
+  time: Date.UTC(2020, 0, 1),
+  start: Date.UTC(2020, 0, 1),
+  stale: Date.UTC(2020, 0, 1, 0, 1),
+  point: { lat: 51.123456789012, lon: -0.000001234567, hae: 0, ce: 9999999, le: Infinity },
+  contact: { callsign: "O'Brien\ttab\nline\x01ctl" },
+};
+
+test('escapes attributes, keeps full coordinate precision, writes ms times, version and how', () => {
+  const xml = encodeXmlString(event, { declaration: false });
+  assert.equal(
+    xml,
+    '<event version="2.0" uid="A&amp;B &quot;quoted&quot; &lt;x&gt;" type="a-f-G" how="m-g" time="2020-01-01T00:00:00.000Z" start="2020-01-01T00:00:00.000Z" stale="2020-01-01T00:01:00.000Z">' +
+      '<point lat="51.123456789012" lon="-0.000001234567" hae="0" ce="9999999" le="9999999"/>' +
+      '<detail><contact callsign="O&apos;Brien&#9;tab&#10;line\ufffdctl"/></detail></event>',
+  );
+  const back = new XmlEventDecoder().decode(xml);
+  assert.equal(back.uid, event.uid);
+  assert.equal(back.contact?.callsign, "O'Brien\ttab\nline\ufffdctl");
+  assert.equal(back.point.lat, event.point.lat);
+});
+
+test('the reusable encoder returns the same bytes as the string encoder', () => {
+  const encoder = new XmlEventEncoder();
+  const first = Buffer.from(encoder.encode(event));
+  assert.equal(first.toString(), encodeXmlString(event));
+  const big = { ...event, xmlDetail: xmlElement('remarks', {}, 'é'.repeat(5000)) };
+  assert.equal(encoder.encode(big).toString(), encodeXmlString(big));
+});
+
+test('xmlElement escapes and omits undefined attributes', () => {
+  assert.equal(xmlElement('remarks', { source: 'a<b', to: undefined }, 'x & y'), '<remarks source="a&lt;b">x &amp; y</remarks>');
+  assert.equal(xmlElement('link', { uid: 'u', n: 3 }), '<link uid="u" n="3"/>');
+});
