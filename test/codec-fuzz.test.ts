@@ -7,6 +7,8 @@ import { CotStreamDecoder } from '../daemon/codec/stream.js';
 import { encodeProtoStream } from '../daemon/codec/proto/index.js';
 import { XmlEventDecoder } from '../daemon/codec/xml/decode.js';
 import { parseDetailFragment } from '../daemon/codec/xml/detail.js';
+import { scanSimpleFragment } from '../daemon/codec/xml/fragment-scan.js';
+import { SaxesEngine } from '../daemon/codec/xml/sax-engine.js';
 import { atakPliCorpus, seededRandom } from './support/generators.js';
 
 const TIME_BUDGET_MS = 4000;
@@ -16,9 +18,9 @@ const xmlStream = Buffer.from(corpus.join('\n'));
 const protoStream = Buffer.concat(corpus.map((x) => encodeProtoStream(new XmlEventDecoder().decode(x))));
 const TOKENS = ['<event', '</event>', '<detail>', '</detail>', '<point lat="1" lon="2"/>', '"', "'", '>', '/>', '<', '&', '&amp;', '<!DOCTYPE', ']]>', '<![CDATA[', '\xbf'];
 
-function mutate(random: () => number, input: Buffer): Buffer {
+function mutate(random: () => number, input: Buffer, maxEdits = 8): Buffer {
   const bytes = Buffer.from(input);
-  const edits = 1 + Math.floor(random() * 8);
+  const edits = 1 + Math.floor(random() * maxEdits);
   let out = bytes;
   for (let e = 0; e < edits; e++) {
     const at = Math.floor(random() * out.length);
@@ -92,4 +94,22 @@ test('fuzz: xmlDetail fragments either parse or throw a CotDecodeError', () => {
       assert.equal((err as Error).name, 'CotDecodeError', String(err));
     }
   }
+});
+
+test('fuzz: the quick fragment check never vouches for XML that the SAX parser rejects', () => {
+  const random = seededRandom(4);
+  const saxes = new SaxesEngine();
+  const ignore = { open: () => {}, close: () => {} };
+  const seeds = [
+    '<uid Droid="A"/><remarks source="a &amp; b" to=\'x\'>x &lt; y</remarks><link uid="u" type="a-f-G" relation="p-p"/>',
+    '<marti><dest callsign="A"/><dest callsign="B"/></marti><usericon iconsetpath="COT_MAPPING_2525B/a-f/a-f-G"/>',
+  ];
+  let vouched = 0;
+  for (let i = 0; i < 20000; i++) {
+    const text = mutate(random, Buffer.from(seeds[i % 2]), 1).toString(random() < 0.5 ? 'latin1' : 'utf8');
+    if (scanSimpleFragment(text) === undefined) continue;
+    vouched++;
+    assert.doesNotThrow(() => saxes.parse(`<detail>${text}</detail>`, ignore), text);
+  }
+  assert.ok(vouched > 1000, `only ${vouched} mutated fragments were vouched for`);
 });

@@ -9,9 +9,6 @@ import { DetailCollector, type DetailFields } from './detail.js';
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { parseCotTime } from './time.js';
 
-const DOCTYPE = Buffer.from('<!DOCTYPE');
-const ENTITY = Buffer.from('<!ENTITY');
-
 /** `how` for events that arrive without one: unvalidated input. takd always writes a how. */
 export const DEFAULT_HOW = 'h-g-i-g-o';
 
@@ -68,15 +65,10 @@ export class XmlEventDecoder implements SaxSink {
   }
 
   decode(frame: Buffer | string): CotEvent {
-    let source: string;
-    if (typeof frame === 'string') {
-      source = frame;
-      if (source.includes('<!DOCTYPE') || source.includes('<!ENTITY')) throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
-    } else {
-      if (!isUtf8(frame)) throw new CotDecodeError('invalid-utf8', 'event is not valid UTF-8');
-      if (frame.indexOf(DOCTYPE) !== -1 || frame.indexOf(ENTITY) !== -1) throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
-      source = frame.toString('utf8');
-    }
+    // No pre-scan for DOCTYPE/ENTITY: the SAX engine reports any DOCTYPE (and entities can
+    // only be declared inside one) before it could matter, and never expands entities.
+    if (typeof frame !== 'string' && !isUtf8(frame)) throw new CotDecodeError('invalid-utf8', 'event is not valid UTF-8');
+    const source = typeof frame === 'string' ? frame : frame.toString('utf8');
     this.source = source;
     this.depth = 0;
     this.eventAttributes = undefined;

@@ -3,6 +3,7 @@
 // while it parses a whole event, and by parseDetailFragment for TAK v1's xmlDetail.
 import type { CotEvent } from '../event.js';
 import { CotDecodeError } from '../errors.js';
+import { scanSimpleFragment } from './fragment-scan.js';
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { TYPED_DETAIL_READERS } from './typed-detail.js';
 
@@ -136,10 +137,17 @@ class FragmentSink implements SaxSink {
 
 let fragmentEngine: SaxEngine | undefined;
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** The children of <detail> without the wrapper → typed fields + the rest as xmlDetail. */
 export function parseDetailFragment(fragment: string): ParsedDetail {
   if (fragment.includes('<!DOCTYPE') || fragment.includes('<!ENTITY')) {
     throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
+  }
+  // Fast path: plain, certainly well-formed XML with no typed element in it stays as it is.
+  const topLevel = scanSimpleFragment(fragment);
+  if (topLevel !== undefined && !topLevel.some((name) => TYPED_DETAIL_READERS.has(name))) {
+    return { fields: fragment === '' ? {} : { xmlDetail: fragment }, namesSeen: NO_NAMES };
   }
   const sink = new FragmentSink();
   sink.source = `<detail>${fragment}</detail>`;

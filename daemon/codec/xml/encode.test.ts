@@ -41,3 +41,15 @@ test('xmlElement escapes and omits undefined attributes', () => {
   assert.equal(xmlElement('remarks', { source: 'a<b', to: undefined }, 'x & y'), '<remarks source="a&lt;b">x &amp; y</remarks>');
   assert.equal(xmlElement('link', { uid: 'u', n: 3 }), '<link uid="u" n="3"/>');
 });
+
+test('times: always milliseconds and Z, right across seconds, before 1970 and at the edges', async () => {
+  const { formatCotTime, parseCotTime } = await import('./time.js');
+  for (const ms of [0, 1, 999, 1000, -1, -1001, Date.UTC(2024, 4, 1, 12, 0, 0, 47), Date.UTC(9999, 11, 31, 23, 59, 59, 999), 1714564800047.9]) {
+    assert.equal(formatCotTime(ms), new Date(Math.floor(ms)).toISOString(), String(ms));
+    assert.equal(parseCotTime(formatCotTime(ms)), Math.floor(ms));
+  }
+  assert.equal(parseCotTime('2020-01-01T00:00:00.1234567Z'), Date.UTC(2020, 0, 1, 0, 0, 0, 123));
+  assert.ok(Number.isNaN(parseCotTime('2020-02-30T00:00:00Z')));
+  assert.ok(Number.isNaN(parseCotTime('2020-01-01T00:00:00')));
+  assert.ok(Number.isNaN(parseCotTime('2020-01-01T00:00:00.Z')));
+});

@@ -34,7 +34,9 @@ export class SaxesEngine implements SaxEngine {
     parser.on('doctype', refuseDoctype);
     parser.on('error', (err) => {
       if (err instanceof CotDecodeError) throw err;
-      throw new CotDecodeError('malformed-xml', err.message.replace(/^undefined:/, ''));
+      const message = err.message.replace(/^undefined:/, '');
+      // A DOCTYPE anywhere but before the root is an error to saxes; it is still a DOCTYPE.
+      throw new CotDecodeError(/doctype/i.test(message) ? 'doctype' : 'malformed-xml', message);
     });
     this.parser = parser;
   }

@@ -15,8 +15,20 @@ function digits(s: string, from: number, count: number): number {
   return value;
 }
 
+let lastParsedText = '';
+let lastParsedMs = NaN;
+
 /** Epoch milliseconds of a CoT time string, or NaN when it is not one. */
 export function parseCotTime(s: string): number {
+  // time and start are usually the same string: parse it once.
+  if (s === lastParsedText) return lastParsedMs;
+  const ms = parseTime(s);
+  lastParsedText = s;
+  lastParsedMs = ms;
+  return ms;
+}
+
+function parseTime(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN;
   if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
@@ -49,17 +61,25 @@ export function parseCotTime(s: string): number {
 const MIN_TIME = -62167219200000; // 0000-01-01T00:00:00.000Z
 const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-let lastMs = NaN;
-let lastText = '';
+/** Per-second prefix cache ("YYYY-MM-DDThh:mm:ss"): two slots, for time/start and stale. */
+const prefixSecond = [NaN, NaN];
+const prefixText = ['', ''];
+let nextSlot = 0;
 
 /** CoT time string (always with milliseconds and Z) for epoch milliseconds. */
 export function formatCotTime(ms: number): string {
-  // Events carry time and start equal, and events of one burst share a time: cache the last.
-  if (ms === lastMs) return lastText;
   if (!(ms >= MIN_TIME && ms <= MAX_TIME)) throw new RangeError(`not a CoT time: ${ms}`);
-  lastMs = ms;
-  lastText = new Date(ms).toISOString();
-  return lastText;
+  const second = Math.floor(ms / 1000);
+  const millis = ms - second * 1000;
+  let slot = prefixSecond[0] === second ? 0 : prefixSecond[1] === second ? 1 : -1;
+  if (slot === -1) {
+    slot = nextSlot;
+    nextSlot ^= 1;
+    prefixSecond[slot] = second;
+    prefixText[slot] = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const whole = Math.floor(millis);
+  return `${prefixText[slot]}.${whole < 10 ? '00' : whole < 100 ? '0' : ''}${whole}Z`;
 }
 
 /** True when ms formats as a four-digit-year CoT time. */

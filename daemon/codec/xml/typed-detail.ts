@@ -12,24 +12,25 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const UNSIGNED_INTEGER = /^\d{1,10}$/;
 const MAX_BATTERY = 2 ** 31 - 1;
 
-function onlyKeys(attributes: Attributes, allowed: readonly string[]): boolean {
-  for (const key in attributes) if (!allowed.includes(key)) return false;
+/** True when the element has no attributes besides the `known` ones it was found to have. */
+function noOtherKeys(attributes: Attributes, known: number): boolean {
+  let count = 0;
+  for (const _ in attributes) if (++count > known) return false;
   return true;
+}
+
+function present(...values: (string | undefined)[]): number {
+  let count = 0;
+  for (const v of values) if (v !== undefined) count++;
+  return count;
 }
 
 function decimal(text: string | undefined): number | undefined {
   return text !== undefined && DECIMAL.test(text) ? Number(text) : undefined;
 }
 
-const CONTACT_KEYS = ['callsign', 'endpoint', 'phone'] as const;
-const GROUP_KEYS = ['name', 'role'] as const;
-const TAKV_KEYS = ['device', 'platform', 'os', 'version'] as const;
-const STATUS_KEYS = ['battery'] as const;
-const TRACK_KEYS = ['speed', 'course'] as const;
-const PRECISION_KEYS = ['geopointsrc', 'altsrc'] as const;
-
 function readContact(a: Attributes): CotEvent['contact'] {
-  if (a.callsign === undefined || !onlyKeys(a, CONTACT_KEYS)) return undefined;
+  if (a.callsign === undefined || !noOtherKeys(a, present(a.callsign, a.endpoint, a.phone))) return undefined;
   const contact: NonNullable<CotEvent['contact']> = { callsign: a.callsign };
   if (a.endpoint !== undefined) contact.endpoint = a.endpoint;
   if (a.phone !== undefined) contact.phone = a.phone;
@@ -37,18 +38,18 @@ function readContact(a: Attributes): CotEvent['contact'] {
 }
 
 function readGroup(a: Attributes): CotEvent['group'] {
-  if (a.name === undefined || a.role === undefined || !onlyKeys(a, GROUP_KEYS)) return undefined;
+  if (a.name === undefined || a.role === undefined || !noOtherKeys(a, 2)) return undefined;
   return { name: a.name, role: a.role };
 }
 
 function readTakv(a: Attributes): CotEvent['takv'] {
   if (a.device === undefined || a.platform === undefined || a.os === undefined || a.version === undefined) return undefined;
-  if (!onlyKeys(a, TAKV_KEYS)) return undefined;
+  if (!noOtherKeys(a, 4)) return undefined;
   return { device: a.device, platform: a.platform, os: a.os, version: a.version };
 }
 
 function readStatus(a: Attributes): CotEvent['status'] {
-  if (a.battery === undefined || !UNSIGNED_INTEGER.test(a.battery) || !onlyKeys(a, STATUS_KEYS)) return undefined;
+  if (a.battery === undefined || !UNSIGNED_INTEGER.test(a.battery) || !noOtherKeys(a, 1)) return undefined;
   const battery = Number(a.battery);
   return battery <= MAX_BATTERY ? { battery } : undefined;
 }
@@ -56,12 +57,12 @@ function readStatus(a: Attributes): CotEvent['status'] {
 function readTrack(a: Attributes): CotEvent['track'] {
   const speed = decimal(a.speed);
   const course = decimal(a.course);
-  if (speed === undefined || course === undefined || !onlyKeys(a, TRACK_KEYS)) return undefined;
+  if (speed === undefined || course === undefined || !noOtherKeys(a, 2)) return undefined;
   return { speed, course };
 }
 
 function readPrecisionLocation(a: Attributes): CotEvent['precisionLocation'] {
-  if (a.geopointsrc === undefined || a.altsrc === undefined || !onlyKeys(a, PRECISION_KEYS)) return undefined;
+  if (a.geopointsrc === undefined || a.altsrc === undefined || !noOtherKeys(a, 2)) return undefined;
   return { geopointsrc: a.geopointsrc, altsrc: a.altsrc };
 }
 
