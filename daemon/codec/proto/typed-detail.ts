@@ -1,0 +1,55 @@
+/**
+ * The six typed detail elements of TAK protocol v1 (spec §5.5, §6): for each, whether a
+ * CotEvent value fits its protobuf sub-message whole (§6.1.2: whole element or nothing),
+ * and how to convert it each way. One row per element.
+ */
+import type { CotEvent, TypedDetailKey } from '../event.js';
+import type { WireDetail } from './schema.js';
+
+/** commoncommo clamps battery values above this (spec §7). */
+export const MAX_BATTERY = 2 ** 31 - 1;
+
+type TypedValue<K extends TypedDetailKey> = NonNullable<CotEvent[K]>;
+type WireValue<K extends TypedDetailKey> = NonNullable<WireDetail[K]>;
+
+interface TypedDetailRow<K extends TypedDetailKey> {
+  /** The wire sub-message, or undefined when the value cannot be typed and must travel as XML. */
+  toWire(value: TypedValue<K>): WireValue<K> | undefined;
+  fromWire(wire: WireValue<K>): TypedValue<K>;
+}
+
+type TypedDetailTable = { [K in TypedDetailKey]: TypedDetailRow<K> };
+
+export const TYPED_DETAIL: TypedDetailTable = {
+  contact: {
+    // phone has no wire field; an empty endpoint would not come back (receivers write endpoint only when non-empty).
+    toWire: (c) =>
+      c.phone !== undefined || c.endpoint === ''
+        ? undefined
+        : c.endpoint === undefined
+          ? { callsign: c.callsign }
+          : { endpoint: c.endpoint, callsign: c.callsign },
+    fromWire: (w) => (w.endpoint ? { callsign: w.callsign ?? '', endpoint: w.endpoint } : { callsign: w.callsign ?? '' }),
+  },
+  group: {
+    toWire: (g) => ({ name: g.name, role: g.role }),
+    fromWire: (w) => ({ name: w.name ?? '', role: w.role ?? '' }),
+  },
+  precisionLocation: {
+    toWire: (p) => ({ geopointsrc: p.geopointsrc, altsrc: p.altsrc }),
+    fromWire: (w) => ({ geopointsrc: w.geopointsrc ?? '', altsrc: w.altsrc ?? '' }),
+  },
+  status: {
+    toWire: (s) =>
+      Number.isInteger(s.battery) && s.battery >= 0 ? { battery: Math.min(s.battery, MAX_BATTERY) } : undefined,
+    fromWire: (w) => ({ battery: Math.min(w.battery ?? 0, MAX_BATTERY) }),
+  },
+  takv: {
+    toWire: (t) => ({ device: t.device, platform: t.platform, os: t.os, version: t.version }),
+    fromWire: (w) => ({ device: w.device ?? '', platform: w.platform ?? '', os: w.os ?? '', version: w.version ?? '' }),
+  },
+  track: {
+    toWire: (t) => (Number.isFinite(t.speed) && Number.isFinite(t.course) ? { speed: t.speed, course: t.course } : undefined),
+    fromWire: (w) => ({ speed: w.speed ?? 0, course: w.course ?? 0 }),
+  },
+};
