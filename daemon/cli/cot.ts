@@ -90,7 +90,7 @@ class JsonLinesDecoder {
     try {
       this.onEvent(eventFromJson(JSON.parse(text)));
     } catch (err) {
-      const error = err instanceof CotDecodeError ? err : new CotDecodeError('malformed-xml', `not JSON: ${(err as Error).message}`);
+      const error = err instanceof CotDecodeError ? err : new CotDecodeError('malformed-json', `not JSON: ${(err as Error).message}`);
       error.offset = this.offset;
       this.onError(error);
     }

@@ -1,6 +1,7 @@
 /** Why a frame or event could not be decoded. Counted per reason; never thrown past a decoder's caller. */
 export type DecodeErrorReason =
   | 'malformed-xml' // not well-formed XML (SAX error), or an unexpected structure
+  | 'malformed-json' // a JSON line (takd's JSON form of CoT) that does not parse
   | 'not-an-event' // well-formed, but the root is not <event>
   | 'missing-field' // a required attribute or <point> is missing
   | 'bad-value' // an attribute that must be a number, time or range is not
@@ -31,6 +32,7 @@ export type DecodeErrorCounts = Record<DecodeErrorReason, number>;
 export function newDecodeErrorCounts(): DecodeErrorCounts {
   return {
     'malformed-xml': 0,
+    'malformed-json': 0,
     'not-an-event': 0,
     'missing-field': 0,
     'bad-value': 0,
