@@ -97,6 +97,12 @@ export interface CotPrecisionLocation {
   altsrc: string;
 }
 
+/**
+ * Drivers (hal/) build detail fragments such as <remarks> with this; hal/ imports nothing
+ * from daemon/ but this file, so the one builder it needs is re-exported here.
+ */
+export { xmlElement } from './xml/escape.js';
+
 /** CoT's "no value" for hae, ce and le. Inputs at or above UNKNOWN_THRESHOLD mean unknown too. */
 export const UNKNOWN_VALUE = 9999999;
 export const UNKNOWN_THRESHOLD = 999999;

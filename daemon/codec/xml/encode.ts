@@ -3,7 +3,7 @@
 // version="2.0" and how are always written (taky fails on a-* events without them).
 // Typed detail elements come first, then xmlDetail exactly as it was received.
 import { UNKNOWN_VALUE, type CotEvent, type TypedDetailKey } from '../event.js';
-import { escapeAttribute, escapeText } from './escape.js';
+import { escapeAttribute } from './escape.js';
 import { formatCotTime } from './time.js';
 
 export interface XmlEncodeOptions {
@@ -110,12 +110,4 @@ export class XmlEventEncoder {
   }
 }
 
-/** Builds one escaped element for an xmlDetail fragment (remarks, link, …). */
-export function xmlElement(name: string, attributes: Record<string, string | number | undefined>, text?: string): string {
-  let xml = `<${name}`;
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (value !== undefined) xml += ` ${key}="${escapeAttribute(String(value))}"`;
-  }
-  return text === undefined || text === '' ? `${xml}/>` : `${xml}>${escapeText(text)}</${name}>`;
-}
+export { xmlElement } from './escape.js';

@@ -40,3 +40,13 @@ export function escapeAttribute(value: string): string {
 export function escapeText(value: string): string {
   return NEEDS_TEXT_ESCAPE.test(value) ? value.replace(TEXT_ESCAPES, replacement) : value;
 }
+
+/** Builds one escaped element for an xmlDetail fragment (remarks, link, …). */
+export function xmlElement(name: string, attributes: Record<string, string | number | undefined>, text?: string): string {
+  let xml = `<${name}`;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined) xml += ` ${key}="${escapeAttribute(String(value))}"`;
+  }
+  return text === undefined || text === '' ? `${xml}/>` : `${xml}>${escapeText(text)}</${name}>`;
+}

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CotEvent } from '../codec/event.js';
+import { MockLinkProvider, epochSentences, nmeaGnssDriver, startSource, SimTrack, type GnssFix } from '../../hal/index.js';
+import { PliReporter } from './reporter.js';
+import { CotClock } from './time.js';
+import { runOwnPosition } from './run.js';
+
+test('own position: a GPS source on a mock device → PLI events; stop() ends the task', async () => {
+  const mock = new MockLinkProvider();
+  const device = mock.device('/dev/gps');
+  const source = startSource<string, GnssFix>({ id: 'source.gps', url: 'mock:///dev/gps', driver: nmeaGnssDriver, providers: new Map([['mock', mock]]) });
+  const events: CotEvent[] = [];
+  const reporter = new PliReporter({
+    identity: { uid: 'takd-run', callsign: 'RUN-1', type: 'a-f-G-U-C', team: 'Cyan', role: 'Team Member', takv: { device: 'd', os: 'o', platform: 'takd', version: '0' } },
+    outputs: [{ name: 'output.mesh' }],
+    clock: new CotClock({ isSynchronised: () => true }),
+    send: (_output, event) => events.push(event),
+  });
+  const task = runOwnPosition(source, reporter);
+  while (!device.isOpen) await new Promise((r) => setTimeout(r, 5));
+  const track = new SimTrack({ lat: 52.52, lon: 13.4, speed: 0, fixLossEverySeconds: 0 });
+  const start = Date.UTC(2026, 0, 1);
+  for (let s = 0; s < 3; s++) device.send(epochSentences(track.at(start + s * 1000, start)));
+  while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(events[0].uid, 'takd-run');
+  assert.ok(Math.abs(events[0].point.lat - 52.52) < 0.01);
+  await task.stop();
+  await task.done;
+});

@@ -1,0 +1,235 @@
+/**
+ * The HAL contract: everything the daemon knows about hardware, as types only.
+ *
+ * Layers, bottom up: a LinkProvider opens a ByteLink (serial, tcp, replay, mock); a Framer
+ * cuts the byte stream into frames; a Decoder turns one frame into a message; a Driver is
+ * the table row that names the framer/decoder pair and its defaults; a Source runs one
+ * device (link + driver) and owns reconnecting. The daemon sees Sources only.
+ */
+import type { CotEvent } from '../daemon/codec/event.js';
+
+// ---------------------------------------------------------------------------------------
+// Logging
+
+/** The logger a HAL component is given (pino satisfies it). Payload objects go first. */
+export interface HalLogger {
+  debug(payload: object, message?: string): void;
+  info(payload: object, message?: string): void;
+  warn(payload: object, message?: string): void;
+  error(payload: object, message?: string): void;
+  child(bindings: Record<string, string>): HalLogger;
+}
+
+// ---------------------------------------------------------------------------------------
+// Links
+
+/** Why a link's chunk iteration ended with an error. */
+export type LinkErrorKind =
+  /** The device went away (USB unplugged, /dev node removed, TCP peer closed or reset). Retry. */
+  | 'disconnected'
+  /** close() was called locally. Do not retry. */
+  | 'canceled'
+  /** open failed (no such device, permission denied, connection refused). Retry with backoff. */
+  | 'open-failed';
+
+/** The error a link reports; `kind` tells the Source what to do next. */
+export interface LinkError extends Error {
+  readonly kind: LinkErrorKind;
+}
+
+/**
+ * A parsed link URL: `serial:///dev/ttyUSB0?baud=9600`, `tcp://127.0.0.1:2947`,
+ * `file:///x.log?pace=baud|time|fast&baud=4800&loop=1`, `sim://?lat=…&lon=…&speed=walk|drive|m/s`.
+ */
+export interface LinkOptions {
+  url: URL;
+  /** Bits per second; serial default from the driver, replay pacing default 4800. */
+  baud?: number;
+}
+
+/**
+ * A byte stream to and from one device.
+ *
+ * - `chunks()` may be iterated once. It yields chunks in arrival order (any size, never
+ *   empty) and ends normally only at the end of a finite input (a replay file). When the
+ *   device goes away it throws a LinkError of kind `disconnected`; after `close()` it ends
+ *   with kind `canceled` (or normally, if it was idle).
+ * - `write()` resolves once the bytes are handed to the OS; it rejects with `disconnected`
+ *   when the device is gone. Links that cannot write (replay) reject with `canceled`.
+ * - `close()` is idempotent and resolves once the OS handle is released.
+ */
+export interface ByteLink {
+  readonly description: string;
+  chunks(): AsyncIterable<Buffer>;
+  write(bytes: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A kind of link (one per URL scheme). `open` rejects with a LinkError of kind `open-failed`. */
+export interface LinkProvider {
+  readonly scheme: string;
+  open(options: LinkOptions): Promise<ByteLink>;
+  /** Devices this provider can see now (serial ports); [] where listing makes no sense. */
+  list?(): Promise<DeviceInfo[]>;
+}
+
+/** One device as `takd serial list` shows it. */
+export interface DeviceInfo {
+  /** The path to open: the stable /dev/serial/by-id/ link when there is one. */
+  path: string;
+  /** The kernel node it points to, e.g. /dev/ttyUSB0. */
+  node: string;
+  vendorId?: string;
+  productId?: string;
+  manufacturer?: string;
+  serialNumber?: string;
+  /** The driver whose USB fingerprint matches, when one does. */
+  likelyDriver?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Framers and decoders
+
+/** What a framer counts. Every dropped byte is counted exactly once. */
+export interface FramerCounters {
+  frames: number;
+  bytesDropped: number;
+  badChecksum: number;
+  oversize: number;
+}
+
+/**
+ * A pure, synchronous state machine: bytes in, frames out.
+ * Obligations: never throws on any input; memory bounded by its configured maximum frame
+ * size; after garbage it resynchronises at the next frame start; `emit` is called in order
+ * and synchronously inside `push`. A frame passed to `emit` is only valid during the call.
+ */
+export interface Framer<F> {
+  push(chunk: Buffer, emit: (frame: F) => void): void;
+  /** Drops any partial frame (after a reconnect). Counters are kept. */
+  reset(): void;
+  readonly counters: Readonly<FramerCounters>;
+}
+
+/**
+ * One frame → zero or more messages. Never throws on input: a frame that does not decode
+ * is counted (by reason) and produces nothing. Decoders may keep state across frames
+ * (an NMEA decoder assembles one fix per epoch), so `flush` emits what is still pending
+ * at end of input.
+ */
+export interface Decoder<F, M> {
+  decode(frame: F, emit: (message: M) => void): void;
+  flush(emit: (message: M) => void): void;
+  /** Forgets what was learnt about the stream (after a reconnect the device may be another one). */
+  reset?(): void;
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+// ---------------------------------------------------------------------------------------
+// GNSS fixes: what GPS drivers produce and the PLI reporter consumes
+
+/** Fix mode as gpsd numbers it. */
+export type FixMode = 0 | 1 | 2 | 3;
+
+/** Fix quality beyond the mode (gpsd TPV `status`): 1 normal, 2 DGPS, 3 RTK fixed, 4 RTK float, 5 DR, 6 GNSS+DR, 7 time only, 8 simulated, 9 P(Y)/PPS. */
+export type FixStatus = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
+/**
+ * One fix epoch, with gpsd TPV names and units. Fields are present only when the epoch's
+ * sentences carried them (or, for eph/epv, when they could be estimated).
+ */
+export interface GnssFix {
+  /** UTC epoch ms of the fix; absent until the date is known. */
+  time?: number;
+  mode: FixMode;
+  status?: FixStatus;
+  lat?: number;
+  lon?: number;
+  /** Metres above mean sea level. */
+  altMSL?: number;
+  /** Metres above the WGS-84 ellipsoid (altMSL + geoidSep). */
+  altHAE?: number;
+  geoidSep?: number;
+  /** Metres per second over ground. */
+  speed?: number;
+  /** Degrees true. */
+  track?: number;
+  /** Estimated horizontal error, metres, ~95 %. */
+  eph?: number;
+  /** Estimated vertical error, metres, ~95 %. */
+  epv?: number;
+  hdop?: number;
+  vdop?: number;
+  pdop?: number;
+  satellitesUsed?: number;
+  satellitesVisible?: number;
+  /** The sentence types that made this epoch, e.g. ['GGA', 'GSA', 'RMC']. */
+  sentences: string[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Drivers and sources
+
+/** What a driver's toCot gets besides the message. */
+export interface CotContext {
+  /** The source id, e.g. `source.ais`. */
+  sourceId: string;
+  /** Current time, epoch ms (injected so tests can fix it). */
+  now: number;
+}
+
+/** A USB fingerprint in the driver table: vendor/product ids as 4 lower-case hex digits. */
+export interface UsbFingerprint {
+  vendorId: string;
+  productId?: string;
+  /** Why this id suggests this driver (chip name), for `takd serial list`. */
+  note: string;
+}
+
+/**
+ * A device family: a row in the driver table. Every slot but name/framer/decoder is optional.
+ * `M` is the driver's message type (GnssFix for GPS drivers).
+ */
+export interface Driver<F = unknown, M = unknown> {
+  name: string;
+  summary: string;
+  /** Link defaults: serial baud, TCP port. */
+  defaults: { baud?: number; port?: number };
+  usb: UsbFingerprint[];
+  framer(): Framer<F>;
+  decoder(): Decoder<F, M>;
+  /** Messages that are CoT by themselves (AIS targets, APRS stations). GPS fixes are not: the PLI reporter uses them. */
+  toCot?(message: M, context: CotContext): CotEvent | undefined;
+  /** Bytes to send after the link opens (e.g. gpsd's WATCH command). */
+  onOpen?(): Buffer | undefined;
+}
+
+/** A running device's health, by id: a human sentence plus counters (status.json). */
+export interface SourceStatus {
+  id: string;
+  state: 'connecting' | 'running' | 'retrying' | 'stopped' | 'ended';
+  /** e.g. "running on /dev/ttyUSB0", "device gone; retrying in 0.5 s". */
+  detail: string;
+  connects: number;
+  disconnects: number;
+  messages: number;
+  framer: FramerCounters;
+  decoder: Record<string, number>;
+  lastError?: string;
+}
+
+/**
+ * A running device as the daemon sees it.
+ * - `messages()` may be iterated once; it keeps yielding across reconnects and ends only
+ *   after `stop()` or when a finite link (replay) ends.
+ * - The source owns its reconnect: a `disconnected`/`open-failed` link error is reported
+ *   in status() and retried with backoff capped so that a returning device is picked up
+ *   within 2 s.
+ */
+export interface Source<M> {
+  readonly id: string;
+  messages(): AsyncIterable<M>;
+  status(): SourceStatus;
+  write(bytes: Buffer): Promise<void>;
+  stop(): Promise<void>;
+}
