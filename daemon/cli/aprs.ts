@@ -1,7 +1,7 @@
 // `takd aprs decode FILE|-`: KISS frames (a TNC capture, `nc localhost 8001`) or TNC2 text
 // lines (APRS-IS, logs) → one JSON packet per line, aprslib's names and units.
-import { createReadStream } from 'node:fs';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './command.js';
+import type { CliIo } from './command.js';
+import { runDecodeCommand, type LineDecoder } from './decode-command.js';
 import { createAprsPipeline, type AprsPacket } from '../../hal/index.js';
 
 const HELP = `Usage: takd aprs decode FILE|-
@@ -24,59 +24,32 @@ Example:
 `;
 
 const FEND = 0xc0;
+const MAX_LINE = 4096;
 
-export async function main(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
-  const stats = !args.includes('--no-stats');
-  const positional = args.filter((a) => a !== '--stats' && a !== '--no-stats');
-  if (positional[0] !== 'decode' || positional.length !== 2) {
-    io.stderr.write(`takd aprs: expected 'decode FILE|-'\n\n${HELP}`);
-    return EXIT_USAGE;
-  }
-  const path = positional[1];
-  const input = path === '-' ? io.stdin : createReadStream(path);
+/** A KISS byte stream (first byte FEND) or TNC2 text lines, decided by the first chunk. */
+function aprsDecoder(): LineDecoder {
   const pipeline = createAprsPipeline();
-  let pending = '';
-  const collect = (packet: AprsPacket): void => {
-    pending += `${JSON.stringify(packet)}\n`;
-  };
   let mode: 'kiss' | 'text' | undefined;
   let partialLine = '';
-  let outputClosed = false;
-  io.stdout.on('error', () => {
-    outputClosed = true;
-  });
-  try {
-    for await (const item of input) {
-      const chunk = typeof item === 'string' ? Buffer.from(item, 'latin1') : (item as Buffer);
+  const pushLine = (line: string, emit: (packet: AprsPacket) => void) => {
+    if (line.trim() !== '' && !line.startsWith('#')) pipeline.pushText(line, emit);
+  };
+  return {
+    push(chunk, emit) {
       mode ??= chunk[0] === FEND ? 'kiss' : 'text';
-      if (mode === 'kiss') pipeline.push(chunk, collect);
-      else {
-        const lines = (partialLine + chunk.toString('latin1')).split('\n');
-        partialLine = lines.pop() ?? '';
-        if (partialLine.length > 4096) partialLine = ''; // no line end in sight: not text
-        for (const line of lines) if (line.trim() !== '' && !line.startsWith('#')) pipeline.pushText(line, collect);
-      }
-      if (outputClosed) return EXIT_OK;
-      if (pending.length > 0 && !io.stdout.write(pending)) await drained(io.stdout);
-      pending = '';
-    }
-  } catch (err) {
-    io.stderr.write(`takd aprs: ${path}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_FAILURE;
-  }
-  if (mode === 'text' && partialLine.trim() !== '') pipeline.pushText(partialLine, collect);
-  if (pending.length > 0 && !outputClosed) io.stdout.write(pending);
-  if (stats) io.stderr.write(`${JSON.stringify({ framer: pipeline.framer.counters, decoder: pipeline.decoder.counters })}\n`);
-  return EXIT_OK;
+      if (mode === 'kiss') return pipeline.push(chunk, emit);
+      const lines = (partialLine + chunk.toString('latin1')).split('\n');
+      partialLine = lines.pop() ?? '';
+      if (partialLine.length > MAX_LINE) partialLine = ''; // no line end in sight: not text
+      for (const line of lines) pushLine(line, emit);
+    },
+    finish(emit) {
+      if (mode === 'text') pushLine(partialLine, emit);
+    },
+    counters: () => ({ framer: pipeline.framer.counters, decoder: pipeline.decoder.counters }),
+  };
 }
 
-function drained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    stream.once('drain', resolve);
-    stream.once('error', resolve);
-  });
+export function main(args: string[], io: CliIo): Promise<number> {
+  return runDecodeCommand({ name: 'aprs', help: HELP, createDecoder: aprsDecoder }, args, io);
 }

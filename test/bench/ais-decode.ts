@@ -8,15 +8,11 @@ import { join } from 'node:path';
 import { createAisPipeline } from '../../hal/drivers/ais/pipeline.js';
 import { createAisToCot } from '../../hal/drivers/ais/to-cot.js';
 import { aisCorpusDir } from '../support/paths.js';
+import { median } from './support/measure.js';
 
 const RUNS = 7;
 const MIN_RUN_MS = 300;
 const TARGET = 100_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Median sentences/s of `pass` over RUNS runs of at least MIN_RUN_MS each. */
 function measure(pass: () => number): number {

@@ -6,15 +6,11 @@ import { encodeAx25 } from '../../hal/drivers/kiss-aprs/ax25.js';
 import { SPEC_PACKETS } from '../../hal/drivers/kiss-aprs/fixtures.js';
 import { createAprsPipeline } from '../../hal/drivers/kiss-aprs/pipeline.js';
 import { createAprsToCot } from '../../hal/drivers/kiss-aprs/to-cot.js';
+import { median } from './support/measure.js';
 
 const RUNS = 7;
 const MIN_RUN_MS = 300;
 const COPIES = 200;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function measure(pass: () => number): number {
   for (let i = 0; i < 10; i++) pass();

@@ -7,14 +7,10 @@ import { createNmeaPipeline } from '../../hal/drivers/nmea-gnss/pipeline.js';
 import { toTpv } from '../../hal/drivers/nmea-gnss/tpv.js';
 import { captureNames } from '../support/gnss-golden.js';
 import { gnssCorpusDir } from '../support/paths.js';
+import { median } from './support/measure.js';
 
 const RUNS = 7;
 const MIN_RUN_MS = 300;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Peer: gpsd's own decoder as a command (Debian gpsd-clients), fed the corpus on stdin. */
 function gpsdecodeRate(corpus: Buffer, sentences: number): number | undefined {

@@ -6,14 +6,10 @@ import { SimTrack, SIM_SPEEDS } from '../../hal/drivers/sim/track.js';
 import { CotClock } from '../../daemon/pli/time.js';
 import { PliReporter } from '../../daemon/pli/reporter.js';
 import { encodeXml } from '../../daemon/codec/xml/encode.js';
+import { median } from './support/measure.js';
 
 const EPOCHS = 2000;
 const RUNS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -18,6 +18,7 @@ import { TakMessageType } from '../../daemon/codec/proto/schema.js';
 import type { WireTakMessage } from '../../daemon/codec/proto/schema.js';
 import { encodeXmlString } from '../../daemon/codec/xml/encode.js';
 import { repoRoot } from '../support/paths.js';
+import { median } from './support/measure.js';
 
 const EVENTS = 2000;
 const RUNS = 11;
@@ -26,11 +27,6 @@ const MIN_RUN_MS = 150;
 interface MessageCodec {
   encode(message: WireTakMessage): { finish(): Uint8Array };
   decode(bytes: Uint8Array): WireTakMessage;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function timedRun(pass: () => void): { passes: number; seconds: number } {
