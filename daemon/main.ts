@@ -10,7 +10,15 @@ interface Subcommand {
 }
 
 const subcommands: Record<string, Subcommand> = {
+  send: { summary: 'send CoT XML from stdin to a URL: takd send URL [--proto 0|1]', load: () => import('./cli/send.js') },
+  listen: { summary: 'print CoT received on a URL, one per line: takd listen URL [--json]', load: () => import('./cli/listen.js') },
+  serial: { summary: 'list serial devices with USB ids and the driver each looks like: takd serial list', load: () => import('./cli/serial.js') },
+  gps: { summary: 'decode NMEA 0183 to gpsd-style JSON fixes: takd gps decode FILE|-|URL', load: () => import('./cli/gps.js') },
+  ais: { summary: 'decode AIS (AIVDM/AIVDO) to gpsd-style JSON reports: takd ais decode FILE|-', load: () => import('./cli/ais.js') },
+  aprs: { summary: 'decode APRS (KISS frames or TNC2 text) to JSON packets: takd aprs decode FILE|-', load: () => import('./cli/aprs.js') },
   cot: { summary: 'convert CoT between XML, JSON and TAK protocol v1', load: () => import('./cli/cot.js') },
+  run: { summary: 'run the daemon: takd run [-c FILE]', load: () => import('./cli/run.js') },
+  config: { summary: 'validate or show the configuration with each value\'s origin: takd config check|show [-c FILE]', load: () => import('./cli/config.js') },
 };
 
 function version(): string {
@@ -23,7 +31,8 @@ function usage(): string {
   return [
     'takd — GPS receivers and tactical radios to Cursor-on-Target, for ATAK/WinTAK/iTAK',
     '',
-    'Usage: takd <command> [options]      (takd <command> --help for each command)',
+    'Usage: takd [run] [-c FILE]          run the daemon (the default command)',
+    '       takd <command> [options]      (takd <command> --help for each command)',
     '',
     ...rows,
     '  takd --version',
@@ -34,18 +43,20 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
+  const [first] = argv;
   if (first === '--version' || first === '-V') {
     process.stdout.write(`takd ${version()}\n`);
     return 0;
   }
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(usage());
-    return first === undefined ? EXIT_USAGE : 0;
+    return 0;
   }
-  const command = subcommands[first];
+  // `run` is the default subcommand: `takd` and `takd -c FILE` run the daemon.
+  const [name, rest] = first === undefined || first.startsWith('-') ? ['run', argv] : [first, argv.slice(1)];
+  const command = subcommands[name];
   if (!command) {
-    process.stderr.write(`takd: unknown command '${first}'. Run 'takd --help' for the list.\n`);
+    process.stderr.write(`takd: unknown command '${name}'. Run 'takd --help' for the list.\n`);
     return EXIT_USAGE;
   }
   const module = await command.load();

@@ -1,0 +1,33 @@
+/**
+ * `takd config show`: the effective configuration as INI, each value followed by where it
+ * came from. Secrets are printed as <redacted>; so the output can be pasted into a bug report.
+ */
+import type { LoadedConfig } from './loader.js';
+import { describeOrigin } from './origin.js';
+import { ALL_SECTIONS, sectionSpec, splitSectionId } from './schema.js';
+import { formatValue } from './values.js';
+
+export const REDACTED = '<redacted>';
+
+function sectionOrder(id: string): number {
+  return ALL_SECTIONS.findIndex((s) => s.name === splitSectionId(id).kind);
+}
+
+export function showConfig(config: LoadedConfig): string {
+  const lines: string[] = [`; takd effective configuration — file: ${config.file ?? 'none (embedded default)'}`];
+  const ids = [...config.sections.keys()].sort((a, b) => sectionOrder(a) - sectionOrder(b) || a.localeCompare(b));
+  for (const id of ids) {
+    const values = config.sections.get(id);
+    const spec = sectionSpec(splitSectionId(id).kind);
+    if (values === undefined || spec === undefined || values.size === 0) continue;
+    lines.push('', `[${id}]`);
+    const rows = spec.keys.filter((k) => values.has(k.key)).map((k) => {
+      const setting = values.get(k.key)!;
+      const text = k.secret ? REDACTED : formatValue(setting.value);
+      return [`${k.key} = ${text}`, describeOrigin(setting.origin)] as const;
+    });
+    const width = Math.max(...rows.map(([left]) => left.length));
+    for (const [left, origin] of rows) lines.push(`${left.padEnd(width)}  ; ${origin}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

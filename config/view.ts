@@ -1,0 +1,215 @@
+/**
+ * The effective configuration as typed records for the daemon: one per section, units
+ * converted (seconds → ms), TLS keys gathered. Built from a LoadedConfig, which keeps the
+ * origins for `config show`.
+ */
+import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routing/settings.js';
+import type { OutputFilterConfig } from '../daemon/routing/filter.js';
+import type { FsyncPolicy } from '../daemon/routing/store/durable-queue.js';
+import type { RateLimit } from '../daemon/routing/token-bucket.js';
+import { roleOfUrl } from '../daemon/routing/roles.js';
+import type { LoadedConfig, SectionValues } from './loader.js';
+import { splitSectionId } from './schema.js';
+import type { ConfigValue } from './values.js';
+
+export interface TlsFiles {
+  cert?: string;
+  key?: string;
+  password?: string;
+  passwordFile?: string;
+  ca?: string;
+  clientCa?: string;
+  dontVerify?: boolean;
+  dontCheckHostname?: boolean;
+  expectedHostname?: string;
+  ciphers?: string;
+}
+
+export interface SourceConfig {
+  /** `source.gps` */
+  id: string;
+  driver: string;
+  link: string;
+  enabled: boolean;
+}
+
+export interface InputConfig {
+  id: string;
+  url: string;
+  tls: TlsFiles;
+}
+
+export interface OutputConfig {
+  id: string;
+  url: string;
+  proto: 0 | 1;
+  ttl: number;
+  interfaces: string[];
+  tls: TlsFiles;
+  maxQueue: number;
+  sleepMs: number;
+  ftsCompat: boolean;
+  hello: boolean;
+  pli: boolean;
+  routing: OutputRouting;
+}
+
+/** An output's routing policy ([output.*] types, from, bbox, rate_*, store, …). */
+export interface OutputRouting {
+  filter: OutputFilterConfig;
+  rate: RateLimit;
+  maxEventBytes?: number;
+  /** Undefined: no durable queue. */
+  store?: { maxBytes: number; fsync: FsyncPolicy };
+}
+
+export interface TakdConfig {
+  file: string | undefined;
+  identity: { callsign?: string; uid?: string; type: string; team: string; role: string; endpoint?: string };
+  shutdownTimeoutMs: number;
+  maxInQueue: number;
+  sources: SourceConfig[];
+  inputs: InputConfig[];
+  outputs: OutputConfig[];
+  pli: { enabled: boolean; noFix: 'last-known' | 'silent'; staleMs?: number; stationaryIntervalMs: number; movingSlowestMs: number; movingFastestMs: number; maxLastKnownAgeMs: number };
+  health: { battery: boolean; remarks: boolean };
+  log: { level: string; format: 'auto' | 'json' | 'pretty'; repeatIntervalMs: number };
+  status: { dir?: string; http?: string };
+  loaded: LoadedConfig;
+}
+
+class Reader {
+  constructor(private readonly values: SectionValues) {}
+  value(key: string): ConfigValue | undefined {
+    return this.values.get(key)?.value;
+  }
+  string(key: string): string {
+    return String(this.value(key) ?? '');
+  }
+  optional(key: string): string | undefined {
+    const value = this.value(key);
+    return value === undefined || value === '' ? undefined : String(value);
+  }
+  number(key: string): number {
+    return Number(this.value(key));
+  }
+  ms(key: string): number {
+    return Math.round(Number(this.value(key)) * 1000);
+  }
+  boolean(key: string): boolean {
+    return this.value(key) === true;
+  }
+  list(key: string): string[] {
+    const value = this.value(key);
+    return Array.isArray(value) ? value : [];
+  }
+}
+
+function compact<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+}
+
+function tlsFiles(r: Reader): TlsFiles {
+  return compact({
+    cert: r.optional('cert'),
+    key: r.optional('key'),
+    password: r.optional('password'),
+    passwordFile: r.optional('password_file'),
+    ca: r.optional('ca'),
+    clientCa: r.optional('client_ca'),
+    dontVerify: r.value('dont_verify') === true ? true : undefined,
+    dontCheckHostname: r.value('dont_check_hostname') === true ? true : undefined,
+    expectedHostname: r.optional('expected_hostname'),
+    ciphers: r.optional('ciphers'),
+  });
+}
+
+/** Values were checked by the loader (schema `check`), so the routing parsers do not throw here. */
+function outputRouting(r: Reader, url: string): OutputRouting {
+  const filter: OutputFilterConfig = compact({
+    types: r.list('types'),
+    excludeTypes: r.list('exclude_types'),
+    from: r.list('from'),
+    // pli = false: our own position reports stay off this output.
+    excludeFrom: r.boolean('pli') ? r.list('exclude_from') : [...r.list('exclude_from'), 'self'],
+    bbox: r.optional('bbox') === undefined ? undefined : parseBoundingBox(r.string('bbox')),
+    radius: r.optional('radius') === undefined ? undefined : parseCircle(r.string('radius')),
+  });
+  const rate: RateLimit = compact({
+    bytesPerSecond: r.value('rate_bytes') === undefined ? undefined : r.number('rate_bytes'),
+    eventsPerMinute: r.value('rate_events') === undefined ? undefined : r.number('rate_events'),
+  });
+  const receiveOnly = /^[a-z+]*\+ro[+:]/i.test(url);
+  const stored = r.value('store') === undefined ? roleOfUrl(url) === 'server' : r.boolean('store');
+  return compact({
+    filter,
+    rate,
+    maxEventBytes: r.value('max_event_bytes') === undefined ? undefined : r.number('max_event_bytes'),
+    store: stored && !receiveOnly ? { maxBytes: r.number('store_max_bytes'), fsync: parseFsyncPolicy(r.string('fsync')) } : undefined,
+  });
+}
+
+function named(config: LoadedConfig, kind: string): [string, Reader][] {
+  return [...config.sections]
+    .filter(([id]) => splitSectionId(id).kind === kind)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, values]) => [id, new Reader(values)]);
+}
+
+export function viewConfig(loaded: LoadedConfig): TakdConfig {
+  const single = (name: string): Reader => new Reader(loaded.sections.get(name) ?? new Map());
+  const takd = single('takd');
+  const pli = single('pli');
+  const log = single('log');
+  const status = single('status');
+  const health = single('health');
+  return {
+    file: loaded.file,
+    identity: compact({
+      callsign: takd.optional('callsign'),
+      uid: takd.optional('uid'),
+      type: takd.string('type'),
+      team: takd.string('team'),
+      role: takd.string('role'),
+      endpoint: takd.optional('endpoint'),
+    }),
+    shutdownTimeoutMs: takd.ms('shutdown_timeout'),
+    maxInQueue: takd.number('max_in_queue'),
+    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled') })),
+    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), tls: tlsFiles(r) })),
+    outputs: named(loaded, 'output').map(([id, r]) => ({
+      id,
+      url: r.string('url'),
+      proto: r.string('proto') === '1' ? 1 : 0,
+      ttl: r.number('ttl'),
+      interfaces: r.list('interface'),
+      tls: tlsFiles(r),
+      maxQueue: r.number('max_queue'),
+      sleepMs: r.ms('sleep'),
+      ftsCompat: r.boolean('fts_compat'),
+      hello: r.boolean('hello'),
+      pli: r.boolean('pli'),
+      routing: outputRouting(r, r.string('url')),
+    })),
+    pli: compact({
+      enabled: pli.boolean('enabled'),
+      noFix: pli.string('no_fix') === 'silent' ? 'silent' : 'last-known',
+      staleMs: pli.value('stale') === undefined ? undefined : pli.ms('stale'),
+      stationaryIntervalMs: pli.ms('stationary_interval'),
+      movingSlowestMs: pli.ms('moving_slowest'),
+      movingFastestMs: pli.ms('moving_fastest'),
+      maxLastKnownAgeMs: pli.ms('max_last_known_age'),
+    }),
+    health: { battery: health.boolean('battery'), remarks: health.boolean('remarks') },
+    log: { level: log.string('level'), format: log.string('format') as 'auto' | 'json' | 'pretty', repeatIntervalMs: log.ms('repeat_interval') },
+    status: compact({ dir: status.optional('dir'), http: status.optional('http') }),
+    loaded,
+  };
+}
+
+/** A section's settings without origins: equal fingerprints mean "unchanged" on reload. */
+export function sectionFingerprint(loaded: LoadedConfig, id: string): string {
+  const values = loaded.sections.get(id);
+  if (values === undefined) return '';
+  return JSON.stringify([...values].sort(([a], [b]) => a.localeCompare(b)).map(([k, s]) => [k, s.value]));
+}

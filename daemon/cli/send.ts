@@ -1,0 +1,103 @@
+// takd send URL: CoT XML events on stdin → any transport URL. Exits 0 once stdin is done
+// and every event has been handed to the network; 1 with the cause if it could not deliver.
+import { CotStreamDecoder } from '../codec/stream.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './command.js';
+import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from '../transports/cli-flags.js';
+import { TransportConfigError } from '../transports/errors.js';
+import { createTransportFromSpec } from '../transports/index.js';
+import { textLogger } from '../transports/text-logger.js';
+import { parseTransportUrl } from '../transports/url.js';
+
+const HELP = `Usage: takd send URL [options] < events.xml
+
+Sends the CoT XML events read on stdin to URL, and exits once everything is flushed.
+URL schemes: tcp:// tls:// ssl:// (+wo), udp:// (multicast when the address is),
+udp+broadcast://, udp+wo://, log://stdout, log://stderr, file://PATH.
+
+${TRANSPORT_FLAGS_HELP}  --retries N            connection attempts before giving up (default 3)
+
+Examples:
+  takd send tcp://tak.example.org:8087 < pli.xml
+  takd send tls://tak.example.org:8089 --cert me.p12 --password-file me.pass --ca ca.pem < pli.xml
+  takd send 'udp://239.2.3.1:6969?ttl=2' --interface eth0 --proto 1 < pli.xml
+  takd cot convert --to xml < capture.bin | takd send udp+wo://192.168.1.20:4242
+
+Exit status: 0 all delivered, 1 could not deliver (cause on stderr), 2 usage or configuration error.
+`;
+
+/** The CLI keeps every event of a piped file rather than dropping the oldest. */
+const CLI_QUEUE = 10_000;
+
+export async function main(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  let transport;
+  let retries = 3;
+  try {
+    const flags = parseTransportFlags(args, { '--retries': true }, process.env);
+    const retriesText = flags.extra.get('--retries');
+    if (retriesText !== undefined) {
+      retries = Number(retriesText);
+      if (!Number.isInteger(retries) || retries < 1) throw new UsageError(`--retries ${retriesText}: a whole number >= 1`);
+    }
+    const spec = parseTransportUrl(flags.url);
+    if (spec.kind === 'tcp-listen' || spec.kind === 'tls-listen') throw new UsageError('send needs a destination, not a listener URL');
+    if ('direction' in spec && spec.direction === 'receive') throw new UsageError('a +ro URL cannot send');
+    transport = createTransportFromSpec(spec, {
+      ...flags.options,
+      name: flags.url,
+      logger: textLogger(io.stderr, 'takd send', flags.verbose ? 'info' : 'warn'),
+      maxQueue: Math.max(flags.options.maxQueue ?? 0, CLI_QUEUE),
+      maxAttempts: retries,
+      backoff: { initialMs: 500, maxMs: 2_000 },
+      pingAfterMs: 0,
+      // With --proto 1, wait a moment for the server's offer so the events go as v1.
+      offerWaitMs: 2_000,
+    });
+    transport.start();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TransportConfigError) {
+      io.stderr.write(`takd send: ${error.message}\n${error instanceof UsageError ? "Run 'takd send --help' for usage.\n" : ''}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  let decodeErrors = 0;
+  const decoder = new CotStreamDecoder({
+    onEvent: (event) => transport.send(event),
+    onError: (error) => {
+      decodeErrors += 1;
+      io.stderr.write(`takd send: input byte ${error.offset ?? '?'}: ${error.reason}: ${error.message}\n`);
+    },
+  });
+  let sawFirstByte = false;
+  try {
+    for await (const data of io.stdin) {
+      const chunk = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
+      if (!sawFirstByte) {
+        // A TAK protocol v1 stream (takd cot convert --to proto-stream) is accepted too.
+        const first = chunk.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+        if (first !== undefined) sawFirstByte = true;
+        if (first === 0xbf) decoder.setProtocol(1);
+      }
+      decoder.push(chunk);
+      // Back-pressure: read more only when what we have is on its way.
+      if (transport.status().counters.eventsQueued - transport.status().counters.eventsSent > CLI_QUEUE / 2) await transport.flush();
+    }
+    await transport.flush();
+  } catch (error) {
+    io.stderr.write(`takd send: could not deliver to ${transport.name}: ${(error as Error).message}\n`);
+    await transport.close();
+    return EXIT_FAILURE;
+  }
+  const { eventsDropped, eventsSent } = transport.status().counters;
+  await transport.close();
+  if (eventsDropped > 0) {
+    io.stderr.write(`takd send: ${eventsDropped} event(s) dropped (too large for ${transport.name}?); ${eventsSent} sent\n`);
+    return EXIT_FAILURE;
+  }
+  return decodeErrors > 0 ? EXIT_FAILURE : EXIT_OK;
+}

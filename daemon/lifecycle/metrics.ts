@@ -1,0 +1,35 @@
+/** A status snapshot in the Prometheus text exposition format (version 0.0.4). */
+import { routerMetricLines } from '../routing/metrics.js';
+import { isHealthy, type StatusSnapshot } from './status.js';
+
+function label(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+const STATES = ['starting', 'connected', 'retrying', 'failed', 'ended', 'stopped'] as const;
+
+export function prometheusText(snapshot: StatusSnapshot): string {
+  const lines: string[] = [];
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: [string, number][]): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) lines.push(`${name}${labels} ${Number.isFinite(value) ? value : 'NaN'}`);
+  };
+  metric('takd_up', 'gauge', '1 when takd is healthy (as /health).', [['', isHealthy(snapshot) ? 1 : 0]]);
+  metric('takd_uptime_seconds', 'gauge', 'Seconds since start.', [['', snapshot.uptimeSeconds]]);
+  metric('takd_gps_fix', 'gauge', 'GPS fix mode: 0 none, 2 2D, 3 3D.', [['', snapshot.gps.fix === '3d' ? 3 : snapshot.gps.fix === '2d' ? 2 : 0]]);
+  if (snapshot.gps.ageSeconds !== undefined) metric('takd_gps_fix_age_seconds', 'gauge', 'Seconds since the last position fix.', [['', snapshot.gps.ageSeconds]]);
+  metric('takd_events_in_total', 'counter', 'Events received from sources and inputs.', [['', snapshot.counters.eventsIn]]);
+  metric('takd_events_out_total', 'counter', 'Events handed to outputs.', [['', snapshot.counters.eventsOut]]);
+  metric('takd_events_dropped_total', 'counter', 'Events dropped, by reason.', Object.entries(snapshot.counters.dropped).map(([reason, n]) => [`{reason="${label(reason)}"}`, n]));
+  metric(
+    'takd_component_state',
+    'gauge',
+    '1 for the current state of each source, input and output.',
+    snapshot.components.flatMap((c) => STATES.map((s): [string, number] => [`{id="${label(c.id)}",kind="${c.kind}",state="${s}"}`, c.state === s ? 1 : 0])),
+  );
+  metric('takd_queue_depth', 'gauge', 'Events waiting in each output queue.', snapshot.components.filter((c) => c.queueDepth !== undefined).map((c) => [`{id="${label(c.id)}"}`, c.queueDepth as number]));
+  const counterSamples = snapshot.components.flatMap((c) => Object.entries(c.counters).map(([name, n]): [string, number] => [`{id="${label(c.id)}",counter="${label(name)}"}`, n]));
+  metric('takd_component_counter', 'counter', 'Per-component counters (events, connects, decode errors).', counterSamples);
+  lines.push(...routerMetricLines(snapshot.router));
+  return `${lines.join('\n')}\n`;
+}

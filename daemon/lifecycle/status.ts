@@ -1,0 +1,98 @@
+/**
+ * status.json: what an operator (or a monitoring script) needs at a glance — version,
+ * uptime, GPS fix state and age, every source and output with its state and last error,
+ * queue depths and event counters. Written atomically (temp file + rename) once a second
+ * into $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=takd), else /run/takd.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../log.js';
+import type { RouterStatus } from '../routing/router.js';
+import type { ComponentStatus } from './component.js';
+
+export interface GpsState {
+  /** none: no GPS source; no-fix: sources but no position; 2d/3d: fix mode. */
+  fix: 'none' | 'no-fix' | '2d' | '3d';
+  /** Seconds since the last fix with a position. */
+  ageSeconds?: number;
+  lat?: number;
+  lon?: number;
+}
+
+export interface StatusSnapshot {
+  version: string;
+  pid: number;
+  startedAt: string;
+  uptimeSeconds: number;
+  /** true once every component was started (READY=1 sent). */
+  ready: boolean;
+  configFile: string | null;
+  gps: GpsState;
+  components: ComponentStatus[];
+  counters: { eventsIn: number; eventsOut: number; dropped: Record<string, number> };
+  /**
+   * The router: its counters, and per output whether it is up, events waiting (`pending`,
+   * of which `stored` in the durable queue) and counters by reason (sent, coalesced,
+   * stale, rateLimited, tooBig, stored, evicted, …).
+   */
+  router: RouterStatus;
+}
+
+export function defaultStatusDir(env: NodeJS.ProcessEnv = process.env): string {
+  // RUNTIME_DIRECTORY may list several directories separated by ':'; ours is the first.
+  const runtime = env.RUNTIME_DIRECTORY?.split(':')[0];
+  return runtime !== undefined && runtime !== '' ? runtime : '/run/takd';
+}
+
+/** Healthy: started, nothing failed, and at least one output connected (when there are outputs). */
+export function isHealthy(snapshot: StatusSnapshot): boolean {
+  if (!snapshot.ready) return false;
+  if (snapshot.components.some((c) => c.state === 'failed')) return false;
+  const outputs = snapshot.components.filter((c) => c.kind === 'output');
+  return outputs.length === 0 || outputs.some((c) => c.state === 'connected');
+}
+
+export class StatusFile {
+  readonly path: string;
+  private timer: NodeJS.Timeout | undefined;
+  private disabled = false;
+
+  constructor(private readonly dir: string, private readonly snapshot: () => StatusSnapshot, private readonly logger: Logger, private readonly intervalMs = 1000) {
+    this.path = join(dir, 'status.json');
+  }
+
+  start(): void {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (error) {
+      this.disable(error);
+      return;
+    }
+    this.writeNow();
+    this.timer = setInterval(() => this.writeNow(), Math.max(1000, this.intervalMs));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  writeNow(): void {
+    if (this.disabled) return;
+    const temporary = join(this.dir, `.status.json.${process.pid}.tmp`);
+    try {
+      writeFileSync(temporary, `${JSON.stringify(this.snapshot(), null, 2)}\n`, { mode: 0o644 });
+      renameSync(temporary, this.path);
+    } catch (error) {
+      this.disable(error);
+    }
+  }
+
+  private disable(error: unknown): void {
+    this.disabled = true;
+    this.stop();
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    this.logger.warn({ dir: this.dir, code }, 'cannot write status.json; set [status] dir or RUNTIME_DIRECTORY');
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * An output slot whose transport comes and goes: the supervisor attaches a transport when
+ * the output starts and detaches it when it stops or is restarted with a new instance. The
+ * slot's policy, waiting events and durable queue outlive any one transport; while nothing
+ * is attached the link is down (events wait or go to the durable queue).
+ */
+import type { CotEvent } from '../codec/event.js';
+import type { CotOutput, TransportStatus } from '../transports/index.js';
+import type { OutputTarget } from './output-link.js';
+import { BUSY_QUEUE_DEPTH, queueDepth } from './transport-target.js';
+
+/** A transport as the router sees it: it can send, and may report its state and queue. */
+export type AttachableOutput = CotOutput & { status?(): Pick<TransportStatus, 'state' | 'counters'> };
+
+export class AttachableTarget implements OutputTarget {
+  private output: AttachableOutput | undefined;
+
+  constructor(readonly name: string) {}
+
+  attach(output: AttachableOutput): void {
+    this.output = output;
+  }
+
+  /** Detaches `output` (or whatever is attached); a newer instance already attached stays. */
+  detach(output?: AttachableOutput): void {
+    if (output === undefined || this.output === output) this.output = undefined;
+  }
+
+  isUp(): boolean {
+    const output = this.output;
+    if (output === undefined) return false;
+    return output.status === undefined || output.status().state === 'up';
+  }
+
+  busy(): boolean {
+    const status = this.output?.status?.();
+    return status !== undefined && queueDepth(status) >= BUSY_QUEUE_DEPTH;
+  }
+
+  send(event: CotEvent): boolean {
+    return this.output?.send(event) ?? false;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Short-window de-duplication: the same event (uid + type + time) arriving over two paths
+ * (mesh and server, two bridges) is forwarded once. Bounded both by age and by count; the
+ * oldest entries go first (a Map iterates in insertion order).
+ */
+import type { CotEvent } from '../codec/event.js';
+import type { Clock } from './clock.js';
+
+export interface DedupeOptions {
+  /** How long an event is remembered; default 30 s. */
+  windowMs?: number;
+  /** How many events are remembered at most; default 20,000. */
+  maxEntries?: number;
+}
+
+export class Dedupe {
+  private readonly seen = new Map<string, number>();
+  private readonly windowMs: number;
+  private readonly maxEntries: number;
+
+  constructor(
+    private readonly clock: Clock,
+    options: DedupeOptions = {},
+  ) {
+    this.windowMs = options.windowMs ?? 30_000;
+    this.maxEntries = Math.max(1, options.maxEntries ?? 20_000);
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** True the first time an event is offered within the window; false for a repeat. */
+  firstSighting(event: CotEvent): boolean {
+    const now = this.clock.now();
+    this.expire(now);
+    const key = `${event.uid}\u0000${event.type}\u0000${event.time}`;
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= this.maxEntries) this.seen.delete(this.seen.keys().next().value as string);
+    this.seen.set(key, now + this.windowMs);
+    return true;
+  }
+
+  private expire(now: number): void {
+    for (const [key, expires] of this.seen) {
+      if (expires > now) return;
+      this.seen.delete(key);
+    }
+  }
+}

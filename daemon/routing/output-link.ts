@@ -1,0 +1,293 @@
+/**
+ * One output as the router drives it: per-link policy between the router and a transport.
+ *
+ * An offered event goes straight out when the link is up, nothing waits and the rate
+ * budget allows. Otherwise it waits in a priority lane: emergency > chat > tasking > PLI.
+ * Position reports wait in a map keyed by uid, so only the newest per uid is ever sent
+ * (coalescing). While the link is down, the other lanes go to the durable queue (when the
+ * output has one) and come back in priority order on reconnect. Stale events are dropped
+ * at every step, never sent.
+ */
+import type { CotEvent } from '../codec/event.js';
+import { decodeTakMessage, encodeTakMessage } from '../codec/proto/index.js';
+import type { Clock } from './clock.js';
+import { newOutputCounters, type OutputCounters } from './counters.js';
+import { LANE_PRIORITY, type Lane } from './lane.js';
+import type { DurableQueue, StoredEvent } from './store/durable-queue.js';
+import { TokenBucket, type RateLimit } from './token-bucket.js';
+
+/** The part of a transport the router needs. */
+export interface OutputTarget {
+  readonly name: string;
+  /** True while events sent now go out (connected and, for v1, negotiated). */
+  isUp(): boolean;
+  /** Hands one event to the transport; false if it never sends (receive-only). */
+  send(event: CotEvent): boolean;
+  /**
+   * True while the transport's own queue is backed up (a slow socket): events then wait
+   * here, in priority lanes with PLI coalescing, instead of in its drop-oldest FIFO.
+   */
+  busy?(): boolean;
+}
+
+export interface OutputLinkOptions {
+  rate?: RateLimit;
+  /** Durable queue for the non-PLI lanes while the link is down. */
+  store?: DurableQueue;
+  /** Largest event (XML bytes) this link carries; larger ones are counted as too big. */
+  maxEventBytes?: number;
+  /**
+   * Bytes the transport adds to each event's XML (an XML declaration on streams: 56), so
+   * the byte budget matches what goes on the wire. TAK v1 is smaller than XML, so an XML
+   * size is a safe over-estimate there.
+   */
+  framingBytes?: number;
+  /** Non-PLI events held in memory at most; default 1,000. Beyond: to the store, or dropped oldest. */
+  maxPending?: number;
+  /** Distinct uids of waiting position reports held at most; default 10,000. */
+  maxPliUids?: number;
+}
+
+interface Waiting {
+  event: CotEvent;
+  size: number;
+}
+
+/** A FIFO that pops from the front without shifting the array every time. */
+class Fifo {
+  private items: Waiting[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: Waiting): void {
+    this.items.push(item);
+  }
+
+  peek(): Waiting | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): Waiting | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    this.head += 1;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+/** What pump() sends next: from memory, from the store, or a position report. */
+type Candidate =
+  | { from: 'memory'; lane: Fifo; waiting: Waiting }
+  | { from: 'store'; entry: StoredEvent }
+  | { from: 'pli'; uid: string; waiting: Waiting };
+
+const STORED_LANES = 3; // emergency, chat, tasking: the lanes with an index below PLI's
+
+export class OutputLink {
+  readonly counters: OutputCounters = newOutputCounters();
+  readonly needsSize: boolean;
+  private readonly bucket: TokenBucket;
+  private readonly store: DurableQueue | undefined;
+  private readonly maxEventBytes: number;
+  private readonly maxPending: number;
+  private readonly maxPliUids: number;
+  private readonly framingBytes: number;
+  private readonly memory: Fifo[] = Array.from({ length: STORED_LANES }, () => new Fifo());
+  private readonly pli = new Map<string, Waiting>();
+  private memoryCount = 0;
+  private evictedBefore: number;
+
+  constructor(
+    readonly target: OutputTarget,
+    private readonly clock: Clock,
+    options: OutputLinkOptions = {},
+  ) {
+    this.bucket = new TokenBucket(options.rate ?? {}, clock);
+    this.store = options.store;
+    this.maxEventBytes = Math.min(options.maxEventBytes ?? Infinity, this.bucket.maxBytes);
+    this.maxPending = Math.max(1, options.maxPending ?? 1_000);
+    this.maxPliUids = Math.max(1, options.maxPliUids ?? 10_000);
+    this.framingBytes = options.framingBytes ?? 0;
+    this.needsSize = this.maxEventBytes !== Infinity;
+    this.evictedBefore = this.store?.counters.evicted ?? 0;
+  }
+
+  get name(): string {
+    return this.target.name;
+  }
+
+  /** Events waiting: in memory, position reports, and in the durable queue. */
+  get pending(): number {
+    return this.memoryCount + this.pli.size + (this.store?.length ?? 0);
+  }
+
+  /** `xmlBytes` is the event's XML size (needed when `needsSize`; else 0 will do). */
+  offer(event: CotEvent, lane: Lane, xmlBytes: number): void {
+    const size = xmlBytes + this.framingBytes;
+    if (event.stale <= this.clock.now()) {
+      this.counters.stale += 1;
+      return;
+    }
+    if (size > this.maxEventBytes) {
+      this.counters.tooBig += 1;
+      return;
+    }
+    if (!this.target.isUp()) {
+      this.hold(event, lane, size, true);
+      return;
+    }
+    if (this.pending === 0 && !this.target.busy?.() && this.bucket.tryTake(size)) {
+      this.send(event, false);
+      return;
+    }
+    this.counters.rateLimited += 1;
+    this.hold(event, lane, size, false);
+    this.pump();
+  }
+
+  /** Sends what waits, as far as the link and its budget allow. Call on a timer. */
+  pump(): void {
+    if (this.pending === 0) return;
+    if (!this.target.isUp()) {
+      this.spillToStore();
+      return;
+    }
+    const now = this.clock.now();
+    for (let candidate = this.next(); candidate; candidate = this.next()) {
+      if (this.target.busy?.()) return;
+      if (this.staleOf(candidate) <= now) {
+        this.counters.stale += 1;
+        this.remove(candidate);
+        continue;
+      }
+      const size = candidate.from === 'store' ? candidate.entry.wireBytes : candidate.waiting.size;
+      if (!this.bucket.tryTake(size)) return;
+      const event = candidate.from === 'store' ? this.load(candidate.entry) : candidate.waiting.event;
+      this.remove(candidate);
+      if (event) this.send(event, candidate.from === 'store');
+    }
+  }
+
+  private send(event: CotEvent, replayed: boolean): void {
+    if (!this.target.send(event)) {
+      this.counters.refused += 1;
+      return;
+    }
+    this.counters.sent += 1;
+    if (replayed) this.counters.replayed += 1;
+  }
+
+  private hold(event: CotEvent, lane: Lane, size: number, down: boolean): void {
+    if (lane === 'pli') {
+      this.holdPli(event, size);
+      return;
+    }
+    const priority = LANE_PRIORITY[lane];
+    if (this.store && (down || this.memoryCount >= this.maxPending)) {
+      // Older waiting events go first so the store keeps each lane's order.
+      this.spillToStore();
+      this.storeEvent(event, priority, size);
+      return;
+    }
+    if (this.memoryCount >= this.maxPending) this.dropOldestLeastUrgent();
+    this.memory[priority].push({ event, size });
+    this.memoryCount += 1;
+  }
+
+  private holdPli(event: CotEvent, size: number): void {
+    const waiting = this.pli.get(event.uid);
+    if (waiting) {
+      this.counters.coalesced += 1;
+      if (event.time >= waiting.event.time) this.pli.set(event.uid, { event, size });
+      return;
+    }
+    if (this.pli.size >= this.maxPliUids) {
+      this.pli.delete(this.pli.keys().next().value as string);
+      this.counters.overflow += 1;
+    }
+    this.pli.set(event.uid, { event, size });
+  }
+
+  private dropOldestLeastUrgent(): void {
+    for (let priority = STORED_LANES - 1; priority >= 0; priority--) {
+      if (this.memory[priority].shift()) {
+        this.memoryCount -= 1;
+        this.counters.overflow += 1;
+        return;
+      }
+    }
+  }
+
+  private spillToStore(): void {
+    if (!this.store || this.memoryCount === 0) return;
+    this.memory.forEach((lane, priority) => {
+      for (let waiting = lane.shift(); waiting; waiting = lane.shift()) this.storeEvent(waiting.event, priority, waiting.size);
+    });
+    this.memoryCount = 0;
+  }
+
+  private storeEvent(event: CotEvent, priority: number, size: number): void {
+    const store = this.store as DurableQueue;
+    try {
+      store.append(priority, event.stale, encodeTakMessage(event), size);
+      this.counters.stored += 1;
+    } catch {
+      // Disk full or gone: the event is lost, but the link goes on.
+      this.counters.storeErrors += 1;
+    }
+    this.counters.evicted += store.counters.evicted - this.evictedBefore;
+    this.evictedBefore = store.counters.evicted;
+  }
+
+  private next(): Candidate | undefined {
+    for (let priority = 0; priority < STORED_LANES; priority++) {
+      const entry = this.store?.peek(priority);
+      if (entry) return { from: 'store', entry };
+      const lane = this.memory[priority];
+      const waiting = lane.peek();
+      if (waiting) return { from: 'memory', lane, waiting };
+    }
+    for (const [uid, waiting] of this.pli) return { from: 'pli', uid, waiting };
+    return undefined;
+  }
+
+  private staleOf(candidate: Candidate): number {
+    return candidate.from === 'store' ? candidate.entry.stale : candidate.waiting.event.stale;
+  }
+
+  private remove(candidate: Candidate): void {
+    if (candidate.from === 'store') this.markDelivered(candidate.entry);
+    else if (candidate.from === 'pli') this.pli.delete(candidate.uid);
+    else {
+      candidate.lane.shift();
+      this.memoryCount -= 1;
+    }
+  }
+
+  private markDelivered(entry: StoredEvent): void {
+    try {
+      (this.store as DurableQueue).markDelivered(entry);
+    } catch {
+      // Not recorded on disk: after a restart the event may be sent again (receivers de-duplicate).
+      this.counters.storeErrors += 1;
+    }
+  }
+
+  private load(entry: StoredEvent): CotEvent | undefined {
+    try {
+      const { event } = decodeTakMessage((this.store as DurableQueue).read(entry));
+      if (!event) throw new Error('a stored message without an event');
+      return event;
+    } catch {
+      this.counters.storeErrors += 1;
+      return undefined;
+    }
+  }
+}

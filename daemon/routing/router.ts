@@ -1,0 +1,224 @@
+/**
+ * The router: every source's events → de-duplication → per-output selection → per-link
+ * policy (output-link.ts) → transports.
+ *
+ * - Never echoes: an event is not sent back out of the link it came from.
+ * - De-duplicates by uid + type + time over a short window, so a bridge between two paths
+ *   to the same network (mesh and server) forwards each event once.
+ * - Learns from position reports which link each callsign and uid is on, and sends events
+ *   that name recipients (`<marti><dest …/>`) only to those links. If a recipient has not
+ *   been seen anywhere, the event is routed as if it named nobody (the server can still
+ *   route it by its marti element, which is kept).
+ * - Strips `_flow-tags_` when relaying (tak-protocol.md §6.3); link control (ping, pong,
+ *   protocol negotiation) is never relayed.
+ */
+import type { CotEvent } from '../codec/event.js';
+import { encodeXmlString } from '../codec/xml/encode.js';
+import { systemClock, type Clock } from './clock.js';
+import { newRouterCounters, type OutputCounters, type RouterCounters } from './counters.js';
+import { Dedupe, type DedupeOptions } from './dedupe.js';
+import { DestinationBook, type DestinationBookOptions, type RecipientLinks } from './destinations.js';
+import { martiRecipients, stripFlowTags } from './detail-scan.js';
+import { OutputFilter, type EventSource, type OutputFilterConfig } from './filter.js';
+import { AttachableTarget, type AttachableOutput } from './attachable-target.js';
+import { classifyLane } from './lane.js';
+import { OutputLink, type OutputLinkOptions, type OutputTarget } from './output-link.js';
+import type { LinkRole } from './roles.js';
+
+export interface RouterOutput extends OutputLinkOptions {
+  /** The transport, fixed for the router's life; or leave it out and attach one by name (setOutput). */
+  target?: OutputTarget;
+  /** Required without a target; with one, the target's name is used. */
+  name?: string;
+  role: LinkRole;
+  filter?: OutputFilterConfig;
+}
+
+export interface RouterOptions {
+  outputs: RouterOutput[];
+  /**
+   * Roles of the links and sources named by id (publish(event, id), setOutput of an output
+   * not in `outputs`). Unknown source ids are devices; unknown outputs take everything.
+   */
+  roles?: Record<string, LinkRole>;
+  clock?: Clock;
+  dedupe?: DedupeOptions;
+  destinations?: DestinationBookOptions;
+  /** How often waiting events are retried (rate budgets, reconnects); default 50 ms. */
+  pumpIntervalMs?: number;
+}
+
+export interface OutputStatus {
+  name: string;
+  role: LinkRole;
+  up: boolean;
+  /** Events waiting: in memory and in the durable queue. */
+  pending: number;
+  /** Of those, in the durable queue. */
+  stored: number;
+  counters: OutputCounters;
+}
+
+export interface RouterStatus {
+  counters: RouterCounters;
+  outputs: OutputStatus[];
+}
+
+interface RoutedOutput {
+  link: OutputLink;
+  filter: OutputFilter;
+  role: LinkRole;
+  options: RouterOutput;
+  /** Set when the transport is attached by name rather than given up front. */
+  slot?: AttachableTarget;
+}
+
+export class Router {
+  readonly counters: RouterCounters = newRouterCounters();
+  private readonly clock: Clock;
+  private readonly outputs: RoutedOutput[] = [];
+  private readonly roles: Record<string, LinkRole>;
+  private readonly dedupe: Dedupe;
+  private readonly book: DestinationBook;
+  private needsSize = false;
+  private readonly pumpIntervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: RouterOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.roles = options.roles ?? {};
+    for (const output of options.outputs) this.addOutput(output);
+    this.dedupe = new Dedupe(this.clock, options.dedupe);
+    this.book = new DestinationBook(this.clock, options.destinations);
+    this.pumpIntervalMs = options.pumpIntervalMs ?? 50;
+  }
+
+  /** Starts retrying waiting events on a timer. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.pump(), this.pumpIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer. Durable queues belong to whoever opened them and are not closed here. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /**
+   * Attaches the transport of output `id` (the supervisor calls this when the output
+   * starts or restarts). An id not configured gets a link that takes everything.
+   */
+  setOutput(id: string, output: AttachableOutput): void {
+    let routed = this.outputs.find((o) => o.link.name === id);
+    if (routed?.slot === undefined) {
+      if (routed !== undefined) throw new Error(`output ${id} has a fixed target`);
+      routed = this.addOutput({ name: id, role: this.roles[id] ?? 'sink' });
+    }
+    routed.slot?.attach(output);
+    routed.link.pump();
+  }
+
+  /** Detaches an output's transport: the link is down until attached again (events wait or are stored). */
+  removeOutput(id: string, output?: AttachableOutput): void {
+    this.outputs.find((o) => o.link.name === id)?.slot?.detach(output);
+  }
+
+  /**
+   * An event for one output only, past the filters (own position reports: the reporter
+   * keeps a schedule per output). The link's policy still applies.
+   */
+  sendTo(id: string, event: CotEvent): void {
+    const routed = this.outputs.find((o) => o.link.name === id);
+    const lane = classifyLane(event);
+    if (routed === undefined || lane === 'control') return;
+    routed.link.offer(event, lane, routed.link.needsSize ? Buffer.byteLength(encodeXmlString(event)) : 0);
+  }
+
+  /**
+   * One event from a source (a device, or a network input or output by its id; its role
+   * then comes from `roles`). Never throws.
+   */
+  publish(received: CotEvent, from: EventSource | string): void {
+    const source = typeof from === 'string' ? { id: from, role: this.roles[from] ?? 'device' } : from;
+    this.counters.received += 1;
+    const lane = classifyLane(received);
+    if (lane === 'control') {
+      this.counters.control += 1;
+      return;
+    }
+    if (!this.dedupe.firstSighting(received)) {
+      this.counters.duplicates += 1;
+      return;
+    }
+    if (lane === 'pli') this.book.learn(received, source.id);
+    const event = this.withoutFlowTags(received);
+    const recipients = this.recipientLinks(event);
+    let size = 0;
+    if (this.needsSize) size = Buffer.byteLength(encodeXmlString(event));
+    for (const output of this.outputs) {
+      const counters = output.link.counters;
+      if (output.link.name === source.id) counters.echo += 1;
+      else if (recipients !== undefined && !recipients.has(output.link.name)) counters.notAddressed += 1;
+      else if (!output.filter.matches(event, source)) counters.filtered += 1;
+      else output.link.offer(event, lane, size);
+    }
+  }
+
+  /** Retries waiting events on every output. */
+  pump(): void {
+    for (const output of this.outputs) output.link.pump();
+  }
+
+  status(): RouterStatus {
+    return {
+      counters: { ...this.counters },
+      outputs: this.outputs.map(({ link, role, options }) => ({
+        name: link.name,
+        role,
+        up: link.target.isUp(),
+        pending: link.pending,
+        stored: options.store?.length ?? 0,
+        counters: { ...link.counters },
+      })),
+    };
+  }
+
+  private addOutput(output: RouterOutput): RoutedOutput {
+    const slot = output.target === undefined ? new AttachableTarget(output.name ?? '') : undefined;
+    const target = output.target ?? (slot as AttachableTarget);
+    if (target.name === '') throw new Error('a router output needs a target or a name');
+    const routed: RoutedOutput = {
+      link: new OutputLink(target, this.clock, output),
+      filter: new OutputFilter(output.role, output.filter),
+      role: output.role,
+      options: output,
+      slot,
+    };
+    this.outputs.push(routed);
+    this.needsSize ||= routed.link.needsSize;
+    return routed;
+  }
+
+  private withoutFlowTags(event: CotEvent): CotEvent {
+    if (event.xmlDetail === undefined) return event;
+    const stripped = stripFlowTags(event.xmlDetail);
+    if (stripped === event.xmlDetail) return event;
+    this.counters.flowTagsStripped += 1;
+    return { ...event, xmlDetail: stripped };
+  }
+
+  /** The links an addressed event may go to; undefined: not addressed, or to someone unknown. */
+  private recipientLinks(event: CotEvent): ReadonlySet<string> | undefined {
+    const recipients = martiRecipients(event.xmlDetail);
+    if (!recipients) return undefined;
+    this.counters.addressed += 1;
+    const links: RecipientLinks = this.book.linksFor(recipients);
+    if (links === 'unknown') {
+      this.counters.addressedToUnknown += 1;
+      return undefined;
+    }
+    return links;
+  }
+}

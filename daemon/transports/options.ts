@@ -1,0 +1,68 @@
+/** Options shared by the transports. Every one has a default fit for a field deployment. */
+import type { CotEvent } from '../codec/event.js';
+import type { BackoffOptions } from '../lifecycle/backoff.js';
+import type { TlsSettings } from './tls-options.js';
+import type { EventHandler, Logger } from './types.js';
+
+export interface TransportOptions {
+  /** For logs and status; default: the URL. */
+  name?: string;
+  logger?: Logger;
+  /** TAK_PROTO: 0 XML, 1 TAK protocol v1 (streams: negotiated; mesh: sent as is). Default 0. */
+  proto?: 0 | 1;
+  /** Receives every data event (not pings or negotiation). */
+  onEvent?: EventHandler;
+  tls?: TlsSettings;
+  /** Multicast TTL (PYTAK_MULTICAST_TTL), 1-255; default 1. */
+  ttl?: number;
+  /** Multicast interfaces by name or IPv4 address (PYTAK_MULTICAST_LOCAL_ADDR(S)). */
+  interfaces?: string[];
+  /** MAX_OUT_QUEUE; default 100. */
+  maxQueue?: number;
+  backoff?: BackoffOptions;
+  /** Default 10 s. */
+  connectTimeoutMs?: number;
+  /** TCP keepalive idle time; default 10 s, 0 disables. */
+  keepAliveMs?: number;
+  /** Ping (t-x-c-t) after this much read silence; default 15 s (as ATAK), 0 disables. */
+  pingAfterMs?: number;
+  /** Reconnect after this much read silence; default 60 s for clients, 120 s for listener clients; 0 disables. */
+  idleTimeoutMs?: number;
+  /** How long to wait for t-x-takp-r after asking for v1; default 60 s (tak-protocol.md §4.1). */
+  negotiationTimeoutMs?: number;
+  /**
+   * Streams with proto 1: hold events this long after connecting for the server's v1 offer
+   * (XML is sent meanwhile otherwise, which the protocol allows); default 0.
+   */
+  offerWaitMs?: number;
+  /** Largest event accepted on a stream; default 64 KiB (as commoncommo). */
+  maxEventBytes?: number;
+  /** Event sent first on every new connection (e.g. our own PLI); none by default. */
+  hello?: () => CotEvent | undefined;
+  /** PYTAK_NO_HELLO: never send the hello, even when one is configured. */
+  noHello?: boolean;
+  /** Pause between writes (PYTAK_SLEEP, FTS_COMPAT). */
+  pauseBetweenWritesMs?: () => number;
+  /** Give up (state 'failed') after this many failed attempts in a row; default never. */
+  maxAttempts?: number;
+  /** Our uid, for ping uids. */
+  ownUid?: string;
+  /** Listeners: connected clients at most; more are refused. Default 256. */
+  maxClients?: number;
+  /** How often interface names are re-resolved to addresses; default 10 s. */
+  interfaceRecheckMs?: number;
+}
+
+export const DEFAULTS = {
+  maxQueue: 100,
+  connectTimeoutMs: 10_000,
+  keepAliveMs: 10_000,
+  pingAfterMs: 15_000,
+  idleTimeoutMs: 60_000,
+  listenerIdleTimeoutMs: 120_000,
+  negotiationTimeoutMs: 60_000,
+  maxEventBytes: 65_536,
+  interfaceRecheckMs: 10_000,
+  ownUid: 'takd',
+  maxClients: 256,
+} as const;

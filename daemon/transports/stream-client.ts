@@ -1,0 +1,321 @@
+/**
+ * tcp:// and tls:// (ssl://) clients to a TAK server, with +wo / +ro.
+ *
+ * One connection at a time; on EOF, error, connect timeout or read silence it reconnects
+ * with jittered exponential backoff. Events wait in a bounded drop-oldest queue meanwhile.
+ * TAK protocol v1 is used only when asked for (proto 1) and the server offers it
+ * (t-x-takp-v → t-x-takp-q → t-x-takp-r, tak-protocol.md §4.1); otherwise XML.
+ * +wo still reads (and discards) what the server sends, so the socket stays healthy and
+ * negotiation and pongs still work; +ro keeps the connection open and never sends data.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { CotStreamDecoder } from '../codec/stream.js';
+import type { CotEvent } from '../codec/event.js';
+import { Backoff } from '../lifecycle/backoff.js';
+import { ClientNegotiation } from './client-negotiation.js';
+import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pingEvent, pongEvent } from './control-events.js';
+import { classifyError, TransportConfigError, type ClassifiedError } from './errors.js';
+import { deliver } from './deliver.js';
+import { DEFAULTS, type TransportOptions } from './options.js';
+import { SilenceWatchdog } from './silence-watchdog.js';
+import { streamEncoder } from './stream-codec.js';
+import { loadTlsClientOptions, weakenedVerificationWarnings } from './tls-options.js';
+import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { formatAddress, type StreamSpec } from './url.js';
+import { WriteQueue } from './write-queue.js';
+
+/** A TLS close this soon after the handshake, with nothing received, reads as a refusal. */
+const REFUSAL_WINDOW_MS = 1_000;
+
+export class StreamClient implements Transport {
+  readonly name: string;
+  readonly canSend: boolean;
+  readonly canReceive: boolean;
+  private readonly logger: Logger;
+  private readonly queue: WriteQueue;
+  private readonly backoff: Backoff;
+  private readonly counters = newCounters();
+  private readonly peer: string;
+  private state: TransportState = 'stopped';
+  private message = 'not started';
+  private tlsOptions: ConnectionOptions | undefined;
+  private socket: Socket | undefined;
+  private decoder: CotStreamDecoder | undefined;
+  private watchdog: SilenceWatchdog | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private protocol: 0 | 1 = 0;
+  private negotiation: ClientNegotiation | undefined;
+  /** After a negotiation timeout the next connection stays in XML ("choose differently"). */
+  private skipNegotiationOnce = false;
+  private lastError: unknown;
+  private lastLoggedCause: string | undefined;
+  private failuresInARow = 0;
+  private closing = false;
+  private connectedAt = 0;
+  private receivedOnConnection = false;
+  private closed: Promise<void> | undefined;
+
+  constructor(
+    private readonly spec: StreamSpec,
+    private readonly options: TransportOptions = {},
+  ) {
+    this.name = options.name ?? `${spec.kind}://${formatAddress(spec.host, spec.port)}`;
+    this.canSend = spec.direction !== 'receive';
+    this.canReceive = spec.direction !== 'send';
+    this.logger = options.logger ?? silentLogger;
+    this.peer = formatAddress(spec.host, spec.port);
+    this.backoff = new Backoff(options.backoff);
+    this.queue = new WriteQueue(streamEncoder(0), {
+      capacity: options.maxQueue ?? DEFAULTS.maxQueue,
+      pauseBetweenWritesMs: options.pauseBetweenWritesMs,
+      logger: this.logger,
+      logContext: { transport: this.name },
+    });
+  }
+
+  /** Throws TransportConfigError when TLS material cannot be loaded. */
+  start(): void {
+    if (this.state !== 'stopped') return;
+    if (this.spec.kind === 'tls') this.tlsOptions = loadTlsClientOptions(this.options.tls ?? {}, this.spec.host);
+    this.closing = false;
+    this.connect();
+  }
+
+  send(event: CotEvent): boolean {
+    if (!this.canSend) return false;
+    this.counters.eventsQueued += 1;
+    this.queue.push(event);
+    return true;
+  }
+
+  flush(): Promise<void> {
+    if (this.state === 'failed') return Promise.reject(new Error(this.message));
+    return this.queue.whenIdle();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const socket = this.socket;
+    if (!socket) {
+      this.setState('stopped', 'closed');
+      return;
+    }
+    // A graceful end (FIN after our data), destroyed if the peer does not close in time.
+    this.closed ??= new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      const force = setTimeout(() => socket.destroy(), 2_000);
+      force.unref();
+      if (this.queue.length > 0 || this.state !== 'up') socket.destroy();
+      else socket.end();
+    });
+    await this.closed;
+    this.queue.clear();
+  }
+
+  status(): TransportStatus {
+    const { queued, written, dropped } = this.queue.counters;
+    return {
+      name: this.name,
+      state: this.state,
+      message: this.message,
+      protocol: this.protocol,
+      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped },
+    };
+  }
+
+  private setState(state: TransportState, message: string): void {
+    this.state = state;
+    this.message = message;
+  }
+
+  private connect(): void {
+    this.retryTimer = undefined;
+    this.closed = undefined;
+    this.lastError = undefined;
+    this.setState('connecting', `connecting to ${this.peer}`);
+    const socket =
+      this.spec.kind === 'tls'
+        ? tlsConnect({ ...this.tlsOptions, host: this.spec.host, port: this.spec.port })
+        : netConnect({ host: this.spec.host, port: this.spec.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    this.connectTimer = setTimeout(() => {
+      this.lastError = Object.assign(new Error(`no connection within ${this.connectTimeoutMs()} ms`), { code: 'ETIMEDOUT' });
+      socket.destroy();
+    }, this.connectTimeoutMs());
+    socket.once(this.spec.kind === 'tls' ? 'secureConnect' : 'connect', () => this.onConnected(socket));
+    socket.on('data', (chunk: Buffer) => {
+      this.receivedOnConnection = true;
+      this.watchdog?.heard();
+      this.decoder?.push(chunk);
+    });
+    socket.on('error', (error) => {
+      if (socket === this.socket) this.lastError ??= error;
+    });
+    socket.on('close', () => this.onClosed(socket));
+  }
+
+  private connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  }
+
+  private onConnected(socket: Socket): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.counters.connects += 1;
+    this.connectedAt = Date.now();
+    this.receivedOnConnection = false;
+    this.failuresInARow = 0;
+    this.lastLoggedCause = undefined;
+    this.backoff.connected();
+    const keepAliveMs = this.options.keepAliveMs ?? DEFAULTS.keepAliveMs;
+    if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
+    if (this.spec.kind === 'tls') {
+      for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
+    }
+    this.protocol = 0;
+    this.queue.setEncoder(streamEncoder(0));
+    this.negotiation = this.startNegotiation(socket);
+    this.decoder = new CotStreamDecoder({
+      maxEventBytes: this.options.maxEventBytes ?? DEFAULTS.maxEventBytes,
+      onEvent: (event) => this.onStreamEvent(event),
+      onError: (error) => {
+        this.counters.decodeErrors += 1;
+        this.logger.debug({ transport: this.name, reason: error.reason, err: error.message }, 'undecodable data from server');
+      },
+    });
+    this.watchdog = new SilenceWatchdog({
+      pingAfterMs: this.options.pingAfterMs ?? DEFAULTS.pingAfterMs,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      sendPing: () => {
+        if (!this.negotiation?.awaitingAnswer) this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
+      },
+      onIdle: (silentFor) => {
+        this.lastError = Object.assign(new Error(`nothing received for ${silentFor} ms`), { code: 'READ_IDLE' });
+        socket.destroy();
+      },
+    });
+    this.setState('up', `connected to ${this.peer} (TAK protocol 0)`);
+    this.logger.info({ transport: this.name, peer: this.peer }, 'connected');
+    const hello = this.canSend && !this.options.noHello ? this.options.hello?.() : undefined;
+    if (hello) this.writeControl(hello);
+    if (this.canSend) this.queue.attach(socket);
+  }
+
+  /** Writes ahead of the queue, in the connection's current protocol. */
+  private writeControl(event: CotEvent): void {
+    if (!this.socket || this.socket.destroyed) return;
+    this.socket.write(streamEncoder(this.protocol)(event));
+  }
+
+  private onStreamEvent(event: CotEvent): void {
+    switch (event.type) {
+      case PONG:
+      case PROTOCOL_REQUEST:
+        return;
+      case PING:
+        this.writeControl(pongEvent());
+        return;
+      case PROTOCOL_ADVERTISE:
+        this.negotiation?.onOffer(event);
+        return;
+      case PROTOCOL_RESPONSE:
+        this.negotiation?.onResponse(event);
+        return;
+    }
+    this.counters.eventsReceived += 1;
+    if (this.canReceive) deliver(this.options.onEvent, event, { transport: this.name, peer: this.peer, version: this.protocol }, this.logger);
+  }
+
+  private startNegotiation(socket: Socket): ClientNegotiation {
+    const wantV1 = this.options.proto === 1 && !this.skipNegotiationOnce;
+    this.skipNegotiationOnce = false;
+    return new ClientNegotiation(wantV1, this.options.offerWaitMs ?? 0, this.options.negotiationTimeoutMs ?? DEFAULTS.negotiationTimeoutMs, {
+      writeControl: (event) => this.writeControl(event),
+      holdData: () => {
+        this.queue.pause();
+        if (this.negotiation?.awaitingAnswer) this.setState('negotiating', 'asked the server for TAK protocol 1');
+      },
+      releaseData: () => {
+        this.setState('up', `connected to ${this.peer} (TAK protocol ${this.protocol})`);
+        this.queue.resume();
+      },
+      switchToV1: () => {
+        // Takes effect at the byte right after the response event (the decoder's contract).
+        this.decoder?.setProtocol(1);
+        this.protocol = 1;
+        this.queue.setEncoder(streamEncoder(1));
+      },
+      abandon: (error) => {
+        this.lastError = error;
+        // "Possibly choosing differently" (§4.1 rule 7): the next connection stays with XML.
+        this.skipNegotiationOnce = true;
+        socket.destroy();
+      },
+      logger: this.logger,
+      name: this.name,
+    });
+  }
+
+  private onClosed(socket: Socket): void {
+    if (socket !== this.socket) return;
+    const wasUp = this.state === 'up' || this.state === 'negotiating';
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.negotiation?.stop();
+    this.negotiation = undefined;
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    this.decoder = undefined;
+    this.socket = undefined;
+    this.queue.detach();
+    this.queue.resume();
+    this.protocol = 0;
+    if (wasUp) {
+      this.counters.disconnects += 1;
+      this.backoff.disconnected();
+    }
+    if (this.closing) {
+      this.setState('stopped', 'closed');
+      return;
+    }
+    const problem: ClassifiedError = this.lastError ? classifyError(this.lastError) : this.closedByServer(wasUp);
+    this.afterFailure(problem, wasUp);
+  }
+
+  /**
+   * A TLS server that refuses a client certificate under TLS 1.3 often just closes the
+   * connection right after the handshake, without an alert: treat that as a certificate
+   * problem (slow retry) rather than a flaky link.
+   */
+  private closedByServer(wasUp: boolean): ClassifiedError {
+    const justAfterHandshake = wasUp && !this.receivedOnConnection && Date.now() - this.connectedAt < REFUSAL_WINDOW_MS;
+    if (this.spec.kind === 'tls' && justAfterHandshake) {
+      return { kind: 'certificate', cause: 'the server closed the connection right after the TLS handshake: it probably refused our client certificate' };
+    }
+    return { kind: 'network', cause: 'the server closed the connection' };
+  }
+
+  private afterFailure(problem: ClassifiedError, wasUp: boolean): void {
+    this.failuresInARow += 1;
+    const maxAttempts = this.options.maxAttempts;
+    if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+      this.setState('failed', problem.cause);
+      this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
+      this.queue.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
+      return;
+    }
+    const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
+    this.setState('backoff', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
+    // One clear line per distinct cause, not one per retry.
+    const repeated = this.lastLoggedCause === problem.cause;
+    this.lastLoggedCause = problem.cause;
+    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
+    if (repeated) this.logger.debug(fields, 'still failing');
+    else if (problem.kind === 'certificate') this.logger.error(fields, 'TLS certificate rejected');
+    else this.logger.warn(fields, wasUp ? 'disconnected' : 'cannot connect');
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+}

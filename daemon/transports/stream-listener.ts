@@ -1,0 +1,190 @@
+/**
+ * tcp+listen:// and tls+listen://: end-user devices (ATAK, WinTAK, iTAK) connect to takd.
+ * Events from every client are delivered like any other input; events sent to the
+ * listener go to every connected client (each with its own bounded queue).
+ * TLS: server certificate required; with a client CA, clients must present a certificate
+ * that chains to it.
+ */
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { CotEvent } from '../codec/event.js';
+import { Backoff } from '../lifecycle/backoff.js';
+import { classifyError, TransportConfigError } from './errors.js';
+import { ListenerSession } from './listener-session.js';
+import { DEFAULTS, type TransportOptions } from './options.js';
+import { OncePerInterval } from './once-per-interval.js';
+import { loadTlsServerOptions } from './tls-options.js';
+import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { formatAddress, type ListenSpec } from './url.js';
+
+export class StreamListener implements Transport {
+  readonly name: string;
+  readonly canSend: boolean;
+  readonly canReceive: boolean;
+  private readonly logger: Logger;
+  private readonly counters = newCounters();
+  private readonly sessions = new Set<ListenerSession>();
+  private readonly backoff: Backoff;
+  private server: Server | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private state: TransportState = 'stopped';
+  private message = 'not started';
+  private closing = false;
+  private dropped = 0;
+  private readonly refusalLog = new OncePerInterval(60_000);
+  private listenWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private sent = 0;
+
+  constructor(
+    private readonly spec: ListenSpec,
+    private readonly options: TransportOptions = {},
+  ) {
+    this.name = options.name ?? `${spec.kind === 'tls-listen' ? 'tls' : 'tcp'}+listen://${formatAddress(spec.host, spec.port)}`;
+    this.canSend = spec.direction !== 'receive';
+    this.canReceive = spec.direction !== 'send';
+    this.logger = options.logger ?? silentLogger;
+    this.backoff = new Backoff(options.backoff);
+  }
+
+  /** The bound port (useful with port 0 in tests). */
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  }
+
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Throws TransportConfigError when TLS material cannot be loaded. */
+  start(): void {
+    if (this.server) return;
+    this.closing = false;
+    if (this.spec.kind === 'tls-listen') {
+      const tlsOptions = loadTlsServerOptions(this.options.tls ?? {});
+      const server = createTlsServer(tlsOptions, (socket) => this.accept(socket));
+      server.on('tlsClientError', (error, socket: TLSSocket) => {
+        const cause = classifyError(error).cause;
+        const fields = { transport: this.name, peer: formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0), cause };
+        // A device retrying with a bad certificate must not flood the log: one line per cause per minute.
+        if (this.refusalLog.shouldLog(cause)) this.logger.warn(fields, 'TLS client refused');
+        else this.logger.debug(fields, 'TLS client refused');
+      });
+      this.server = server;
+    } else {
+      this.server = createNetServer((socket) => this.accept(socket));
+    }
+    this.server.on('error', (error) => this.onServerError(error));
+    this.listen();
+  }
+
+  /** Resolves once listening; rejects if the listener fails for good (configuration error). */
+  listening(): Promise<void> {
+    if (this.server?.listening) return Promise.resolve();
+    if (this.state === 'failed' || this.state === 'stopped') return Promise.reject(new Error(`${this.name}: ${this.message}`));
+    return new Promise((resolve, reject) => this.listenWaiters.push({ resolve, reject }));
+  }
+
+  private settleListenWaiters(error?: Error): void {
+    const waiters = this.listenWaiters;
+    this.listenWaiters = [];
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+
+  private listen(): void {
+    this.retryTimer = undefined;
+    this.state = 'connecting';
+    this.message = `binding ${formatAddress(this.spec.host, this.spec.port)}`;
+    this.server?.listen(this.spec.port, this.spec.host, () => {
+      this.state = 'up';
+      this.message = `listening on ${formatAddress(this.spec.host, this.port ?? this.spec.port)}`;
+      this.backoff.reset();
+      this.logger.info({ transport: this.name }, this.message);
+      this.settleListenWaiters();
+    });
+  }
+
+  private onServerError(error: Error): void {
+    const problem = classifyError(error);
+    if (problem.kind === 'config') {
+      this.state = 'failed';
+      this.message = problem.cause;
+      this.logger.error({ transport: this.name, cause: problem.cause }, 'cannot listen');
+      this.settleListenWaiters(new TransportConfigError('url', `${this.name}: ${problem.cause}`));
+      return;
+    }
+    // EADDRINUSE and the like: another process may let go of the port.
+    const delay = this.backoff.next();
+    this.state = 'backoff';
+    this.message = `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`;
+    this.logger.warn({ transport: this.name, cause: problem.cause, retryInMs: delay }, 'cannot listen');
+    this.retryTimer = setTimeout(() => this.listen(), delay);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const maxClients = this.options.maxClients ?? DEFAULTS.maxClients;
+    if (this.sessions.size >= maxClients) {
+      if (this.refusalLog.shouldLog('too many clients')) this.logger.warn({ transport: this.name, maxClients }, 'too many clients; refusing new connections');
+      socket.destroy();
+      return;
+    }
+    this.counters.connects += 1;
+    const session = new ListenerSession(socket, this.name, this.options, this.counters, this.logger, this.canSend, this.canReceive);
+    this.sessions.add(session);
+    this.logger.info({ transport: this.name, peer: session.peer }, 'client connected');
+    socket.on('close', () => {
+      this.counters.disconnects += 1;
+      this.dropped += session.queue.counters.dropped;
+      this.sent += session.queue.counters.written;
+      this.sessions.delete(session);
+      this.logger.info({ transport: this.name, peer: session.peer }, 'client disconnected');
+    });
+  }
+
+  send(event: CotEvent): boolean {
+    if (!this.canSend) return false;
+    this.counters.eventsQueued += 1;
+    for (const session of this.sessions) session.queue.push(event);
+    return true;
+  }
+
+  async flush(): Promise<void> {
+    if (this.state === 'failed') throw new TransportConfigError('url', this.message);
+    await Promise.all([...this.sessions].map((session) => session.queue.whenIdle()));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.settleListenWaiters(new Error(`${this.name}: closed`));
+    for (const session of this.sessions) session.close();
+    const server = this.server;
+    this.server = undefined;
+    if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.state = 'stopped';
+    this.message = 'closed';
+  }
+
+  status(): TransportStatus {
+    let dropped = this.dropped;
+    let sent = this.sent;
+    for (const session of this.sessions) {
+      dropped += session.queue.counters.dropped;
+      sent += session.queue.counters.written;
+    }
+    return {
+      name: this.name,
+      state: this.state,
+      message: `${this.message}; ${this.sessions.size} client(s)`,
+      protocol: this.options.proto ?? 0,
+      counters: { ...this.counters, eventsSent: sent, eventsDropped: dropped },
+    };
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * COT_URL-style URLs → a validated transport description. PyTAK's schemes plus listeners:
+ *
+ *   tcp://host:port  tls://host:port (ssl://)   +wo send only, +ro receive only
+ *   tcp+listen://addr:port  tls+listen://addr:port            end-user devices connect to us
+ *   udp://group:port (multicast)  udp://host:port  udp+broadcast://addr:port  udp+wo://  udp+ro://
+ *   log://stdout  log://stderr  file://PATH
+ *
+ * Query parameters for UDP: `ttl=N`, `interface=eth0` (repeatable, or comma-separated).
+ * Default ports follow ATAK/PyTAK: 8087 tcp, 8089 tls, 6969 mesh.
+ */
+import { isIP } from 'node:net';
+import { TransportConfigError } from './errors.js';
+
+export type Direction = 'both' | 'send' | 'receive';
+export type Cast = 'unicast' | 'multicast' | 'broadcast';
+
+export interface StreamSpec {
+  kind: 'tcp' | 'tls';
+  host: string;
+  port: number;
+  direction: Direction;
+}
+
+export interface ListenSpec {
+  kind: 'tcp-listen' | 'tls-listen';
+  host: string;
+  port: number;
+  direction: Direction;
+}
+
+export interface UdpSpec {
+  kind: 'udp';
+  host: string;
+  port: number;
+  cast: Cast;
+  direction: Direction;
+  ttl?: number;
+  interfaces: string[];
+}
+
+export interface LogSpec {
+  kind: 'log';
+  stream: 'stdout' | 'stderr';
+}
+
+export interface FileSpec {
+  kind: 'file';
+  path: string;
+}
+
+export type TransportSpec = StreamSpec | ListenSpec | UdpSpec | LogSpec | FileSpec;
+
+export const DEFAULT_PORTS = { tcp: 8087, tls: 8089, udp: 6969 } as const;
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+
+function fail(url: string, what: string): never {
+  throw new TransportConfigError('url', `${what} in '${url}' (e.g. tcp://host:8087, tls://host:8089, udp://239.2.3.1:6969, tcp+listen://0.0.0.0:8087, log://stdout, file:///path)`);
+}
+
+export function isMulticast(address: string): boolean {
+  if (isIP(address) === 4) {
+    const first = Number(address.split('.')[0]);
+    return first >= 224 && first <= 239;
+  }
+  return isIP(address) === 6 && /^ff/i.test(address);
+}
+
+/** Splits `host:port`, `[v6]:port`, `host` or `[v6]`; the host comes back without brackets. */
+function splitAuthority(url: string, authority: string, defaultPort: number): { host: string; port: number } {
+  const match = /^(?:\[([^\]]*)\]|([^:[\]]*))(?::(\d*))?$/.exec(authority);
+  if (!match) fail(url, 'bad host:port (IPv6 addresses go in brackets: [::1]:8087)');
+  const v6 = match[1];
+  const host = v6 ?? match[2] ?? '';
+  if (host === '') fail(url, 'missing host');
+  if (v6 !== undefined && isIP(v6) !== 6) fail(url, `bad IPv6 address '${v6}'`);
+  if (v6 === undefined && isIP(host) === 0 && !HOSTNAME.test(host)) fail(url, `bad host '${host}'`);
+  const portText = match[3];
+  if (portText === undefined || portText === '') return { host, port: defaultPort };
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port > 65535) fail(url, `bad port '${portText}' (1-65535)`);
+  return { host, port };
+}
+
+function parseQuery(url: string, query: string): URLSearchParams {
+  const params = new URLSearchParams(query);
+  for (const key of params.keys()) {
+    if (key !== 'ttl' && key !== 'interface') fail(url, `unknown parameter '${key}' (allowed: ttl, interface)`);
+  }
+  return params;
+}
+
+export function parseTtl(text: string, key = 'ttl'): number {
+  const ttl = Number(text);
+  if (!/^\d+$/.test(text) || ttl < 1 || ttl > 255) throw new TransportConfigError(key, `'${text}' is not a TTL (allowed: 1-255)`);
+  return ttl;
+}
+
+export function parseTransportUrl(url: string): TransportSpec {
+  const schemeMatch = /^([a-z0-9+]+):\/\/(.*)$/i.exec(url.trim());
+  if (!schemeMatch) fail(url, 'not a URL');
+  const [base, ...modifiers] = (schemeMatch[1] as string).toLowerCase().split('+');
+  const rest = schemeMatch[2] as string;
+  const unique = new Set(modifiers);
+  if (unique.size !== modifiers.length) fail(url, 'repeated modifier');
+
+  if (base === 'log') {
+    if (modifiers.length > 0) fail(url, 'log:// takes no modifiers');
+    if (rest !== 'stdout' && rest !== 'stderr') fail(url, "log:// must be log://stdout or log://stderr");
+    return { kind: 'log', stream: rest };
+  }
+  if (base === 'file') {
+    if (modifiers.length > 0) fail(url, 'file:// takes no modifiers');
+    if (rest === '') fail(url, 'missing path');
+    let path: string;
+    try {
+      path = decodeURIComponent(rest);
+    } catch {
+      fail(url, 'bad %-escape in the path');
+    }
+    return { kind: 'file', path };
+  }
+
+  const [authority = '', query = ''] = rest.replace(/\/+(?=\?|$)/, '').split('?', 2);
+  const direction: Direction = unique.has('wo') ? 'send' : unique.has('ro') ? 'receive' : 'both';
+  if (unique.has('wo') && unique.has('ro')) fail(url, '+wo and +ro together');
+
+  if (base === 'tcp' || base === 'tls' || base === 'ssl') {
+    const kind = base === 'tcp' ? 'tcp' : 'tls';
+    for (const modifier of unique) {
+      if (modifier !== 'wo' && modifier !== 'ro' && modifier !== 'listen') fail(url, `unknown modifier '+${modifier}' for ${base}://`);
+    }
+    if (query !== '') fail(url, `${base}:// takes no parameters`);
+    const { host, port } = splitAuthority(url, authority, DEFAULT_PORTS[kind]);
+    if (unique.has('listen')) {
+      if (isIP(host) === 0 && host !== 'localhost') fail(url, `a listener binds an address, not '${host}' (0.0.0.0 for all)`);
+      // Port 0: any free port (tests; the bound port is in status and `port`).
+      return { kind: kind === 'tcp' ? 'tcp-listen' : 'tls-listen', host, port, direction };
+    }
+    if (port === 0) fail(url, "bad port '0' (1-65535)");
+    return { kind, host, port, direction };
+  }
+
+  if (base === 'udp') {
+    for (const modifier of unique) {
+      if (modifier !== 'wo' && modifier !== 'ro' && modifier !== 'broadcast') fail(url, `unknown modifier '+${modifier}' for udp://`);
+    }
+    const { host, port } = splitAuthority(url, authority, DEFAULT_PORTS.udp);
+    if (port === 0 && direction !== 'receive') fail(url, "bad port '0' (1-65535)");
+    const params = parseQuery(url, query);
+    const cast: Cast = unique.has('broadcast') ? 'broadcast' : isMulticast(host) ? 'multicast' : 'unicast';
+    if (cast === 'broadcast' && isIP(host) === 6) fail(url, 'IPv6 has no broadcast; use a multicast group');
+    const ttlText = params.get('ttl');
+    const interfaces = params.getAll('interface').flatMap((value) => value.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+    const spec: UdpSpec = { kind: 'udp', host, port, cast, direction, interfaces };
+    if (ttlText !== null) spec.ttl = parseTtl(ttlText, 'url ttl');
+    return spec;
+  }
+
+  fail(url, `unknown scheme '${schemeMatch[1] as string}'`);
+}
+
+/** `host:port`, with IPv6 in brackets: for logs and EventOrigin.peer. */
+export function formatAddress(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}

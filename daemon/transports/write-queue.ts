@@ -1,0 +1,253 @@
+/**
+ * A bounded send queue in front of a byte stream (socket, file, stdout).
+ *
+ * Events wait here while there is no connection, while TAK protocol negotiation holds
+ * output back, and while the stream is above its buffer bound (back-pressure: we wait for
+ * `drain`). When full, the oldest event is dropped: for position reports the newest is the
+ * one worth sending. Drops are counted and logged at most once per interval.
+ */
+import type { CotEvent } from '../codec/event.js';
+import { DropLog } from './drop-log.js';
+import type { Logger } from './types.js';
+
+/** The part of a Writable the queue uses. */
+export interface ByteSink {
+  write(chunk: Buffer | string, callback: (error?: Error | null) => void): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  removeListener(event: 'drain', listener: () => void): unknown;
+  readonly writableLength: number;
+}
+
+/** Flush a batch early once it holds this much. */
+const BATCH_BYTES = 64 * 1024;
+
+/** XML comes as a string: a batch of strings is joined and converted to bytes once. */
+export type EventEncoder = (event: CotEvent) => Buffer | string;
+
+export interface WriteQueueOptions {
+  /** Events held at most (MAX_OUT_QUEUE); default 100. */
+  capacity?: number;
+  /** Keep writing until the stream buffers this many bytes, then wait for drain; default 256 KiB. */
+  maxBufferedBytes?: number;
+  /** Pause between two writes, for servers that choke on bursts (PYTAK_SLEEP, FTS_COMPAT). */
+  pauseBetweenWritesMs?: () => number;
+  logger: Logger;
+  /** Fields added to the drop log lines (e.g. the transport name). */
+  logContext?: object;
+  /** How often at most a "dropped N events" line is logged; default 10 s. */
+  dropLogIntervalMs?: number;
+}
+
+export class WriteQueue {
+  readonly capacity: number;
+  private readonly ring: (CotEvent | undefined)[];
+  private head = 0;
+  private size = 0;
+  private sink: ByteSink | undefined;
+  private encode: EventEncoder;
+  private paused = false;
+  private waitingForDrain = false;
+  private sleeping: NodeJS.Timeout | undefined;
+  /** Encoded events not yet handed to the stream: written together at the end of the tick. */
+  private batch: (Buffer | string)[] = [];
+  private batchHasBuffers = false;
+  private batchBytes = 0;
+  private batchScheduled = false;
+  private inFlight = 0;
+  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly dropLog: DropLog;
+  private readonly maxBufferedBytes: number;
+  private readonly pauseBetweenWritesMs: (() => number) | undefined;
+  private readonly logger: Logger;
+
+  readonly counters = { queued: 0, written: 0, dropped: 0, writeErrors: 0 };
+
+  constructor(encode: EventEncoder, options: WriteQueueOptions) {
+    this.capacity = Math.max(1, options.capacity ?? 100);
+    this.ring = new Array<CotEvent | undefined>(this.capacity);
+    this.encode = encode;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
+    this.pauseBetweenWritesMs = options.pauseBetweenWritesMs;
+    this.logger = options.logger;
+    this.dropLog = new DropLog(options.logger, options.logContext ?? {}, options.dropLogIntervalMs);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(event: CotEvent): void {
+    this.counters.queued += 1;
+    if (this.size === this.capacity) {
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+      this.size -= 1;
+      this.noteDropped(1, 'send queue full');
+    }
+    this.ring[(this.head + this.size) % this.capacity] = event;
+    this.size += 1;
+    this.pump();
+  }
+
+  /** Counts events dropped outside the queue (oversize, unencodable) under the same log limit. */
+  noteDropped(count: number, why: string): void {
+    this.counters.dropped += count;
+    this.dropLog.note(count, why);
+  }
+
+  setEncoder(encode: EventEncoder): void {
+    this.encode = encode;
+  }
+
+  /** Starts writing to a stream (a new connection). */
+  attach(sink: ByteSink): void {
+    this.detach();
+    this.sink = sink;
+    this.pump();
+  }
+
+  /** The connection is gone: keep events queued for the next one. */
+  detach(): void {
+    if (this.sink && this.waitingForDrain) this.sink.removeListener('drain', this.onDrain);
+    if (this.sleeping) clearTimeout(this.sleeping);
+    this.sleeping = undefined;
+    this.waitingForDrain = false;
+    this.sink = undefined;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.batchHasBuffers = false;
+    this.inFlight = 0;
+  }
+
+  /** Holds events back (e.g. while waiting for a TAK protocol answer) without dropping the link. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  /** Writes one frame ahead of the queue (ping, negotiation request); ignores pause. */
+  writeNow(bytes: Buffer): void {
+    this.writeBatch();
+    this.sink?.write(bytes, () => undefined);
+  }
+
+  /** Resolves when every queued event has been handed to the stream. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+  }
+
+  /** Fails every whenIdle() waiter (the transport gave up) and empties the queue. */
+  fail(error: Error): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    this.clear();
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.head = 0;
+    this.size = 0;
+    this.dropLog.stop();
+    this.settleIdle();
+  }
+
+  private isIdle(): boolean {
+    return this.size === 0 && this.inFlight === 0 && this.batch.length === 0;
+  }
+
+  private settleIdle(): void {
+    if (!this.isIdle() || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    this.pump();
+  };
+
+  private shift(): CotEvent {
+    const event = this.ring[this.head] as CotEvent;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.size -= 1;
+    return event;
+  }
+
+  private pump(): void {
+    const sink = this.sink;
+    if (!sink || this.paused || this.waitingForDrain || this.sleeping) return;
+    while (this.size > 0) {
+      const event = this.shift();
+      let bytes: Buffer | string;
+      try {
+        bytes = this.encode(event);
+      } catch (error) {
+        this.logger.warn({ err: error, uid: event.uid }, 'event could not be encoded; dropped');
+        this.noteDropped(1, 'not encodable');
+        continue;
+      }
+      this.batch.push(bytes);
+      // For strings, characters: close enough to bytes for a buffering bound.
+      this.batchBytes += bytes.length;
+      if (typeof bytes !== 'string') this.batchHasBuffers = true;
+      if (this.pauseBetweenWritesMs) {
+        const delay = this.pauseBetweenWritesMs();
+        if (delay > 0) {
+          this.writeBatch();
+          this.sleeping = setTimeout(() => {
+            this.sleeping = undefined;
+            this.pump();
+          }, delay);
+          return;
+        }
+      }
+      if (this.batchBytes >= BATCH_BYTES) this.writeBatch();
+      if (sink.writableLength + this.batchBytes >= this.maxBufferedBytes) {
+        this.writeBatch();
+        this.waitingForDrain = true;
+        sink.once('drain', this.onDrain);
+        return;
+      }
+    }
+    // A burst of events pushed in this tick leaves as one write.
+    if (this.batch.length > 0 && !this.batchScheduled) {
+      this.batchScheduled = true;
+      process.nextTick(() => {
+        this.batchScheduled = false;
+        this.writeBatch();
+      });
+    }
+    this.settleIdle();
+  }
+
+  private writeBatch(): void {
+    const sink = this.sink;
+    const count = this.batch.length;
+    if (!sink || count === 0) return;
+    let chunk: Buffer | string;
+    if (count === 1) chunk = this.batch[0] as Buffer | string;
+    else if (!this.batchHasBuffers) chunk = this.batch.join('');
+    else chunk = Buffer.concat(this.batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+    this.batch = [];
+    this.batchBytes = 0;
+    this.batchHasBuffers = false;
+    this.inFlight += count;
+    sink.write(chunk, (error) => this.onWritten(sink, error, count));
+  }
+
+  private onWritten(sink: ByteSink, error: Error | null | undefined, count: number): void {
+    if (sink !== this.sink) return; // a write to a connection that is already gone
+    this.inFlight -= count;
+    if (error) this.counters.writeErrors += count;
+    else this.counters.written += count;
+    this.settleIdle();
+  }
+}

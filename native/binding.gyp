@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "takd_notify",
+      "sources": ["src/notify.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,37 @@
+// `takd config show`: every effective value with its origin; secrets redacted.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { drivers } from '../hal/index.js';
+import { DRIVER_NAMES } from '../config/schema.js';
+import { showConfig } from '../config/show.js';
+import { load, TempDir } from './support/config-fixtures.js';
+import { TAKD_MAIN } from './support/daemon-process.js';
+
+const dir = new TempDir();
+after(() => dir.remove());
+
+describe('config show', () => {
+  it('prints each value with default, FILE:LINE, env or flag as its origin', () => {
+    const file = dir.file('show.ini', '[takd]\ncallsign = ALPHA-1\n[output.server]\nurl = tls://tak.example.org:8089\npassword = hunter2\n');
+    const text = showConfig(load(['-c', file, '--team', 'Red'], { TAKD_LOG_LEVEL: 'debug', PYTAK_TLS_CLIENT_PASSWORD: 's3cret' }));
+    assert.match(text, new RegExp(`^callsign = ALPHA-1 +; ${file}:2$`, 'm'));
+    assert.match(text, /^team = Red +; flag --team$/m);
+    assert.match(text, /^level = debug +; env TAKD_LOG_LEVEL$/m);
+    assert.match(text, /^format = auto +; default$/m);
+    assert.match(text, /^password = <redacted> +; env PYTAK_TLS_CLIENT_PASSWORD$/m);
+    assert.match(text, /^pytak_tls_client_password = <redacted> +; env PYTAK_TLS_CLIENT_PASSWORD$/m);
+    assert.ok(!text.includes('hunter2') && !text.includes('s3cret'));
+  });
+
+  it('the CLI prints it and exits 0', () => {
+    const result = spawnSync(process.execPath, [TAKD_MAIN, 'config', 'show', '--no-config', '--callsign', 'X-1'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^; takd effective configuration — file: none \(embedded default\)$/m);
+    assert.match(result.stdout, /^callsign = X-1 +; flag --callsign$/m);
+  });
+
+  it('every driver in the HAL registry can be named in config', () => {
+    for (const driver of drivers) assert.ok((DRIVER_NAMES as readonly string[]).includes(driver.name), driver.name);
+  });
+});

@@ -1,0 +1,184 @@
+// Two takd boxes on one Mesh SA multicast group, both bridging to one TAK Server (a relay
+// that forwards every event to its other connections, as TAK Server does). Every event
+// reaches each box's local users exactly once, and traffic stops when the sources stop:
+// no loops. Runs in network namespaces this file creates (never multicast from the
+// machine's own namespace); skips with a reason when not root or `ip netns` is missing.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
+
+const notRunnable = netnsUnavailableReason();
+const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
+const moduleUrl = (path: string) => JSON.stringify(new URL(`../daemon/${path}`, import.meta.url).href);
+const SERVER_PORT = 18087;
+
+/** The relay server: every event from one connection goes to all the others; it also injects its own. */
+const RELAY = `
+  import { createServer } from 'node:net';
+  import { CotStreamDecoder } from ${moduleUrl('codec/stream.js')};
+  import { encodeXml } from ${moduleUrl('codec/xml/encode.js')};
+  const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
+  const sockets = new Set();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    const decoder = new CotStreamDecoder({
+      onEvent: (event) => {
+        out({ received: event.uid });
+        for (const other of sockets) if (other !== socket) other.write(encodeXml(event, { declaration: true }));
+      },
+      onError: () => undefined,
+    });
+    socket.on('data', (chunk) => decoder.push(chunk));
+  });
+  server.listen(${SERVER_PORT}, '10.79.0.1', () => out({ ready: true }));
+  let n = 0;
+  let timer;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (text) => {
+    if (text.includes('go')) timer = setInterval(() => {
+      const now = Date.now();
+      const event = { uid: 'SRV-' + n++, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: 'SRV' } };
+      for (const socket of sockets) socket.write(encodeXml(event, { declaration: true }));
+    }, 40);
+    if (text.includes('stop')) clearInterval(timer);
+  });
+`;
+
+/** A box: router with mesh, server and its local users (a recorder) as outputs, and its own PLI. */
+const BOX = `
+  import { Router } from ${moduleUrl('routing/router.js')};
+  import { createTransport } from ${moduleUrl('transports/index.js')};
+  import { transportTarget } from ${moduleUrl('routing/transport-target.js')};
+  const { name, iface } = JSON.parse(process.env.BOX);
+  const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
+  let router;
+  const publish = (id, role) => (event) => router.publish(event, { id, role });
+  const mesh = createTransport('udp://239.2.3.1:6969?interface=' + iface, { name: 'mesh', onEvent: publish('mesh', 'mesh') });
+  const server = createTransport('tcp://10.79.0.1:${SERVER_PORT}', { name: 'server', onEvent: publish('server', 'server'), backoff: { initialMs: 50, maxMs: 200 }, pingAfterMs: 0, idleTimeoutMs: 0 });
+  const local = { name: 'local', isUp: () => true, send: (event) => { out({ local: event.uid }); return true; } };
+  router = new Router({ outputs: [
+    { target: transportTarget(mesh), role: 'mesh' },
+    { target: transportTarget(server), role: 'server' },
+    { target: local, role: 'peers' },
+  ], pumpIntervalMs: 20 });
+  mesh.start();
+  server.start();
+  router.start();
+  const ready = setInterval(() => {
+    if (mesh.status().state !== 'up' || server.status().state !== 'up') return;
+    clearInterval(ready);
+    out({ ready: true });
+  }, 10);
+  let n = 0;
+  let timer;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (text) => {
+    if (text.includes('go')) timer = setInterval(() => {
+      const now = Date.now();
+      router.publish({ uid: name + '-' + n++, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: name } }, { id: 'pli', role: 'self' });
+    }, 40);
+    if (text.includes('stop')) clearInterval(timer);
+    if (text.includes('status')) out({ status: router.status() });
+  });
+`;
+
+interface Child {
+  process: ChildProcess;
+  lines: Record<string, unknown>[];
+  tell(word: string): void;
+  values(key: string): string[];
+}
+
+const namespaces: NetNs[] = [];
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const n of namespaces) n.delete();
+});
+
+async function waitFor(condition: () => boolean, what: string, limitMs = 15_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function start(where: NetNs, script: string, env: Record<string, string> = {}): Child {
+  const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
+  children.push(child);
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stderr?.pipe(process.stderr);
+  child.stdout?.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>);
+      buffered = buffered.slice(newline + 1);
+    }
+  });
+  return {
+    process: child,
+    lines,
+    tell: (word) => child.stdin?.write(`${word}\n`),
+    values: (key) => lines.filter((l) => typeof l[key] === 'string').map((l) => l[key] as string),
+  };
+}
+
+function counts(values: string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const value of values) map.set(value, (map.get(value) ?? 0) + 1);
+  return map;
+}
+
+test('two boxes on one multicast group, both bridging to one server: every event reaches each box once, no loops', { skip }, async () => {
+  const a = NetNs.create();
+  namespaces.push(a);
+  const b = NetNs.create();
+  namespaces.push(b);
+  connect(a, 'a0', '10.79.0.1/24', b, 'b0', '10.79.0.2/24');
+
+  const relay = start(a, RELAY);
+  await waitFor(() => relay.lines.some((l) => l.ready), 'relay listening');
+  const boxA = start(a, BOX, { BOX: JSON.stringify({ name: 'A', iface: 'a0' }) });
+  const boxB = start(b, BOX, { BOX: JSON.stringify({ name: 'B', iface: 'b0' }) });
+  await waitFor(() => boxA.lines.some((l) => l.ready) && boxB.lines.some((l) => l.ready), 'both boxes up');
+
+  for (const child of [relay, boxA, boxB]) child.tell('go');
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  for (const child of [relay, boxA, boxB]) child.tell('stop');
+
+  // Quiet: once the sources stop, traffic must stop too (a loop would keep it going).
+  const total = () => relay.lines.length + boxA.lines.length + boxB.lines.length;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  let previous = total();
+  for (let tries = 0; tries < 60; tries++) {
+    await sleep(300);
+    if (total() === previous) break;
+    previous = total();
+  }
+  await sleep(1_000);
+  assert.equal(total(), previous, 'no traffic a second after the sources stopped');
+
+  const published = {
+    A: Math.max(...boxA.values('local').filter((u) => u.startsWith('A-')).map((u) => Number(u.slice(2)))) + 1,
+    B: Math.max(...boxB.values('local').filter((u) => u.startsWith('B-')).map((u) => Number(u.slice(2)))) + 1,
+    SRV: Math.max(...relay.values('received').filter((u) => u.startsWith('SRV-')).map((u) => Number(u.slice(4))), -1) + 1,
+  };
+  assert.ok(published.A > 10 && published.B > 10, `events published: ${JSON.stringify(published)}`);
+
+  for (const [box, other] of [[boxA, 'B'], [boxB, 'A']] as const) {
+    const local = counts(box.values('local'));
+    for (const [uid, count] of local) assert.equal(count, 1, `${uid} reached the box's users ${count} times`);
+    for (let n = 0; n < published[other]; n++) assert.equal(local.get(`${other}-${n}`), 1, `${other}-${n} reached the other box`);
+    const fromServer = [...local.keys()].filter((uid) => uid.startsWith('SRV-')).length;
+    assert.ok(fromServer > 10, `server events reached the box (${fromServer})`);
+  }
+  // The server hears each box event from its box and at most once more through the other
+  // box's mesh bridge; never in a loop.
+  for (const [uid, count] of counts(relay.values('received'))) assert.ok(count <= 2, `${uid} reached the server ${count} times`);
+});

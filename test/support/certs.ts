@@ -1,0 +1,83 @@
+// Test PKI made at test time with the openssl CLI: a CA, a server certificate for
+// localhost/127.0.0.1/::1, a client certificate (PEM pair, combined PEM, PKCS#12 with a
+// password), and a second, unrelated CA with its own client and server certificates.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPki {
+  dir: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+  /** Client certificate and key in one PEM file. */
+  clientCombined: string;
+  clientP12: string;
+  p12Password: string;
+  /** The password followed by a newline, as password files usually are. */
+  p12PasswordFile: string;
+  wrongCaCert: string;
+  /** Signed by the wrong CA. */
+  wrongClientCert: string;
+  wrongClientKey: string;
+  wrongServerCert: string;
+  wrongServerKey: string;
+  cleanup(): void;
+}
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function newCa(dir: string, name: string): void {
+  openssl(dir, [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+}
+
+function newLeaf(dir: string, ca: string, name: string, cn: string, extensions: string): void {
+  writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
+  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+}
+
+const SERVER_EXT = 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth';
+const CLIENT_EXT = 'extendedKeyUsage=clientAuth';
+
+export function makeTestPki(): TestPki {
+  const dir = mkdtempSync(join(tmpdir(), 'takd-pki-'));
+  const path = (name: string): string => join(dir, name);
+  newCa(dir, 'ca');
+  newLeaf(dir, 'ca', 'server', 'localhost', SERVER_EXT);
+  newLeaf(dir, 'ca', 'client', 'takd-test-client', CLIENT_EXT);
+  newCa(dir, 'wrong-ca');
+  newLeaf(dir, 'wrong-ca', 'wrong-client', 'intruder', CLIENT_EXT);
+  newLeaf(dir, 'wrong-ca', 'wrong-server', 'localhost', SERVER_EXT);
+  writeFileSync(path('client-combined.pem'), Buffer.concat([readFileSync(path('client.pem')), readFileSync(path('client.key'))]));
+  const p12Password = 'atakatak';
+  openssl(dir, ['pkcs12', '-export', '-in', 'client.pem', '-inkey', 'client.key', '-certfile', 'ca.pem', '-out', 'client.p12', '-passout', `pass:${p12Password}`]);
+  writeFileSync(path('client.pass'), `${p12Password}\n`);
+  return {
+    dir,
+    caCert: path('ca.pem'),
+    serverCert: path('server.pem'),
+    serverKey: path('server.key'),
+    clientCert: path('client.pem'),
+    clientKey: path('client.key'),
+    clientCombined: path('client-combined.pem'),
+    clientP12: path('client.p12'),
+    p12Password,
+    p12PasswordFile: path('client.pass'),
+    wrongCaCert: path('wrong-ca.pem'),
+    wrongClientCert: path('wrong-client.pem'),
+    wrongClientKey: path('wrong-client.key'),
+    wrongServerCert: path('wrong-server.pem'),
+    wrongServerKey: path('wrong-server.key'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
