@@ -9,6 +9,7 @@ import { XmlEventDecoder } from '../daemon/codec/xml/decode.js';
 import { parseDetailFragment } from '../daemon/codec/xml/detail.js';
 import { scanSimpleFragment } from '../daemon/codec/xml/fragment-scan.js';
 import { SaxesEngine } from '../daemon/codec/xml/sax-engine.js';
+import { QuickCotEngine } from '../daemon/codec/xml/quick-engine.js';
 import { atakPliCorpus, seededRandom } from './support/generators.js';
 
 const TIME_BUDGET_MS = 4000;
@@ -112,4 +113,36 @@ test('fuzz: the quick fragment check never vouches for XML that the SAX parser r
     assert.doesNotThrow(() => saxes.parse(`<detail>${text}</detail>`, ignore), text);
   }
   assert.ok(vouched > 1000, `only ${vouched} mutated fragments were vouched for`);
+});
+
+test('fuzz: the quick engine and saxes agree — same event or both refuse — on mutated events', () => {
+  const random = seededRandom(5);
+  const quickEngine = new QuickCotEngine();
+  const quick = new XmlEventDecoder(quickEngine);
+  const saxesOnly = new XmlEventDecoder(new SaxesEngine());
+  const outcome = (decoder: XmlEventDecoder, text: string) => {
+    try {
+      return { event: decoder.decode(text) };
+    } catch (err) {
+      assert.equal((err as Error).name, 'CotDecodeError', String(err));
+      return { error: (err as { reason: string }).reason };
+    }
+  };
+  let decoded = 0;
+  let refused = 0;
+  for (let i = 0; i < 20000; i++) {
+    const source = corpus[i % corpus.length];
+    // Half with ATAK's XML declaration (as mesh datagrams carry it), half framed bare.
+    const base = Buffer.from(i % 2 === 0 ? source : source.slice(source.indexOf('<event')));
+    const text = (random() < 0.15 ? base : mutate(random, base, 2)).toString(random() < 0.5 ? 'latin1' : 'utf8');
+    const a = outcome(quick, text);
+    const b = outcome(saxesOnly, text);
+    assert.deepEqual(a, b, text);
+    if (a.event) decoded++;
+    else refused++;
+  }
+  assert.ok(decoded > 3000 && refused > 3000, `decoded ${decoded}, refused ${refused}`);
+  // Most decodable inputs must have been decided by the quick path itself, not the fallback.
+  assert.ok(20000 - quickEngine.fallbacks > decoded * 0.8, `fallbacks ${quickEngine.fallbacks}, decoded ${decoded}`);
+  console.log(`quick engine: ${decoded} decoded, ${refused} refused, ${quickEngine.fallbacks} handed to saxes`);
 });

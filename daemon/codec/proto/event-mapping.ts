@@ -91,8 +91,10 @@ function typedToWire<K extends TypedDetailKey>(event: CotEvent, key: K): WireDet
 }
 
 export function wireToEvent(wire: WireCotEvent): CotEvent {
-  const missing = (['uid', 'type', 'how'] as const).filter((key) => !wire[key]);
-  if (missing.length > 0) throw new CotDecodeError('missing-field', `TAK v1 event without ${missing.join(', ')}`);
+  if (!wire.uid || !wire.type || !wire.how) {
+    const missing = (['uid', 'type', 'how'] as const).filter((key) => !wire[key]);
+    throw new CotDecodeError('missing-field', `TAK v1 event without ${missing.join(', ')}`);
+  }
   const event: CotEvent = {
     uid: wire.uid as string,
     type: wire.type as string,
@@ -138,19 +140,27 @@ function measure(value: number): number {
   return Number.isFinite(value) && value < UNKNOWN_THRESHOLD ? value : UNKNOWN_VALUE;
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 function addDetail(event: CotEvent, detail: WireDetail): void {
-  let namesSeen: ReadonlySet<string> = new Set();
+  let namesSeen = NO_NAMES;
   if (detail.xmlDetail) {
     const parsed = parseDetailFragment(detail.xmlDetail);
     namesSeen = parsed.namesSeen;
-    for (const [key, value] of Object.entries(parsed.fields)) {
-      if (value !== undefined && value !== '') Object.assign(event, { [key]: value });
-    }
+    const fields = parsed.fields;
+    // Typed elements found inside xmlDetail (a contact with a phone, say) win over typed fields.
+    if (fields.contact) event.contact = fields.contact;
+    if (fields.group) event.group = fields.group;
+    if (fields.takv) event.takv = fields.takv;
+    if (fields.status) event.status = fields.status;
+    if (fields.track) event.track = fields.track;
+    if (fields.precisionLocation) event.precisionLocation = fields.precisionLocation;
+    if (fields.xmlDetail) event.xmlDetail = fields.xmlDetail;
   }
   for (const [elementName, key] of TYPED_ENTRIES) {
     const typed = detail[key];
     if (!typed || namesSeen.has(elementName)) continue;
-    Object.assign(event, { [key]: typedFromWire(key, typed) });
+    (event as unknown as Record<string, unknown>)[key] = typedFromWire(key, typed);
   }
   if (event.track && !(Number.isFinite(event.track.speed) && Number.isFinite(event.track.course))) {
     throw new CotDecodeError('bad-value', 'TAK v1 track speed/course is not finite');

@@ -6,7 +6,8 @@ import { isUtf8 } from 'node:buffer';
 import { UNKNOWN_THRESHOLD, UNKNOWN_VALUE, type CotEvent, type CotPoint } from '../event.js';
 import { CotDecodeError } from '../errors.js';
 import { DetailCollector, type DetailFields } from './detail.js';
-import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
+import { QuickCotEngine, type RestartableSaxSink } from './quick-engine.js';
+import type { SaxEngine } from './sax-engine.js';
 import { parseCotTime } from './time.js';
 
 /** `how` for events that arrive without one: unvalidated input. takd always writes a how. */
@@ -43,7 +44,7 @@ function optionalMeasure(attributes: Record<string, string>, name: string): numb
   return value >= UNKNOWN_THRESHOLD || !Number.isFinite(value) ? UNKNOWN_VALUE : value;
 }
 
-export class XmlEventDecoder implements SaxSink {
+export class XmlEventDecoder implements RestartableSaxSink {
   private readonly engine: SaxEngine;
   private readonly detail = new DetailCollector();
   private source = '';
@@ -59,8 +60,11 @@ export class XmlEventDecoder implements SaxSink {
   private childName = '';
   private childAttributes: Record<string, string> = {};
 
-  /** `engine` is for measuring other SAX engines; the default is the fastest we found. */
-  constructor(engine: SaxEngine = new SaxesEngine()) {
+  /**
+   * The default engine parses the common subset of XML itself and hands anything else to
+   * saxes (quick-engine.ts); `engine` lets benchmarks and tests measure the others.
+   */
+  constructor(engine: SaxEngine = new QuickCotEngine()) {
     this.engine = engine;
   }
 
@@ -70,18 +74,23 @@ export class XmlEventDecoder implements SaxSink {
     if (typeof frame !== 'string' && !isUtf8(frame)) throw new CotDecodeError('invalid-utf8', 'event is not valid UTF-8');
     const source = typeof frame === 'string' ? frame : frame.toString('utf8');
     this.source = source;
-    this.depth = 0;
-    this.eventAttributes = undefined;
-    this.pointAttributes = undefined;
-    this.inDetail = false;
-    this.detailSeen = false;
-    this.detailFields = {};
+    this.restart();
     try {
       this.engine.parse(source, this);
       return this.buildEvent();
     } finally {
       this.source = '';
     }
+  }
+
+  /** Forgets everything seen of the current document (before a fallback parses it again). */
+  restart(): void {
+    this.depth = 0;
+    this.eventAttributes = undefined;
+    this.pointAttributes = undefined;
+    this.inDetail = false;
+    this.detailSeen = false;
+    this.detailFields = {};
   }
 
   open(name: string, attributes: Record<string, string>, end: number): void {

@@ -1,0 +1,168 @@
+// QuickCotEngine: a SaxEngine for the XML that CoT senders actually write, with saxes
+// behind it for everything else.
+//
+// It accepts only a strict subset of well-formed XML — ASCII names, quoted attribute values
+// without tabs or line breaks, the five predefined entities, text, properly nested
+// elements, one root, nothing after it but whitespace — and works with indexOf and sticky
+// regular expressions instead of a character-at-a-time state machine. The moment it meets
+// anything outside that subset (a comment, CDATA, a processing instruction, a DOCTYPE, a
+// character reference, a control character, a surrogate, a non-ASCII name, or any error)
+// it stops, the sink is restarted, and saxes parses the whole document: saxes decides every
+// error and every unusual construct. test/codec-fuzz.test.ts checks that whatever this
+// accepts, saxes accepts too and decodes to the identical event.
+import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
+
+/** ASCII name characters: 1 may start a name, 2 may continue one. */
+const NAME_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) NAME_CLASS[c] = 3;
+  else if (/[0-9.:-]/.test(ch)) NAME_CLASS[c] = 2;
+}
+const ENTITY = /&(?:amp|lt|gt|quot|apos);/y;
+/** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
+const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
+const OUTSIDE_SUBSET = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|]]>|<[!?]/g;
+/** OUTSIDE_SUBSET plus tab and line breaks: one pass settles compact (single-line) CoT. */
+const OUTSIDE_SUBSET_OR_LINE_BREAK = /[\x00-\x1f\ud800-\udfff\ufffe\uffff]|]]>|<[!?]/g;
+
+/** Does s, from `from` on, contain a match of the global regex? */
+function matchesFrom(pattern: RegExp, s: string, from: number): boolean {
+  pattern.lastIndex = from;
+  return pattern.test(s);
+}
+const LINE_BREAK_OR_TAB = /[\t\n\r]/;
+const ENTITY_TEXT = /&(amp|lt|gt|quot|apos);/g;
+const ENTITY_CHARS: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Every '&' in s[from, to) is one of the five predefined entities. */
+function entitiesOk(s: string, from: number, to: number): boolean {
+  let amp = s.indexOf('&', from);
+  while (amp !== -1 && amp < to) {
+    ENTITY.lastIndex = amp;
+    if (!ENTITY.test(s) || ENTITY.lastIndex > to) return false;
+    amp = s.indexOf('&', ENTITY.lastIndex);
+  }
+  return true;
+}
+
+/** End of the ASCII name at `at`, or -1. A non-ASCII character ends it (and the caller then bails). */
+function nameEnd(s: string, at: number): number {
+  const first = s.charCodeAt(at);
+  if (!(first < 128 && (NAME_CLASS[first] & 1) !== 0)) return -1;
+  let k = at + 1;
+  for (let c = s.charCodeAt(k); c < 128 && NAME_CLASS[c] !== 0; c = s.charCodeAt(++k));
+  return k;
+}
+
+/** Parses the subset into the sink; false means "not in the subset" (the sink may have seen a part). */
+function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
+  const n = s.length;
+  if (s.charCodeAt(0) !== 0x3c) return false;
+  let i = 0;
+  if (s.charCodeAt(1) === 0x3f /* ? */) {
+    DECLARATION.lastIndex = 0;
+    if (!DECLARATION.test(s) || s.charCodeAt(DECLARATION.lastIndex) !== 0x3c) return false;
+    i = DECLARATION.lastIndex;
+  }
+  // Literal tabs and line breaks in attribute values are normalised by XML; leave those to
+  // saxes. Compact CoT has none, and then one scan of the document is enough.
+  const checkValues = matchesFrom(OUTSIDE_SUBSET_OR_LINE_BREAK, s, i);
+  if (checkValues && matchesFrom(OUTSIDE_SUBSET, s, i)) return false;
+  open.length = 0;
+  for (;;) {
+    // s[i] is '<'.
+    if (s.charCodeAt(i + 1) === 0x2f /* / */) {
+      const end = nameEnd(s, i + 2);
+      const name = open.pop();
+      if (end === -1 || s.slice(i + 2, end) !== name) return false;
+      let j = end;
+      while (j < n && isSpace(s.charCodeAt(j))) j++;
+      if (s.charCodeAt(j) !== 0x3e) return false;
+      i = j + 1;
+      sink.close(name, i);
+    } else {
+      const end = nameEnd(s, i + 1);
+      if (end === -1) return false;
+      const name = s.slice(i + 1, end);
+      // '<' may not occur in a start tag: no attribute value may reach past the next one.
+      const nextLt = s.indexOf('<', end);
+      const tagLimit = nextLt === -1 ? n : nextLt;
+      const attributes: Record<string, string> = {};
+      let j = end;
+      let selfClosing = false;
+      for (;;) {
+        const before = j;
+        while (j < n && isSpace(s.charCodeAt(j))) j++;
+        const c = s.charCodeAt(j);
+        if (c === 0x3e /* > */) break;
+        if (c === 0x2f /* / */) {
+          if (s.charCodeAt(j + 1) !== 0x3e) return false;
+          selfClosing = true;
+          j++;
+          break;
+        }
+        if (j === before) return false; // attributes must be separated by whitespace
+        const attributeEnd = nameEnd(s, j);
+        if (attributeEnd === -1) return false;
+        const attribute = s.slice(j, attributeEnd);
+        // Also refuses names on Object.prototype (__proto__, constructor…): saxes decides those.
+        if (attributes[attribute] !== undefined) return false;
+        j = attributeEnd;
+        while (j < n && isSpace(s.charCodeAt(j))) j++;
+        if (s.charCodeAt(j) !== 0x3d /* = */) return false;
+        j++;
+        while (j < n && isSpace(s.charCodeAt(j))) j++;
+        const quote = s.charCodeAt(j);
+        if (quote !== 0x22 && quote !== 0x27) return false;
+        const valueEnd = s.indexOf(quote === 0x22 ? '"' : "'", j + 1);
+        if (valueEnd === -1 || valueEnd > tagLimit) return false;
+        let value = s.slice(j + 1, valueEnd);
+        if (checkValues && LINE_BREAK_OR_TAB.test(value)) return false;
+        if (value.includes('&')) {
+          if (!entitiesOk(s, j + 1, valueEnd)) return false;
+          value = value.replace(ENTITY_TEXT, (_, entity: string) => ENTITY_CHARS[entity]);
+        }
+        attributes[attribute] = value;
+        j = valueEnd + 1;
+      }
+      i = j + 1; // past '>'
+      sink.open(name, attributes, i);
+      if (selfClosing) sink.close(name, i);
+      else open.push(name);
+    }
+    if (open.length === 0) {
+      // The root is closed: only whitespace may follow.
+      for (let k = i; k < n; k++) if (!isSpace(s.charCodeAt(k))) return false;
+      return true;
+    }
+    const next = s.indexOf('<', i);
+    if (next === -1) return false; // unclosed elements
+    if (next > i && !entitiesOk(s, i, next)) return false;
+    i = next;
+  }
+}
+
+/** A sink that can be told to forget a partial document before the fallback parses it again. */
+export interface RestartableSaxSink extends SaxSink {
+  restart(): void;
+}
+
+export class QuickCotEngine implements SaxEngine {
+  private readonly open: string[] = [];
+  /** How many documents needed the fallback (for benchmarks and status). */
+  fallbacks = 0;
+
+  constructor(private readonly fallback: SaxEngine = new SaxesEngine()) {}
+
+  parse(source: string, sink: SaxSink): void {
+    if (quickParse(source, sink, this.open)) return;
+    this.fallbacks++;
+    (sink as Partial<RestartableSaxSink>).restart?.();
+    this.fallback.parse(source, sink);
+  }
+}
