@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createAisPipeline, type AisPipeline } from '../hal/drivers/ais/pipeline.js';
 import type { AisMessage } from '../hal/drivers/ais/decoder.js';
 import { createAisToCot } from '../hal/drivers/ais/to-cot.js';
-import { mutate, randomBytes } from '../daemon/codec/proto/mutate.js';
+import { mutate, randomBytes } from './support/mutate.js';
 import { seededRandom } from './support/generators.js';
 import { aisCorpusDir } from './support/paths.js';
 

@@ -9,7 +9,7 @@ import { createAprsPipeline } from '../hal/drivers/kiss-aprs/pipeline.js';
 import type { AprsPacket } from '../hal/drivers/kiss-aprs/packet.js';
 import { createAprsToCot } from '../hal/drivers/kiss-aprs/to-cot.js';
 import { SPEC_PACKETS } from '../hal/drivers/kiss-aprs/fixtures.js';
-import { mutate, randomBytes } from '../daemon/codec/proto/mutate.js';
+import { mutate, randomBytes } from './support/mutate.js';
 import { seededRandom } from './support/generators.js';
 
 const ITERATIONS = 3000;

@@ -9,7 +9,7 @@ import { EXAMPLE_B, EXAMPLE_C, SPEC_STREAM } from '../hal/drivers/meshtastic/fix
 import type { MeshtasticMessage } from '../hal/drivers/meshtastic/messages.js';
 import { MeshtasticSession } from '../hal/drivers/meshtastic/session.js';
 import { createMeshtasticToCot } from '../hal/drivers/meshtastic/to-cot.js';
-import { mutate, randomBytes } from '../daemon/codec/proto/mutate.js';
+import { mutate, randomBytes } from './support/mutate.js';
 import { seededRandom } from './support/generators.js';
 
 const ITERATIONS = 3000;

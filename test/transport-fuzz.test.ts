@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import type { CotEvent } from '../daemon/codec/event.js';
-import { seededRandom } from '../daemon/codec/proto/fixtures.js';
+import { seededRandom } from './support/proto-fixtures.js';
 import { encodeProtoMesh, encodeProtoStream } from '../daemon/codec/proto/index.js';
 import { DEFAULT_MAX_SKIP_BYTES } from '../daemon/codec/proto/deframer.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';

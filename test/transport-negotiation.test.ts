@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { decodeTakMessage, ProtoStreamDeframer } from '../daemon/codec/proto/index.js';
-import { VECTOR_STREAM_HEX } from '../daemon/codec/proto/fixtures.js';
+import { VECTOR_STREAM_HEX } from './support/proto-fixtures.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { count, pli, RawServer, sleep, waitFor } from './support/transport-fixtures.js';

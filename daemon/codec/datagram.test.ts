@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import { decodeDatagram } from './datagram.js';
 import { CotDecodeError } from './errors.js';
 import type { DecodeErrorReason } from './errors.js';
-import { EventGenerator, VECTOR_STREAM_HEX, VECTOR_XML, seededRandom, vectorEvent } from './proto/fixtures.js';
+import { EventGenerator, VECTOR_STREAM_HEX, VECTOR_XML, seededRandom, vectorEvent } from '../../test/support/proto-fixtures.js';
 import { encodeProtoMesh } from './proto/index.js';
-import { mutate, randomBytes } from './proto/mutate.js';
+import { mutate, randomBytes } from '../../test/support/mutate.js';
 import { XmlEventDecoder } from './xml/decode.js';
 import { encodeXml } from './xml/encode.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CotDecodeError } from '../errors.js';
-import { EventGenerator, atakPli, seededRandom, vectorEvent } from './fixtures.js';
+import { EventGenerator, atakPli, seededRandom, vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { ProtoStreamDeframer, decodeTakMessage, encodeProtoStream } from './index.js';
 import type { ProtoStreamDeframerOptions } from './index.js';
 

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CotDecodeError } from '../errors.js';
-import { EventGenerator, seededRandom } from './fixtures.js';
+import { EventGenerator, seededRandom } from '../../../test/support/proto-fixtures.js';
 import { ProtoStreamDeframer, decodeTakMessage, encodeProtoStream } from './index.js';
-import { mutate, randomBytes } from './mutate.js';
+import { mutate, randomBytes } from '../../../test/support/mutate.js';
 
 const MAX_ITERATIONS = 20_000;
 const TIME_CAP_MS = 5_000;

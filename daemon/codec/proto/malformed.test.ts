@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import protobuf from 'protobufjs';
 import { CotDecodeError } from '../errors.js';
 import type { DecodeErrorReason } from '../errors.js';
-import { vectorEvent } from './fixtures.js';
+import { vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { ProtoStreamDeframer, decodeTakMessage, encodeProtoStream, encodeTakMessage } from './index.js';
 import { PROTO_PACKAGE, TakMessageType, protoRoot } from './schema.js';
 

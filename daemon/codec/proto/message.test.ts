@@ -5,7 +5,7 @@ import { CotDecodeError } from '../errors.js';
 import type { CotEvent } from '../event.js';
 import { XmlEventDecoder } from '../xml/decode.js';
 import { encodeXmlString } from '../xml/encode.js';
-import { VECTOR_STREAM_HEX, VECTOR_XML, atakPli, vectorEvent } from './fixtures.js';
+import { VECTOR_STREAM_HEX, VECTOR_XML, atakPli, vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { decodeTakMessage, encodeProtoMesh, encodeProtoStream, encodeTakMessage } from './index.js';
 import { TakMessageType } from './schema.js';
 import type { WireTakMessage } from './schema.js';

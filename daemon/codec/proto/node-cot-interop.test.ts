@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeXmlString } from '../xml/encode.js';
-import { atakPli } from './fixtures.js';
+import { atakPli } from '../../../test/support/proto-fixtures.js';
 import { decodeTakMessage, encodeTakMessage } from './index.js';
-import { loadNodeCot } from './node-cot-peer.js';
+import { loadNodeCot } from '../../../test/support/node-cot-peer.js';
 
 const CoT = await loadNodeCot();
 

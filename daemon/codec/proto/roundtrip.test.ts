@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { XmlEventDecoder } from '../xml/decode.js';
 import { encodeXmlString } from '../xml/encode.js';
-import { EventGenerator, seededRandom } from './fixtures.js';
+import { EventGenerator, seededRandom } from '../../../test/support/proto-fixtures.js';
 import { decodeTakMessage, encodeProtoMesh, encodeProtoStream, encodeTakMessage } from './index.js';
 
 const EVENTS = 3000;

@@ -2,9 +2,9 @@
  * Test and benchmark inputs for the TAK protocol v1 codec: the reference vector, a seeded
  * PRNG and a generator of random events covering everything v1 can carry.
  */
-import { UNKNOWN_VALUE } from '../event.js';
-import type { CotEvent } from '../event.js';
-import { xmlElement } from '../xml/encode.js';
+import { UNKNOWN_VALUE } from '../../daemon/codec/event.js';
+import type { CotEvent } from '../../daemon/codec/event.js';
+import { xmlElement } from '../../daemon/codec/xml/encode.js';
 
 /** The event of the reference vector, as XML (PyTAK's takproto encodes it to VECTOR_STREAM_HEX, spaced hex). */
 export const VECTOR_XML =
@@ -30,17 +30,7 @@ export function vectorEvent(): CotEvent {
   };
 }
 
-/** mulberry32: small, fast, good enough to drive property tests reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './generators.js';
 
 // XML specials, spaces, Latin-1, CJK and an astral-plane character (two UTF-16 units).
 const STRING_ALPHABET = [...'abcXYZ019-_.: ', '&', '<', '>', '"', "'", 'é', 'ß', '日', '本', '🛰', 'Ω'];
