@@ -18,7 +18,12 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './command.js';
 const HELP = `Usage: takd run [-c FILE | --no-config] [--set SECTION.KEY=VALUE …] [--callsign NAME] [--log-level LEVEL]
 
 Runs the daemon: reads GPS receivers and radios ([source.*]), network inputs ([input.*]),
-and sends CoT to every output ([output.*]), with our own position reports ([pli]).
+and routes CoT to the outputs ([output.*]), with our own position reports ([pli]). By
+default what comes from a server goes to mesh and phones, what comes from mesh, radios
+and phones goes to the server, and our own position goes everywhere; each output can
+narrow that (types, from, bbox, radius), set a budget (rate_bytes, rate_events), and keep
+chat, markers and emergencies through an outage in a durable queue in $STATE_DIRECTORY
+(else /var/lib/takd; on by default for tcp:// and tls:// outputs). See docs/configuration.md.
 
 The configuration is ${DEFAULT_CONFIG_FILE} unless -c FILE or $TAKD_CONFIG names another.
 With no file (or --no-config), the embedded default applies: identity from this machine,

@@ -1,5 +1,6 @@
 /**
- * The minimal routing stage until the routing issue replaces it: every event from a source
+ * The policy-free fan-out the Router replaced in the daemon, kept as the reference the
+ * routing benchmark (test/bench/routing-fanout.ts) measures against: every event from a source
  * or input goes to every output, except back to the output it arrived on (a TAK Server
  * connection is both an input and an output). Own-position reports go to one output at a
  * time (each output has its own reporting schedule).

@@ -40,7 +40,8 @@ export class TakdProcess {
   start(args: string[] = ['-c', this.configFile], env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath, TAKD_MAIN, 'run']): ChildProcess {
     const [program, ...rest] = command as [string, ...string[]];
     const child = spawn(program, [...rest, ...args], {
-      env: { PATH: process.env.PATH, RUNTIME_DIRECTORY: this.dir, TAKD_LOG_FORMAT: 'json', ...env },
+      // Each daemon keeps its state (durable queues) in the test's own directory, never /var/lib/takd.
+      env: { PATH: process.env.PATH, RUNTIME_DIRECTORY: this.dir, STATE_DIRECTORY: this.dir, TAKD_LOG_FORMAT: 'json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
