@@ -8,6 +8,12 @@ import protobuf from 'protobufjs';
 
 export const PROTO_PACKAGE = 'atakmap.commoncommo.protobuf.v1';
 
+// uint64 fields here are times in ms since 1970, far below 2^53: read them as plain numbers
+// rather than allocating a Long per field (protobufjs uses the `long` package when it finds
+// it). No schema takd loads has a 64-bit field that needs more than 53 bits.
+protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
+protobuf.configure();
+
 type ScalarType = 'string' | 'uint32' | 'uint64' | 'double';
 type MessageName =
   | 'TakMessage'
