@@ -90,3 +90,23 @@ test('stopping spills waiting events to the queue; the next start delivers them'
     rmSync(stateDir, { recursive: true, force: true });
   }
 });
+
+test('with an unsynchronised clock, staleness follows the same GPS time the reports carry', async () => {
+  const { CotClock } = await import('../pli/index.js');
+  const gpsTime = Date.UTC(2014, 5, 1, 12); // a replayed capture, or a Pi whose clock is years off
+  const clock = new CotClock({ isSynchronised: () => false });
+  clock.observeGpsTime(gpsTime);
+  const stateDir = mkdtempSync(join(tmpdir(), 'takd-stage-'));
+  try {
+    const stage = new RoutingStage(logger, { STATE_DIRECTORY: stateDir }, clock);
+    stage.configure(config('output.mesh.url=udp://239.2.3.1:6969'));
+    const mesh = recorder('output.mesh');
+    stage.setOutput('output.mesh', mesh);
+    const report = makeEvent('self-1', 'a-f-G-U-C', clock.now());
+    stage.sendTo('output.mesh', report);
+    assert.deepEqual(mesh.sent.map((e) => e.uid), ['self-1'], 'a report stamped with GPS time is not stale by GPS time');
+    stage.close();
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});

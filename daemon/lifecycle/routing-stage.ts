@@ -7,6 +7,7 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import type { Logger } from '../log.js';
+import type { Clock } from '../routing/clock.js';
 import type { AttachableOutput } from '../routing/attachable-target.js';
 import { roleOfUrl, type LinkRole } from '../routing/roles.js';
 import { Router, type RouterOutput, type RouterStatus } from '../routing/router.js';
@@ -31,9 +32,14 @@ export class RoutingStage {
   private readonly queues = new Map<string, OpenQueue>();
   private readonly attached = new Map<string, AttachableOutput>();
 
+  /**
+   * `clock` judges staleness: the daemon passes the same CotClock its position reports are
+   * stamped with, so with an unsynchronised system clock both follow GPS time.
+   */
   constructor(
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly clock?: Clock,
   ) {}
 
   /** Builds (or keeps, when nothing routing-related changed) the router for `config`. */
@@ -49,7 +55,7 @@ export class RoutingStage {
     this.retire(this.router);
     this.reconcileQueues(outputs);
     const routerOutputs: RouterOutput[] = outputs.map((output) => this.routerOutput(output, roles[output.id] as LinkRole));
-    const router = new Router({ outputs: routerOutputs, roles });
+    const router = new Router({ outputs: routerOutputs, roles, clock: this.clock });
     this.router = router;
     for (const [id, transport] of this.attached) router.setOutput(id, transport);
     router.start();
