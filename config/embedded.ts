@@ -57,14 +57,24 @@ function hasKind(config: LoadedConfig, kind: string): boolean {
 }
 
 /** The embedded choices for a config read without a file; nothing when a file was read. */
+/** True when no setting came from a file: there is none, or it is all comments (as the .deb ships it). */
+export function fileSetsNothing(config: LoadedConfig): boolean {
+  if (config.file === undefined) return true;
+  for (const section of config.sections.values()) {
+    for (const setting of section.values()) if (setting.origin.layer === 'ini') return false;
+  }
+  return true;
+}
+
 export async function embeddedDefault(config: LoadedConfig, probes: EmbeddedProbes = realProbes): Promise<EmbeddedChoice> {
   const choice: EmbeddedChoice = { settings: [], reasons: [] };
-  if (config.file !== undefined) return choice;
+  if (!fileSetsNothing(config)) return choice;
+  const noFile = config.file === undefined ? 'no configuration file' : `${config.file} sets nothing`;
   const add = (section: string, key: string, text: string, why: string): void => {
     choice.settings.push({ section, key, text, origin: { layer: 'embedded', why } });
   };
   if (!hasKind(config, 'output')) {
-    const why = 'no configuration file: ATAK Mesh SA default, TTL 1 keeps it on the local network';
+    const why = `${noFile}: ATAK Mesh SA default, TTL 1 keeps it on the local network`;
     add('output.mesh', 'url', MESH_SA_URL, why);
     add('output.mesh', 'ttl', '1', why);
     choice.reasons.push(`output.mesh: ${MESH_SA_URL} TTL 1 (${why})`);

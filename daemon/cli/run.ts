@@ -56,15 +56,12 @@ async function loadEffective(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
   const first = loadConfig({ args, env });
   const { rest } = first;
   let loaded = first.config;
-  let reasons: string[] = [];
-  if (loaded.file === undefined) {
-    const choice = await embeddedDefault(loaded);
-    reasons = choice.reasons;
-    if (choice.settings.length > 0) loaded = loadConfig({ args, env, embedded: choice.settings }).config;
-  }
+  // No file, or one that sets nothing (the .deb's all-commented takd.ini): the embedded default.
+  const choice = await embeddedDefault(loaded);
+  if (choice.settings.length > 0) loaded = loadConfig({ args, env, embedded: choice.settings }).config;
   const checked = preflight(loaded);
   if (checked.problems.length > 0) throw new ConfigError(checked.problems);
-  return { config: viewConfig(loaded), reasons, warnings: [...loaded.warnings, ...checked.warnings], rest };
+  return { config: viewConfig(loaded), reasons: choice.reasons, warnings: [...loaded.warnings, ...checked.warnings], rest };
 }
 
 /** A transport's configuration error at start, as `FILE:LINE: key: message` for the setting that caused it. */
