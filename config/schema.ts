@@ -54,6 +54,23 @@ const tlsKeys = (side: 'client' | 'server'): KeySpec[] => [
   { key: side === 'client' ? 'ca' : 'client_ca', type: { kind: 'path' }, doc: side === 'client' ? 'CA bundle that signed the server certificate' : 'CA that client certificates must chain to (set: client certificates required)', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_CAFILE' : undefined },
 ];
 
+/** AX.25 callsign with optional SSID (the APRS beacon's source address). */
+const AX25_CALLSIGN: ValueType = { kind: 'string', pattern: /^[A-Za-z0-9]{1,6}(-(1[0-5]|[0-9]))?$/, hint: 'an amateur callsign of 1-6 letters/digits, optional -SSID 0-15, e.g. KD0ABC-9' };
+/** What a meshtastic source sends to the mesh: `pli`, `chat`, both, or `none`. */
+const MESH_SEND: ValueType = { kind: 'string', pattern: /^\s*(none|(pli|chat)(\s*,\s*(pli|chat))*)\s*$/i, hint: 'pli, chat, "pli, chat" or none' };
+
+/** [source.*] keys of the radio drivers; each names the drivers it applies to (ignored by others). */
+const radioSourceKeys: KeySpec[] = [
+  { key: 'uid_prefix', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,32}$/, hint: 'printable ASCII without spaces, up to 32' }, defaultText: 'ais: AIS.; kiss-aprs: APRS.', doc: 'ais, kiss-aprs: prefix of the CoT uid of each track (then the MMSI or callsign-SSID)' },
+  { key: 'cot_type', type: COT_TYPE, defaultText: 'ais: a-u-S-X-M; kiss-aprs: a-f-G-I-U-T-r', doc: 'ais: CoT type when the ship type says nothing more; kiss-aprs: CoT type of every station' },
+  { key: 'stale', type: seconds(10, 86400), defaultText: '3600', doc: 'ais, kiss-aprs: seconds until a track goes stale' },
+  { key: 'own_position', type: { kind: 'boolean' }, defaultText: 'false', doc: 'ais: own-ship reports (!AIVDO) are the box\'s position, like a GPS' },
+  { key: 'callsign', type: AX25_CALLSIGN, doc: 'kiss-aprs: amateur callsign to beacon our position with (unset or N0CALL: no transmit)' },
+  { key: 'beacon_interval', type: seconds(60, 86400), defaultText: '600', doc: 'kiss-aprs: seconds between position beacons' },
+  { key: 'pli_interval', type: seconds(15, 3600), defaultText: '30', doc: 'meshtastic: at most one position report per this many seconds on air (our own and relayed)' },
+  { key: 'send', type: MESH_SEND, defaultText: 'pli, chat', doc: 'meshtastic: what goes to the mesh as TAK packets: pli (our own and relayed positions), chat (GeoChat)' },
+];
+
 /** Per-output routing policy (daemon/routing): what the output takes, its budget, store-and-forward. */
 const routingKeys: KeySpec[] = [
   { key: 'types', type: { kind: 'list' }, defaultText: 'every type', doc: 'CoT type prefixes taken, e.g. a-f-, b-t-f' },
@@ -94,6 +111,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'driver', type: { kind: 'enum', values: DRIVER_NAMES }, required: true, doc: 'device family' },
       { key: 'link', type: { kind: 'link-url' }, defaultText: 'gpsd: tcp://127.0.0.1:2947; others: required', doc: 'serial:///dev/…?baud=N, tcp://host:port, file:///capture.log, sim://?speed=walk' },
       { key: 'enabled', type: { kind: 'boolean' }, default: true, doc: 'false keeps the section but does not open the device' },
+      ...radioSourceKeys,
     ],
   },
   {

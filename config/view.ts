@@ -31,6 +31,24 @@ export interface SourceConfig {
   driver: string;
   link: string;
   enabled: boolean;
+  /** The radio drivers' settings (ais, kiss-aprs, meshtastic); set only where given. */
+  radio: RadioSourceSettings;
+}
+
+/** [source.*] keys of the radio drivers, as given (each driver applies its own defaults). */
+export interface RadioSourceSettings {
+  uidPrefix?: string;
+  cotType?: string;
+  staleSeconds?: number;
+  /** ais: !AIVDO fixes feed the own-position reporter. */
+  ownPosition: boolean;
+  /** kiss-aprs: the beacon's callsign. */
+  callsign?: string;
+  beaconIntervalSeconds?: number;
+  /** meshtastic: airtime budget for position reports. */
+  pliIntervalSeconds?: number;
+  /** meshtastic: what is sent to the mesh; undefined: pli and chat. */
+  send?: ('pli' | 'chat')[];
 }
 
 export interface InputConfig {
@@ -149,6 +167,27 @@ function outputRouting(r: Reader, url: string): OutputRouting {
   });
 }
 
+function radioSettings(r: Reader): RadioSourceSettings {
+  const optionalNumber = (key: string): number | undefined => (r.value(key) === undefined ? undefined : r.number(key));
+  const send = r.optional('send');
+  return compact({
+    uidPrefix: r.optional('uid_prefix'),
+    cotType: r.optional('cot_type'),
+    staleSeconds: optionalNumber('stale'),
+    ownPosition: r.boolean('own_position'),
+    callsign: r.optional('callsign')?.toUpperCase(),
+    beaconIntervalSeconds: optionalNumber('beacon_interval'),
+    pliIntervalSeconds: optionalNumber('pli_interval'),
+    send: send === undefined ? undefined : meshSendKinds(send),
+  });
+}
+
+/** `pli, chat` → ['pli', 'chat']; `none` → []. The loader already checked the words. */
+function meshSendKinds(text: string): ('pli' | 'chat')[] {
+  const words = text.split(',').map((w) => w.trim().toLowerCase());
+  return (['pli', 'chat'] as const).filter((kind) => words.includes(kind));
+}
+
 function named(config: LoadedConfig, kind: string): [string, Reader][] {
   return [...config.sections]
     .filter(([id]) => splitSectionId(id).kind === kind)
@@ -175,7 +214,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     }),
     shutdownTimeoutMs: takd.ms('shutdown_timeout'),
     maxInQueue: takd.number('max_in_queue'),
-    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled') })),
+    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), radio: radioSettings(r) })),
     inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), tls: tlsFiles(r) })),
     outputs: named(loaded, 'output').map(([id, r]) => ({
       id,

@@ -108,6 +108,8 @@ export interface SourceComponentOptions {
   onFix?: (fix: GnssFix, sourceId: string) => void;
   /** Drivers whose messages are CoT by themselves (AIS, APRS). */
   onEvent?: (event: CotEvent, sourceId: string) => void;
+  /** Every decoded message, before toCot (AIS own-ship fixes). */
+  onMessage?: (message: unknown, sourceId: string) => void;
 }
 
 /** A HAL source: reads its messages and hands fixes to the PLI reporter, CoT to the router. */
@@ -123,12 +125,13 @@ export class SourceComponent implements Component {
   }
 
   async start(): Promise<void> {
-    const { driver, onFix, onEvent, id } = this.options;
+    const { driver, onFix, onEvent, onMessage, id } = this.options;
     const source = startSource({ id, url: this.options.link, driver, providers: this.options.providers, logger: this.options.logger, queueCapacity: this.options.queueCapacity });
     this.source = source;
     this.pump = (async () => {
       for await (const message of source.messages()) {
         if (onFix !== undefined) onFix(message as GnssFix, id);
+        onMessage?.(message, id);
         const event = driver.toCot?.(message, { sourceId: id, now: Date.now() });
         if (event !== undefined) onEvent?.(event, id);
       }
@@ -144,20 +147,30 @@ export class SourceComponent implements Component {
     await this.pump;
   }
 
+  /** Bytes to the device (a beacon through a TNC); rejects when it is not connected. */
+  async write(bytes: Buffer): Promise<void> {
+    if (this.source === undefined) throw new Error('source not started');
+    await this.source.write(bytes);
+  }
+
   status(): ComponentStatus {
     if (this.source === undefined) return { id: this.id, kind: 'source', state: 'stopped', detail: 'not started', counters: {} };
-    const status = this.source.status();
-    const result: ComponentStatus = {
-      id: this.id,
-      kind: 'source',
-      state: this.failure !== undefined ? 'failed' : SOURCE_STATES[status.state],
-      detail: this.failure !== undefined ? `failed: ${this.failure}` : status.detail,
-      counters: { connects: status.connects, disconnects: status.disconnects, messages: status.messages, ...prefixed('framer', status.framer), ...prefixed('decoder', status.decoder) },
-    };
-    const lastError = this.failure ?? status.lastError;
-    if (lastError !== undefined) result.lastError = lastError;
-    return result;
+    return sourceStatus(this.id, this.source.status(), this.failure);
   }
+}
+
+/** A HAL source's status as a component's; `failure` is a driver bug that stopped its pump. */
+export function sourceStatus(id: string, status: SourceStatus, failure?: string): ComponentStatus {
+  const result: ComponentStatus = {
+    id,
+    kind: 'source',
+    state: failure !== undefined ? 'failed' : SOURCE_STATES[status.state],
+    detail: failure !== undefined ? `failed: ${failure}` : status.detail,
+    counters: { connects: status.connects, disconnects: status.disconnects, messages: status.messages, ...prefixed('framer', status.framer), ...prefixed('decoder', status.decoder) },
+  };
+  const lastError = failure ?? status.lastError;
+  if (lastError !== undefined) result.lastError = lastError;
+  return result;
 }
 
 function prefixed(prefix: string, counters: object): Record<string, number> {

@@ -9,11 +9,12 @@ import type { CotEvent } from '../codec/event.js';
 import { defaultLinkProviders, findDriver, healthRemarks, healthSnapshot, SimLinkProvider, type GnssFix, type LinkProviders } from '../../hal/index.js';
 import type { Logger } from '../log.js';
 import type { OutputCounters } from '../routing/counters.js';
-import { localIdentity, PliReporter, type PliIdentity } from '../pli/index.js';
+import { CotClock, localIdentity, PliReporter, type PliIdentity } from '../pli/index.js';
 import { createTransport, type TransportOptions } from '../transports/index.js';
-import { sectionFingerprint, type OutputConfig, type TakdConfig } from '../../config/view.js';
+import { sectionFingerprint, type OutputConfig, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
 import { SourceComponent, TransportComponent } from './components.js';
+import { meshPliTargets, radioSourceComponent } from './radio-sources.js';
 import { startStatusHttp } from './http.js';
 import type { SystemdNotifier } from './notify.js';
 import { defaultStatusDir, StatusFile, type GpsState, type StatusSnapshot } from './status.js';
@@ -53,12 +54,14 @@ export class Daemon {
   private http: Server | undefined;
   private timers: NodeJS.Timeout[] = [];
   private lastStatusLine = '';
+  /** One notion of "now" for CoT times and staleness: GPS time while the system clock is unsynchronised. */
+  private readonly cotClock = new CotClock();
 
   constructor(private readonly options: DaemonOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.supervisor = new Supervisor({ logger: options.logger });
-    this.routing = new RoutingStage(options.logger.child({ component: 'routing' }), options.env);
+    this.routing = new RoutingStage(options.logger.child({ component: 'routing' }), options.env, this.cotClock);
     this.providers = options.providers ?? defaultLinkProviders();
     if (!this.providers.has('sim')) this.providers.set('sim', new SimLinkProvider());
   }
@@ -149,7 +152,7 @@ export class Daemon {
   }
 
   private gpsState(): GpsState {
-    if (!this.config.sources.some((s) => s.enabled && GPS_DRIVERS.has(s.driver))) return { fix: 'none' };
+    if (!this.config.sources.some((s) => s.enabled && (GPS_DRIVERS.has(s.driver) || s.radio.ownPosition))) return { fix: 'none' };
     if (this.lastFix === undefined) return { fix: 'no-fix' };
     const ageMs = Date.now() - this.lastFix.at;
     const { fix } = this.lastFix;
@@ -190,8 +193,9 @@ export class Daemon {
   /** A new reporter when the PLI settings or the outputs it reports to changed; else only the identity is updated. */
   private rebuildReporter(): void {
     const { pli } = this.config;
-    const targets = this.config.outputs.filter((o) => o.pli);
-    const key = JSON.stringify([pli, targets.map((o) => o.id)]);
+    // Meshtastic radios take our PLI too; their airtime budget thins it out.
+    const targets = [...this.config.outputs.filter((o) => o.pli).map((o) => o.id), ...meshPliTargets(this.config.sources)];
+    const key = JSON.stringify([pli, targets]);
     if (this.reporter !== undefined && key === this.reporterKey && this.identity !== undefined) {
       this.reporter.setIdentity(this.identity);
       return;
@@ -203,8 +207,9 @@ export class Daemon {
     }
     const reporting = { stationaryIntervalMs: pli.stationaryIntervalMs, movingSlowestMs: pli.movingSlowestMs, movingFastestMs: pli.movingFastestMs };
     this.reporter = new PliReporter({
+      clock: this.cotClock,
       identity: this.identity,
-      outputs: targets.map((o) => ({ name: o.id, reporting })),
+      outputs: targets.map((name) => ({ name, reporting })),
       noFix: pli.noFix,
       maxLastKnownAgeMs: pli.maxLastKnownAgeMs,
       extras: () => this.health,
@@ -240,9 +245,22 @@ export class Daemon {
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {
-      specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.sourceComponent(source.id, source.driver, source.link) });
+      specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.radioSource(source) ?? this.sourceComponent(source.id, source.driver, source.link) });
     }
     return specs;
+  }
+
+  private radioSource(source: SourceConfig): Component | undefined {
+    return radioSourceComponent(source, {
+      providers: this.providers,
+      logger: this.logger.child({ component: source.id }),
+      queueCapacity: this.config.maxInQueue,
+      routing: this.routing,
+      publish: (event, from) => this.routing.publish(event, from),
+      onOwnFix: this.onFix,
+      // Only a current fix is beaconed: an old position on air misleads more than none.
+      ownFix: () => (this.lastFix !== undefined && Date.now() - this.lastFix.at <= FIX_FRESH_MS ? this.lastFix.fix : undefined),
+    });
   }
 
   private sourceComponent(id: string, driverName: string, link: string): Component {

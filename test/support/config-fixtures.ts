@@ -34,6 +34,8 @@ export function sampleFor(key: KeySpec): { text: string; value: ConfigValue } {
     bbox: { text: '38.5,-106,40.5,-104', value: '38.5,-106,40.5,-104' },
     radius: { text: '39.7,-105.2,5000', value: '39.7,-105.2,5000' },
     fsync: { text: 'always', value: 'always' },
+    cot_type: { text: 'a-n-S-X-M', value: 'a-n-S-X-M' },
+    send: { text: 'chat', value: 'chat' },
   };
   const known = special[key.key];
   if (known !== undefined) return known;

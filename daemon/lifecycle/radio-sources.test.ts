@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MockLinkProvider } from '../../hal/index.js';
+import type { SourceConfig } from '../../config/view.js';
+import { silentLogger } from '../log.js';
+import type { AttachableOutput } from '../routing/attachable-target.js';
+import { makeEvent } from '../routing/test-support.js';
+import { meshPliTargets, radioSourceComponent, type RadioDeps } from './radio-sources.js';
+
+const source = (id: string, driver: string, radio: Partial<SourceConfig['radio']> = {}, enabled = true): SourceConfig => ({
+  id, driver, link: `mock:///dev/${id}`, enabled, radio: { ownPosition: false, ...radio },
+});
+
+function deps(attached: Map<string, AttachableOutput>): RadioDeps {
+  return {
+    providers: new Map([['mock', new MockLinkProvider()]]),
+    logger: silentLogger,
+    queueCapacity: 10,
+    routing: { setOutput: (id, output) => attached.set(id, output), removeOutput: (id) => attached.delete(id) },
+    publish: () => undefined,
+    onOwnFix: () => undefined,
+    ownFix: () => undefined,
+  };
+}
+
+test('our PLI goes to the enabled meshtastic sources that send pli', () => {
+  const targets = meshPliTargets([
+    source('source.both', 'meshtastic'),
+    source('source.chat', 'meshtastic', { send: ['chat'] }),
+    source('source.off', 'meshtastic', {}, false),
+    source('source.gps', 'nmea-gnss'),
+  ]);
+  assert.deepEqual(targets, ['source.both']);
+});
+
+test('only the radio drivers get a radio component', () => {
+  assert.equal(radioSourceComponent(source('source.gps', 'nmea-gnss'), deps(new Map())), undefined);
+  for (const driver of ['ais', 'kiss-aprs', 'meshtastic']) assert.notEqual(radioSourceComponent(source(`source.${driver}`, driver), deps(new Map())), undefined);
+});
+
+test('a placeholder callsign leaves the APRS source without a beacon', () => {
+  const withBeacon = radioSourceComponent(source('source.aprs', 'kiss-aprs', { callsign: 'KD0ABC-9' }), deps(new Map()));
+  const placeholder = radioSourceComponent(source('source.aprs', 'kiss-aprs', { callsign: 'N0CALL' }), deps(new Map()));
+  assert.equal(withBeacon?.status().counters.beaconsSent, 0);
+  assert.equal(placeholder?.status().counters.beaconsSent, undefined);
+});
+
+test('a meshtastic source is a router output that takes only the chosen kinds into its budget', async () => {
+  const attached = new Map<string, AttachableOutput>();
+  const mesh = radioSourceComponent(source('source.mesh', 'meshtastic', { send: ['pli'] }), deps(attached));
+  assert.ok(mesh !== undefined);
+  await mesh.start();
+  try {
+    const output = attached.get('source.mesh');
+    assert.ok(output !== undefined, 'registered as an output under its own id');
+    // Before the radio's config dump the router sees the link as not up.
+    assert.equal(output.status?.().state, 'connecting');
+    const pli = makeEvent('ANDROID-1', 'a-f-G-U-C', Date.now(), { point: { lat: 51.5, lon: -0.1, hae: 10, ce: 5, le: 5 }, contact: { callsign: 'ALPHA' } });
+    assert.equal(output.send(pli), true);
+    assert.equal(output.send(makeEvent('GeoChat.ANDROID-1.All Chat Rooms.1', 'b-t-f', Date.now(), { xmlDetail: '<remarks>hi</remarks>' })), false);
+    assert.equal(output.send(makeEvent('marker-1', 'u-d-p', Date.now())), false);
+    await sleep(10);
+    const counters = mesh.status().counters;
+    assert.equal(counters['airtime.offered'], 1);
+    assert.equal(counters['airtime.queued'], 1);
+    assert.equal(counters.notChosen, 2);
+  } finally {
+    await mesh.stop();
+  }
+  assert.equal(attached.has('source.mesh'), false, 'removed from the router on stop');
+});
