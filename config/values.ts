@@ -16,7 +16,7 @@ export type ValueType =
   | { kind: 'enum'; values: readonly string[] }
   /** An output or input URL (daemon/transports/url.ts decides). */
   | { kind: 'transport-url' }
-  /** A device link URL: serial://, tcp://, file:// (replay), sim:// */
+  /** A device link URL: serial://, tcp://, udp:// (receive, e.g. AIS-catcher), file:// (replay), sim:// */
   | { kind: 'link-url' }
   /** A path to a file takd reads (checked at start, not here). */
   | { kind: 'path' }
@@ -44,7 +44,7 @@ export function parseBoolean(text: string): boolean {
   throw new ValueError(`'${text}' is not a boolean (allowed: ${BOOLEAN_WORDS})`);
 }
 
-const LINK_SCHEMES = ['serial', 'tcp', 'file', 'sim', 'mock'] as const;
+const LINK_SCHEMES = ['serial', 'tcp', 'udp', 'file', 'sim', 'mock'] as const;
 
 function parseNumber(text: string, type: { kind: 'integer' | 'number'; min: number; max: number; unit?: string }): number {
   const trimmed = text.trim();

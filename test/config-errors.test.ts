@@ -30,7 +30,7 @@ const cases: BadCase[] = [
   { name: 'integer out of range', ini: '[output.mesh]\nurl = udp://239.2.3.1:6969\nttl = 300\n', expected: ['F:3: ttl: 300 is out of range (allowed: 1-255)'] },
   { name: 'not an integer', ini: '[output.mesh]\nurl = udp://239.2.3.1:6969\nmax_queue = lots\n', expected: ["F:3: max_queue: 'lots' is not an integer (allowed: 1-1000000)"] },
   { name: 'bad output URL', ini: '[output.server]\nurl = htp://tak.example.org\n', expected: ["F:2: url: unknown scheme 'htp' in 'htp://tak.example.org' (e.g. tcp://host:8087, tls://host:8089, udp://239.2.3.1:6969, tcp+listen://0.0.0.0:8087, log://stdout, file:///path)"] },
-  { name: 'bad link scheme', ini: '[source.gps]\ndriver = nmea-gnss\nlink = usb:///dev/ttyUSB0\n', expected: ["F:3: link: unknown link scheme 'usb' (allowed: serial, tcp, file, sim, mock)"] },
+  { name: 'bad link scheme', ini: '[source.gps]\ndriver = nmea-gnss\nlink = usb:///dev/ttyUSB0\n', expected: ["F:3: link: unknown link scheme 'usb' (allowed: serial, tcp, udp, file, sim, mock)"] },
   { name: 'unknown driver', ini: '[source.gps]\ndriver = ublox\nlink = serial:///dev/ttyACM0\n', expected: ["F:2: driver: 'ublox' is not allowed (allowed: nmea-gnss, gpsd, sim, ais, kiss-aprs, meshtastic)"] },
   { name: 'missing url', ini: '[takd]\ncallsign = A\n\n[output.mesh]\nttl = 1\n', expected: ['F:4: url: missing in [output.mesh] (e.g. udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, log://stdout, file:///path)'] },
   { name: 'missing driver', ini: '[source.gps]\nlink = serial:///dev/ttyACM0\n', expected: ['F:1: driver: missing in [source.gps] (allowed: nmea-gnss, gpsd, sim, ais, kiss-aprs, meshtastic)'] },

@@ -22,6 +22,11 @@ export class ChunkQueue implements AsyncIterable<Buffer> {
     private readonly highWaterBytes = 1 << 20,
   ) {}
 
+  /** Bytes waiting for the consumer (a link that cannot pause its sender drops above a bound). */
+  get bytesQueued(): number {
+    return this.queuedBytes;
+  }
+
   push(chunk: Buffer): void {
     if (this.ended || chunk.length === 0) return;
     this.chunks.push(chunk);

@@ -4,6 +4,7 @@ import type { ByteLink, LinkOptions, LinkProvider } from '../contract.js';
 import { HalLinkError } from './errors.js';
 import { ReplayLinkProvider } from './replay.js';
 import { TcpLinkProvider } from './tcp.js';
+import { UdpLinkProvider } from './udp.js';
 import { SimLinkProvider } from '../drivers/sim/link.js';
 
 class LazySerialProvider implements LinkProvider {
@@ -18,9 +19,9 @@ class LazySerialProvider implements LinkProvider {
 
 export type LinkProviders = Map<string, LinkProvider>;
 
-/** The real providers: serial, tcp, file (replay), and sim (the simulated receiver). Tests add `mock`. */
+/** The real providers: serial, tcp, udp (receive), file (replay), and sim (the simulated receiver). Tests add `mock`. */
 export function defaultLinkProviders(): LinkProviders {
-  const providers: LinkProvider[] = [new LazySerialProvider(), new TcpLinkProvider(), new ReplayLinkProvider(), new SimLinkProvider()];
+  const providers: LinkProvider[] = [new LazySerialProvider(), new TcpLinkProvider(), new UdpLinkProvider(), new ReplayLinkProvider(), new SimLinkProvider()];
   return new Map(providers.map((p) => [p.scheme, p]));
 }
 
