@@ -12,7 +12,7 @@
 import { CotDecodeError } from '../errors.js';
 import { TYPED_DETAIL_ELEMENTS, UNKNOWN_THRESHOLD, UNKNOWN_VALUE } from '../event.js';
 import type { CotEvent, CotPoint, TypedDetailKey } from '../event.js';
-import { parseDetailFragment } from '../xml/detail.js';
+import { assignDetailFields, parseDetailFragment } from '../xml/detail.js';
 import { typedElementXml } from '../xml/encode.js';
 import type { LongLike, WireCotEvent, WireDetail } from './schema.js';
 import { TYPED_DETAIL } from './typed-detail.js';
@@ -147,15 +147,8 @@ function addDetail(event: CotEvent, detail: WireDetail): void {
   if (detail.xmlDetail) {
     const parsed = parseDetailFragment(detail.xmlDetail);
     namesSeen = parsed.namesSeen;
-    const fields = parsed.fields;
     // Typed elements found inside xmlDetail (a contact with a phone, say) win over typed fields.
-    if (fields.contact) event.contact = fields.contact;
-    if (fields.group) event.group = fields.group;
-    if (fields.takv) event.takv = fields.takv;
-    if (fields.status) event.status = fields.status;
-    if (fields.track) event.track = fields.track;
-    if (fields.precisionLocation) event.precisionLocation = fields.precisionLocation;
-    if (fields.xmlDetail) event.xmlDetail = fields.xmlDetail;
+    assignDetailFields(event, parsed.fields);
   }
   for (const [elementName, key] of TYPED_ENTRIES) {
     const typed = detail[key];

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { UNKNOWN_THRESHOLD, UNKNOWN_VALUE, type CotEvent, type CotPoint } from '../event.js';
 import { CotDecodeError } from '../errors.js';
-import { DetailCollector, type DetailFields } from './detail.js';
+import { assignDetailFields, DetailCollector, type DetailFields } from './detail.js';
 import { QuickCotEngine, type RestartableSaxSink } from './quick-engine.js';
 import type { SaxEngine } from './sax-engine.js';
 import { parseCotTime } from './time.js';
@@ -152,14 +152,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
     if (a.opex) event.opex = a.opex;
     if (a.caveat) event.caveat = a.caveat;
     if (a.releasableTo) event.releasableTo = a.releasableTo;
-    const d = this.detailFields;
-    if (d.contact) event.contact = d.contact;
-    if (d.group) event.group = d.group;
-    if (d.takv) event.takv = d.takv;
-    if (d.status) event.status = d.status;
-    if (d.track) event.track = d.track;
-    if (d.precisionLocation) event.precisionLocation = d.precisionLocation;
-    if (d.xmlDetail) event.xmlDetail = d.xmlDetail;
+    assignDetailFields(event, this.detailFields);
     return event;
   }
 }

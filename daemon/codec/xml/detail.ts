@@ -15,6 +15,17 @@ export interface ParsedDetail {
   namesSeen: ReadonlySet<string>;
 }
 
+/** Copies the detail fields that are set onto an event (XML decode, and TAK v1's xmlDetail). */
+export function assignDetailFields(event: CotEvent, fields: DetailFields): void {
+  if (fields.contact) event.contact = fields.contact;
+  if (fields.group) event.group = fields.group;
+  if (fields.takv) event.takv = fields.takv;
+  if (fields.status) event.status = fields.status;
+  if (fields.track) event.track = fields.track;
+  if (fields.precisionLocation) event.precisionLocation = fields.precisionLocation;
+  if (fields.xmlDetail) event.xmlDetail = fields.xmlDetail;
+}
+
 function isBlank(source: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = source.charCodeAt(i);

@@ -8,29 +8,9 @@
 // undefined ("cannot vouch"), and the caller runs the SAX parser, which decides.
 // test/codec-fuzz.test.ts checks that it never accepts what the SAX parser rejects.
 
-const NAME = /[A-Za-z_][A-Za-z0-9._:-]*/y;
-const ENTITY = /&(?:amp|lt|gt|quot|apos);/y;
+import { entitiesOk, isSpace, nameEnd } from './subset.js';
+
 const SUSPICIOUS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|]]>/;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** Checks every '&' in s[from, to) is a predefined entity. */
-function entitiesOk(s: string, from: number, to: number): boolean {
-  let amp = s.indexOf('&', from);
-  while (amp !== -1 && amp < to) {
-    ENTITY.lastIndex = amp;
-    if (!ENTITY.test(s) || ENTITY.lastIndex > to) return false;
-    amp = s.indexOf('&', ENTITY.lastIndex);
-  }
-  return true;
-}
-
-function nameAt(s: string, at: number): number {
-  NAME.lastIndex = at;
-  return NAME.test(s) ? NAME.lastIndex : -1;
-}
 
 /**
  * Returns the names of the top-level elements when the fragment is certainly well-formed
@@ -52,20 +32,20 @@ export function scanSimpleFragment(s: string): string[] | undefined {
     if (lt === -1) break;
     const next = s.charCodeAt(lt + 1);
     if (next === 0x2f /* / */) {
-      const nameEnd = nameAt(s, lt + 2);
-      if (nameEnd === -1 || s.slice(lt + 2, nameEnd) !== open.pop()) return undefined;
-      let j = nameEnd;
+      const end = nameEnd(s, lt + 2);
+      if (end === -1 || s.slice(lt + 2, end) !== open.pop()) return undefined;
+      let j = end;
       while (j < n && isSpace(s.charCodeAt(j))) j++;
       if (s.charCodeAt(j) !== 0x3e /* > */) return undefined;
       i = j + 1;
       continue;
     }
-    const nameEnd = nameAt(s, lt + 1);
-    if (nameEnd === -1) return undefined; // <! <? or an unusual name
-    const name = s.slice(lt + 1, nameEnd);
+    const end = nameEnd(s, lt + 1);
+    if (end === -1) return undefined; // <! <? or an unusual name
+    const name = s.slice(lt + 1, end);
     if (open.length === 0) topLevel.push(name);
     const attributes: string[] = [];
-    let j = nameEnd;
+    let j = end;
     for (;;) {
       const before = j;
       while (j < n && isSpace(s.charCodeAt(j))) j++;
@@ -81,7 +61,7 @@ export function scanSimpleFragment(s: string): string[] | undefined {
         break;
       }
       if (j === before) return undefined; // attributes must be separated by whitespace
-      const attributeEnd = nameAt(s, j);
+      const attributeEnd = nameEnd(s, j);
       if (attributeEnd === -1) return undefined;
       const attribute = s.slice(j, attributeEnd);
       if (attributes.includes(attribute)) return undefined;

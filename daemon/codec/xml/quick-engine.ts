@@ -11,15 +11,8 @@
 // error and every unusual construct. test/codec-fuzz.test.ts checks that whatever this
 // accepts, saxes accepts too and decodes to the identical event.
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
+import { entitiesOk, isSpace, nameEnd } from './subset.js';
 
-/** ASCII name characters: 1 may start a name, 2 may continue one. */
-const NAME_CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z_]/.test(ch)) NAME_CLASS[c] = 3;
-  else if (/[0-9.:-]/.test(ch)) NAME_CLASS[c] = 2;
-}
-const ENTITY = /&(?:amp|lt|gt|quot|apos);/y;
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
 const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
 const OUTSIDE_SUBSET = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|]]>|<[!?]/g;
@@ -34,30 +27,6 @@ function matchesFrom(pattern: RegExp, s: string, from: number): boolean {
 const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const ENTITY_TEXT = /&(amp|lt|gt|quot|apos);/g;
 const ENTITY_CHARS: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** Every '&' in s[from, to) is one of the five predefined entities. */
-function entitiesOk(s: string, from: number, to: number): boolean {
-  let amp = s.indexOf('&', from);
-  while (amp !== -1 && amp < to) {
-    ENTITY.lastIndex = amp;
-    if (!ENTITY.test(s) || ENTITY.lastIndex > to) return false;
-    amp = s.indexOf('&', ENTITY.lastIndex);
-  }
-  return true;
-}
-
-/** End of the ASCII name at `at`, or -1. A non-ASCII character ends it (and the caller then bails). */
-function nameEnd(s: string, at: number): number {
-  const first = s.charCodeAt(at);
-  if (!(first < 128 && (NAME_CLASS[first] & 1) !== 0)) return -1;
-  let k = at + 1;
-  for (let c = s.charCodeAt(k); c < 128 && NAME_CLASS[c] !== 0; c = s.charCodeAt(++k));
-  return k;
-}
 
 /** Parses the subset into the sink; false means "not in the subset" (the sink may have seen a part). */
 function quickParse(s: string, sink: SaxSink, open: string[]): boolean {

@@ -1,0 +1,36 @@
+// Character-level checks shared by the two quick paths (quick-engine.ts for whole events,
+// fragment-scan.ts for TAK v1 xmlDetail): the strict subset of XML they accept themselves.
+
+/** ASCII name characters: bit 1 may start a name, bit 2 may continue one. */
+const NAME_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) NAME_CLASS[c] = 3;
+  else if (/[0-9.:-]/.test(ch)) NAME_CLASS[c] = 2;
+}
+
+const ENTITY = /&(?:amp|lt|gt|quot|apos);/y;
+
+export function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** End of the ASCII name at `at`, or -1. A non-ASCII character ends it (and the caller then bails). */
+export function nameEnd(s: string, at: number): number {
+  const first = s.charCodeAt(at);
+  if (!(first < 128 && (NAME_CLASS[first] & 1) !== 0)) return -1;
+  let k = at + 1;
+  for (let c = s.charCodeAt(k); c < 128 && NAME_CLASS[c] !== 0; c = s.charCodeAt(++k));
+  return k;
+}
+
+/** Every '&' in s[from, to) is one of the five predefined entities. */
+export function entitiesOk(s: string, from: number, to: number): boolean {
+  let amp = s.indexOf('&', from);
+  while (amp !== -1 && amp < to) {
+    ENTITY.lastIndex = amp;
+    if (!ENTITY.test(s) || ENTITY.lastIndex > to) return false;
+    amp = s.indexOf('&', ENTITY.lastIndex);
+  }
+  return true;
+}
