@@ -9,21 +9,12 @@ import type { FsyncPolicy } from '../daemon/routing/store/durable-queue.js';
 import type { RateLimit } from '../daemon/routing/token-bucket.js';
 import { roleOfUrl } from '../daemon/routing/roles.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
+import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { splitSectionId } from './schema.js';
 import type { ConfigValue } from './values.js';
 
-export interface TlsFiles {
-  cert?: string;
-  key?: string;
-  password?: string;
-  passwordFile?: string;
-  ca?: string;
-  clientCa?: string;
-  dontVerify?: boolean;
-  dontCheckHostname?: boolean;
-  expectedHostname?: string;
-  ciphers?: string;
-}
+/** A section's TLS files and options: the transports' own settings type, documented there. */
+export type TlsFiles = TlsSettings;
 
 export interface SourceConfig {
   /** `source.gps` */
