@@ -3,23 +3,18 @@
 // same story against a real pty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GnssFix } from './contract.js';
 import { nmeaGnssDriver } from './drivers/nmea-gnss/index.js';
 import { epochSentences, type SimulatedFix } from './drivers/sim/nmea-writer.js';
 import { MockLinkProvider } from './links/mock.js';
 import { startSource } from './source.js';
+import { waitUntil } from '../test/support/wait.js';
 
 function simulated(second: number): SimulatedFix {
   return {
     time: Date.UTC(2026, 0, 1, 12, 0, second), lat: 59.9, lon: 10.7, altMSL: 20, geoidSep: 40, speed: 1, track: 90, valid: true,
     satellites: [{ prn: 1, elevation: 40, azimuth: 100, snr: 40, used: true }], hdop: 1, vdop: 1.5, pdop: 1.8,
   };
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
-  assert.ok(condition(), 'condition not reached in 5 s');
 }
 
 test('source: mock device → fixes; unplug → retrying; plug in → resumes; stop → iteration ends', async () => {
@@ -30,23 +25,23 @@ test('source: mock device → fixes; unplug → retrying; plug in → resumes; s
   const consumer = (async () => {
     for await (const fix of source.messages()) fixes.push(fix);
   })();
-  await waitFor(() => device.isOpen);
+  await waitUntil(() => device.isOpen, 'condition', 5000);
   for (let s = 0; s < 3; s++) device.send(epochSentences(simulated(s)));
-  await waitFor(() => fixes.length >= 2);
+  await waitUntil(() => fixes.length >= 2, 'condition', 5000);
   assert.equal(fixes[0].time, Date.UTC(2026, 0, 1, 12, 0, 0));
   assert.equal(fixes[0].mode, 3);
 
   device.unplug();
-  await waitFor(() => source.status().state === 'retrying');
+  await waitUntil(() => source.status().state === 'retrying', 'condition', 5000);
   assert.equal(source.status().disconnects, 1);
   assert.match(source.status().detail, /device gone .*retrying in/);
   const afterUnplug = fixes.length;
 
   device.plugIn();
-  await waitFor(() => source.status().state === 'running' && device.isOpen);
+  await waitUntil(() => source.status().state === 'running' && device.isOpen, 'condition', 5000);
   assert.equal(source.status().connects, 2);
   for (let s = 10; s < 13; s++) device.send(epochSentences(simulated(s)));
-  await waitFor(() => fixes.length >= afterUnplug + 2);
+  await waitUntil(() => fixes.length >= afterUnplug + 2, 'condition', 5000);
   assert.equal(fixes[afterUnplug].time, Date.UTC(2026, 0, 1, 12, 0, 10));
 
   await source.stop();
@@ -58,10 +53,10 @@ test('source: mock device → fixes; unplug → retrying; plug in → resumes; s
 test('source: a device that is not there yet is retried until it appears', async () => {
   const mock = new MockLinkProvider();
   const source = startSource({ id: 'source.gps', url: 'mock:///dev/late', driver: nmeaGnssDriver, providers: new Map([['mock', mock]]), retryInitialMs: 5, retryMaxMs: 20 });
-  await waitFor(() => source.status().state === 'retrying');
+  await waitUntil(() => source.status().state === 'retrying', 'condition', 5000);
   assert.match(source.status().lastError ?? '', /no such device/);
   const device = mock.device('/dev/late');
-  await waitFor(() => device.isOpen);
+  await waitUntil(() => device.isOpen, 'condition', 5000);
   assert.equal(source.status().state, 'running');
   await source.stop();
 });
@@ -71,7 +66,7 @@ test('source: driver onOpen bytes are written to the device; write() reaches it'
   const device = mock.device('/dev/x');
   const driver = { ...nmeaGnssDriver, onOpen: () => Buffer.from('HELLO\r\n') };
   const source = startSource({ id: 's', url: 'mock:///dev/x', driver, providers: new Map([['mock', mock]]) });
-  await waitFor(() => device.written.length === 1);
+  await waitUntil(() => device.written.length === 1, 'condition', 5000);
   await source.write(Buffer.from('$PUBX,00*33\r\n'));
   assert.deepEqual(device.written.map((b) => b.toString()), ['HELLO\r\n', '$PUBX,00*33\r\n']);
   await source.stop();

@@ -4,17 +4,12 @@
 // positioned target becomes CoT through the driver's toCot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { aisDriver } from '../hal/drivers/ais/index.js';
 import type { AisMessage } from '../hal/drivers/ais/decoder.js';
 import { MockLinkProvider } from '../hal/links/mock.js';
 import { startSource } from '../hal/source.js';
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
-  assert.ok(condition(), 'condition not reached in 5 s');
-}
+import { waitUntil } from './support/wait.js';
 
 const voyage1 = '!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C\r\n';
 const voyage2 = '!AIVDM,2,2,1,A,88888888880,2*25\r\n';
@@ -29,16 +24,16 @@ test('ais source: chunks, unplug mid-message, replug, static data joined, CoT', 
     for await (const message of source.messages()) messages.push(message);
   })();
   try {
-    await waitFor(() => device.isOpen);
+    await waitUntil(() => device.isOpen, 'condition', 5000);
     device.send(voyage1.slice(0, 30));
     device.send(voyage1.slice(30));
     device.unplug(); // half a type 5 is pending
-    await waitFor(() => source.status().state === 'retrying');
+    await waitUntil(() => source.status().state === 'retrying', 'condition', 5000);
     device.plugIn();
-    await waitFor(() => device.isOpen);
+    await waitUntil(() => device.isOpen, 'condition', 5000);
     device.send(voyage2); // the second half alone: discarded
     device.send(`noise\r\n${voyage1}${voyage2}${position}`);
-    await waitFor(() => messages.length >= 2);
+    await waitUntil(() => messages.length >= 2, 'condition', 5000);
     assert.deepEqual(messages.map((m) => m.report.type), [5, 1]);
     const status = source.status();
     assert.ok(status.decoder.fragmentsDiscarded >= 1, JSON.stringify(status.decoder));

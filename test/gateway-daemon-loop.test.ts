@@ -12,65 +12,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAKD_MAIN, TakdProcess, waitFor } from './support/daemon-process.js';
+import { daemonModule, eventSender, relayServer } from './support/loop-scripts.js';
 import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
 
 const notRunnable = netnsUnavailableReason();
 const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
-const moduleUrl = (path: string) => JSON.stringify(new URL(`../daemon/${path}`, import.meta.url).href);
 const SERVER_PORT = 18089;
 const PHONE_PORT = 18087;
-
-const sendsEvents = (prefix: string, who: string): string => `
-  let n = 0;
-  let timer;
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (text) => {
-    if (text.includes('go')) timer = setInterval(() => {
-      const now = Date.now();
-      const event = { uid: ${prefix} + '-' + n++, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: ${prefix} } };
-      for (const peer of ${who}) peer.write(encodeXml(event, { declaration: true }));
-      out({ sent: event.uid });
-    }, 40);
-    if (text.includes('stop')) clearInterval(timer);
-  });
-`;
-
-/** The relay server: every event from one connection goes to all the others; it also injects its own (SRV-n). */
-const RELAY = `
-  import { createServer } from 'node:net';
-  import { CotStreamDecoder } from ${moduleUrl('codec/stream.js')};
-  import { encodeXml } from ${moduleUrl('codec/xml/encode.js')};
-  const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
-  const sockets = new Set();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-    const decoder = new CotStreamDecoder({
-      onEvent: (event) => {
-        out({ received: event.uid });
-        for (const other of sockets) if (other !== socket) other.write(encodeXml(event, { declaration: true }));
-      },
-      onError: () => undefined,
-    });
-    socket.on('data', (chunk) => decoder.push(chunk));
-  });
-  server.listen(${SERVER_PORT}, '10.79.0.1', () => out({ ready: true }));
-  ${sendsEvents("'SRV'", 'sockets')}
-`;
 
 /** A phone: connected to its box's listener, sends PHONE-n, prints every uid it receives. */
 const PHONE = `
   import { createConnection } from 'node:net';
-  import { CotStreamDecoder } from ${moduleUrl('codec/stream.js')};
-  import { encodeXml } from ${moduleUrl('codec/xml/encode.js')};
+  import { CotStreamDecoder } from ${daemonModule('codec/stream.js')};
+  import { encodeXml } from ${daemonModule('codec/xml/encode.js')};
   const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
   const name = process.env.PHONE;
   const socket = createConnection({ host: '127.0.0.1', port: ${PHONE_PORT} }, () => out({ ready: true }));
   socket.on('error', (error) => out({ error: String(error) }));
   const decoder = new CotStreamDecoder({ onEvent: (event) => out({ heard: event.uid }), onError: () => undefined });
   socket.on('data', (chunk) => decoder.push(chunk));
-  ${sendsEvents('name', '[socket]')}
+  ${eventSender('name', '[socket]')}
 `;
 
 interface Child {
@@ -158,7 +119,7 @@ test('two takd boxes on one multicast group, both bridging to one server: every 
     await waitFor(`${iface} running`, () => (ns.run('ip', 'link', 'show', iface).includes('LOWER_UP') ? true : undefined), 10_000);
   }
 
-  const relay = start(a, RELAY);
+  const relay = start(a, relayServer('10.79.0.1', SERVER_PORT));
   await waitFor('relay listening', () => (relay.lines.some((l) => l.ready) ? true : undefined), 15_000);
   const boxA = startBox(a, 'A', 'a0');
   const boxB = startBox(b, 'B', 'b0');

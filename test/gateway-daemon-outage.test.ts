@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import type { OutputStatus } from '../daemon/routing/router.js';
-import { CapturingServer, makeEvent } from '../daemon/routing/test-support.js';
+import { CapturingServer, makeEvent } from './support/routing.js';
 import { TakdProcess, waitFor } from './support/daemon-process.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

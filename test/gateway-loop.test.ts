@@ -6,52 +6,19 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { daemonModule, relayServer } from './support/loop-scripts.js';
 import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
+import { waitUntil } from './support/wait.js';
 
 const notRunnable = netnsUnavailableReason();
 const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
-const moduleUrl = (path: string) => JSON.stringify(new URL(`../daemon/${path}`, import.meta.url).href);
 const SERVER_PORT = 18087;
-
-/** The relay server: every event from one connection goes to all the others; it also injects its own. */
-const RELAY = `
-  import { createServer } from 'node:net';
-  import { CotStreamDecoder } from ${moduleUrl('codec/stream.js')};
-  import { encodeXml } from ${moduleUrl('codec/xml/encode.js')};
-  const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
-  const sockets = new Set();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-    const decoder = new CotStreamDecoder({
-      onEvent: (event) => {
-        out({ received: event.uid });
-        for (const other of sockets) if (other !== socket) other.write(encodeXml(event, { declaration: true }));
-      },
-      onError: () => undefined,
-    });
-    socket.on('data', (chunk) => decoder.push(chunk));
-  });
-  server.listen(${SERVER_PORT}, '10.79.0.1', () => out({ ready: true }));
-  let n = 0;
-  let timer;
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (text) => {
-    if (text.includes('go')) timer = setInterval(() => {
-      const now = Date.now();
-      const event = { uid: 'SRV-' + n++, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: 'SRV' } };
-      for (const socket of sockets) socket.write(encodeXml(event, { declaration: true }));
-    }, 40);
-    if (text.includes('stop')) clearInterval(timer);
-  });
-`;
 
 /** A box: router with mesh, server and its local users (a recorder) as outputs, and its own PLI. */
 const BOX = `
-  import { Router } from ${moduleUrl('routing/router.js')};
-  import { createTransport } from ${moduleUrl('transports/index.js')};
-  import { transportTarget } from ${moduleUrl('routing/transport-target.js')};
+  import { Router } from ${daemonModule('routing/router.js')};
+  import { createTransport } from ${daemonModule('transports/index.js')};
+  import { transportTarget } from ${daemonModule('routing/transport-target.js')};
   const { name, iface } = JSON.parse(process.env.BOX);
   const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
   let router;
@@ -99,14 +66,6 @@ after(() => {
   for (const n of namespaces) n.delete();
 });
 
-async function waitFor(condition: () => boolean, what: string, limitMs = 15_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 function start(where: NetNs, script: string, env: Record<string, string> = {}): Child {
   const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
   children.push(child);
@@ -142,11 +101,11 @@ test('two boxes on one multicast group, both bridging to one server: every event
   namespaces.push(b);
   connect(a, 'a0', '10.79.0.1/24', b, 'b0', '10.79.0.2/24');
 
-  const relay = start(a, RELAY);
-  await waitFor(() => relay.lines.some((l) => l.ready), 'relay listening');
+  const relay = start(a, relayServer('10.79.0.1', SERVER_PORT));
+  await waitUntil(() => relay.lines.some((l) => l.ready), 'relay listening');
   const boxA = start(a, BOX, { BOX: JSON.stringify({ name: 'A', iface: 'a0' }) });
   const boxB = start(b, BOX, { BOX: JSON.stringify({ name: 'B', iface: 'b0' }) });
-  await waitFor(() => boxA.lines.some((l) => l.ready) && boxB.lines.some((l) => l.ready), 'both boxes up');
+  await waitUntil(() => boxA.lines.some((l) => l.ready) && boxB.lines.some((l) => l.ready), 'both boxes up');
 
   for (const child of [relay, boxA, boxB]) child.tell('go');
   await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -15,7 +15,7 @@ import type { CotEvent } from '../daemon/codec/event.js';
 import { classifyLane, LANE_PRIORITY, type Lane } from '../daemon/routing/lane.js';
 import { Router } from '../daemon/routing/router.js';
 import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
-import { CapturingServer, makeEvent, waitUntil } from '../daemon/routing/test-support.js';
+import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
 import { transportTarget } from '../daemon/routing/transport-target.js';
 import { createTransport } from '../daemon/transports/index.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import { Router } from '../daemon/routing/router.js';
-import { CapturingServer, makeEvent, waitUntil } from '../daemon/routing/test-support.js';
+import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
 import { transportTarget } from '../daemon/routing/transport-target.js';
 import { createTransport } from '../daemon/transports/index.js';
 

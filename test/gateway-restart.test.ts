@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { CapturingServer, makeEvent, waitUntil } from '../daemon/routing/test-support.js';
+import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
 
 const moduleUrl = (path: string) => JSON.stringify(new URL(`../daemon/${path}`, import.meta.url).href);
 

@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { MeshtasticClient } from '../hal/drivers/meshtastic/client.js';
 import type { MeshtasticMessage } from '../hal/drivers/meshtastic/messages.js';
@@ -19,6 +18,7 @@ import { REMOTE_NAME, REMOTE_TEXT } from './support/fake-meshtastic.js';
 import { socatAvailable } from './support/pty.js';
 import { meshtasticFrame } from '../hal/framers/meshtastic.js';
 import { ToRadioType, encodePlain } from '../hal/drivers/meshtastic/schema.js';
+import { eventually } from './support/wait.js';
 
 /** A ToRadio text packet, the fake radio's cue to reboot. */
 const textPacketFrame = (text: string): Buffer =>
@@ -27,19 +27,10 @@ const textPacketFrame = (text: string): Buffer =>
 const fakeRadio = fileURLToPath(new URL('./support/fake-meshtastic.js', import.meta.url));
 const MY_NODE = 0x11223344;
 
-async function waitFor(condition: () => boolean, limitMs: number): Promise<boolean> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) return false;
-    await sleep(20);
-  }
-  return true;
-}
-
 /** socat: a pty (the host side, takd opens it) joined to the fake radio's stdin/stdout. */
 async function plugIn(hostPath: string, logPath: string): Promise<ChildProcess> {
   const child = spawn('socat', [`pty,raw,echo=0,link=${hostPath}`, `EXEC:${process.execPath} ${fakeRadio} ${logPath} ${MY_NODE.toString(16)}`], { stdio: 'ignore' });
-  assert.ok(await waitFor(() => existsSync(hostPath) || child.exitCode !== null, 5000), 'socat made the pty');
+  assert.ok(await eventually(() => existsSync(hostPath) || child.exitCode !== null, 5000), 'socat made the pty');
   return child;
 }
 
@@ -94,14 +85,14 @@ test('meshtastic over a pty: handshake, inbound CoT, budgeted sends, heartbeat, 
   let socat = await plugIn(hostPath, logPath);
   try {
     // Handshake: want_config answered with our nonce; the radio's console text stays out of the data path.
-    assert.ok(await waitFor(() => client.session.configComplete, 10_000), client.source.status().detail);
+    assert.ok(await eventually(() => client.session.configComplete, 10_000), client.source.status().detail);
     assert.equal(client.session.myNodeNum, MY_NODE);
     assert.equal(client.session.firmwareVersion, '2.7.15.fake');
     const wantConfig = radioLog(logPath).find((e) => e.kind === 'want-config');
     assert.equal(wantConfig?.nonce, client.session.nonce);
 
     // Inbound: the remote node's dump entry, position and text arrive as CoT.
-    assert.ok(await waitFor(() => events.some((e) => e.type === 'b-t-f'), 5000));
+    assert.ok(await eventually(() => events.some((e) => e.type === 'b-t-f'), 5000));
     const positions = events.filter((e) => e.uid === 'MESHTASTIC-!0badcafe');
     assert.equal(positions.length, 2, 'node DB entry + POSITION_APP');
     assert.deepEqual([positions[1].contact?.callsign, positions[1].point.hae, positions[1].track?.course, positions[1].status?.battery], [REMOTE_NAME, 30, 180, 77]);
@@ -115,28 +106,28 @@ test('meshtastic over a pty: handshake, inbound CoT, budgeted sends, heartbeat, 
     assert.equal(client.send(pli('ANDROID-takd', 51.3)), 'queued');
     assert.equal(client.send(chat('on my way')), 'queued');
     assert.equal(client.send({ ...pli('x', 1), type: 'u-d-f' }), 'unsupported-type');
-    assert.ok(await waitFor(() => radioLog(logPath).filter((e) => e.kind === 'packet').length >= 2, 5000));
+    assert.ok(await eventually(() => radioLog(logPath).filter((e) => e.kind === 'packet').length >= 2, 5000));
     const packets = radioLog(logPath).filter((e) => e.kind === 'packet') as unknown as { tak: { chat?: { message: string }; pli?: { latitudeI: number } }; hopLimit: number; portnum: number; bytes: number; id: number }[];
     assert.equal(packets[0].tak.chat?.message, 'on my way', 'chat goes first');
     assert.equal(packets[1].tak.pli?.latitudeI, 513000000, 'only the newest PLI');
     assert.ok(packets.every((p) => p.portnum === 72 && p.hopLimit === 3 && p.bytes <= 233 && p.id !== 0));
     assert.equal(client.budget.counters.superseded, 2);
     assert.equal(client.counters.refused['unsupported-type'], 1);
-    assert.ok(await waitFor(() => radioLog(logPath).some((e) => e.kind === 'heartbeat'), 5000), 'heartbeats after the handshake');
+    assert.ok(await eventually(() => radioLog(logPath).some((e) => e.kind === 'heartbeat'), 5000), 'heartbeats after the handshake');
 
     // Unplug and plug back in: the source reopens, the handshake runs again with a new nonce.
     const firstNonce = client.session.nonce;
     await unplug(socat);
-    assert.ok(await waitFor(() => client.source.status().disconnects >= 1, 10_000), client.source.status().detail);
+    assert.ok(await eventually(() => client.source.status().disconnects >= 1, 10_000), client.source.status().detail);
     assert.equal(client.session.configComplete, true, 'still the old session until the radio is back');
     socat = await plugIn(hostPath, logPath);
-    assert.ok(await waitFor(() => client.counters.handshakesCompleted >= 2, 15_000), client.source.status().detail);
+    assert.ok(await eventually(() => client.counters.handshakesCompleted >= 2, 15_000), client.source.status().detail);
     assert.notEqual(client.session.nonce, firstNonce);
     assert.equal(radioLog(logPath).filter((e) => e.kind === 'boot').length, 2);
 
     // A radio that reboots (it says so with FromRadio.rebooted): the client redoes the handshake.
     await client.source.write(textPacketFrame('reboot please'));
-    assert.ok(await waitFor(() => client.counters.reboots === 1 && client.counters.handshakesCompleted >= 3, 10_000), JSON.stringify(client.counters));
+    assert.ok(await eventually(() => client.counters.reboots === 1 && client.counters.handshakesCompleted >= 3, 10_000), JSON.stringify(client.counters));
     t.diagnostic(`client ${JSON.stringify(client.counters)}; source ${client.source.status().detail}`);
   } finally {
     await client.stop();

@@ -7,21 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { MeshtasticClient } from '../hal/drivers/meshtastic/client.js';
 import type { MeshtasticMessage } from '../hal/drivers/meshtastic/messages.js';
 import { defaultLinkProviders } from '../hal/links/index.js';
 import { runFakeRadio } from './support/fake-meshtastic.js';
-
-async function waitFor(condition: () => boolean, limitMs: number): Promise<boolean> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) return false;
-    await sleep(20);
-  }
-  return true;
-}
+import { eventually } from './support/wait.js';
 
 test('meshtastic over TCP: handshake, inbound packets, a PLI out, reconnect after the radio hangs up', { timeout: 30_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'takd-mesh-tcp-'));
@@ -46,9 +37,9 @@ test('meshtastic over TCP: handshake, inbound packets, a PLI out, reconnect afte
     for await (const message of client.messages()) messages.push(message);
   })();
   try {
-    assert.ok(await waitFor(() => client.session.configComplete, 10_000), client.source.status().detail);
+    assert.ok(await eventually(() => client.session.configComplete, 10_000), client.source.status().detail);
     assert.equal(client.session.myNodeNum, 0x22334455);
-    assert.ok(await waitFor(() => messages.some((m) => m.kind === 'text'), 5000));
+    assert.ok(await eventually(() => messages.some((m) => m.kind === 'text'), 5000));
     const event: CotEvent = {
       uid: 'takd-box', type: 'a-f-G-U-C', how: 'm-g', time: 0, start: 0, stale: 0,
       point: { lat: 1.5, lon: 2.5, hae: 10, ce: 5, le: 9999999 }, contact: { callsign: 'BOX' },
@@ -56,11 +47,11 @@ test('meshtastic over TCP: handshake, inbound packets, a PLI out, reconnect afte
     assert.equal(client.send(event), 'queued');
     const log = (): { kind: string; tak?: { contact?: { deviceCallsign?: string } } }[] =>
       existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string }) : [];
-    assert.ok(await waitFor(() => log().some((e) => e.kind === 'packet'), 5000));
+    assert.ok(await eventually(() => log().some((e) => e.kind === 'packet'), 5000));
     assert.equal(log().find((e) => e.kind === 'packet')?.tak?.contact?.deviceCallsign, 'takd-box');
 
     sockets[0].destroy(); // the radio hangs up
-    assert.ok(await waitFor(() => client.counters.handshakesCompleted >= 2, 10_000), JSON.stringify(client.counters));
+    assert.ok(await eventually(() => client.counters.handshakesCompleted >= 2, 10_000), JSON.stringify(client.counters));
     assert.ok(client.source.status().disconnects >= 1);
   } finally {
     await client.stop();

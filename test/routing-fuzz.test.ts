@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../daemon/routing/clock.js';
 import type { EventSource } from '../daemon/routing/filter.js';
 import { Router } from '../daemon/routing/router.js';
-import { RecordingTarget } from '../daemon/routing/test-support.js';
+import { RecordingTarget } from './support/routing.js';
 import { randomCotEvent, seededRandom } from './support/generators.js';
 
 const SOURCES: EventSource[] = [

@@ -13,7 +13,8 @@ import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { makeTestPki } from './support/certs.js';
-import { pli, waitFor } from './support/transport-fixtures.js';
+import { pli } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 const takd = fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
@@ -65,7 +66,7 @@ test('takd send delivers every event to a listener and exits 0', async () => {
   try {
     const result = await run(['send', `tcp://127.0.0.1:${listener.port}`], input);
     assert.equal(result.status, 0, result.stderr);
-    await waitFor(() => received.length === 25, 'all 25 events');
+    await waitUntil(() => received.length === 25, 'all 25 events');
     assert.equal(received[24]?.contact?.callsign, 'JULIET-24');
   } finally {
     await listener.close();
@@ -81,7 +82,7 @@ test('takd send --proto 1 to a listener that offers v1', async () => {
   try {
     const result = await run(['send', `tcp://127.0.0.1:${listener.port}`, '--proto', '1'], input);
     assert.equal(result.status, 0, result.stderr);
-    await waitFor(() => received.length === 25, 'all 25 events');
+    await waitUntil(() => received.length === 25, 'all 25 events');
     assert.deepEqual(new Set(versions), new Set([1]), 'all sent as v1 after the negotiation');
   } finally {
     await listener.close();
@@ -184,13 +185,13 @@ test('a takd listen server killed with SIGKILL mid-stream and restarted: the cli
   try {
     client.start();
     for (let i = 0; i < 5; i += 1) client.send(pli(i));
-    await waitFor(() => first.lines().length === 5, 'first five events at the first server');
+    await waitUntil(() => first.lines().length === 5, 'first five events at the first server');
     first.child.kill('SIGKILL');
-    await waitFor(() => client.status().state === 'backoff', 'the client notices the crash');
+    await waitUntil(() => client.status().state === 'backoff', 'the client notices the crash');
     for (let i = 5; i < 10; i += 1) client.send(pli(i));
     second = background(['listen', url, '--json']);
     const restarted = second;
-    await waitFor(() => restarted.lines().length === 5, 'the five held events at the restarted server');
+    await waitUntil(() => restarted.lines().length === 5, 'the five held events at the restarted server');
     const callsigns = restarted.lines().map((l) => (JSON.parse(l) as { contact: { callsign: string } }).contact.callsign);
     assert.deepEqual(callsigns, ['JULIET-5', 'JULIET-6', 'JULIET-7', 'JULIET-8', 'JULIET-9']);
     assert.equal(client.status().counters.connects, 2);

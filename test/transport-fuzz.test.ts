@@ -16,7 +16,8 @@ import { createTransport, TransportConfigError } from '../daemon/transports/inde
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { UdpTransport } from '../daemon/transports/udp.js';
 import { parseTransportUrl } from '../daemon/transports/url.js';
-import { pli, RawServer, waitFor } from './support/transport-fixtures.js';
+import { pli, RawServer } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 const random = seededRandom(20261121);
 const int = (n: number): number => Math.floor(random() * n);
@@ -144,7 +145,7 @@ for (const proto of [0, 1] as const) {
       const filler = proto === 0 ? Buffer.from('</event>') : Buffer.alloc(DEFAULT_MAX_SKIP_BYTES + 70_000, 0x20);
       if (!socket.write(filler)) await new Promise((resolve) => socket.once('drain', resolve));
       for (let i = 0; i < 3; i += 1) socket.write(encode({ ...pli(2), uid: 'after-the-noise' }));
-      await waitFor(() => received.some((e) => e.uid === 'after-the-noise'), 'the good event after the noise');
+      await waitUntil(() => received.some((e) => e.uid === 'after-the-noise'), 'the good event after the noise');
       assert.equal(listener.clientCount, 1, 'still connected');
       const { decodeErrors } = listener.status().counters;
       assert.ok(decodeErrors > 0 && decodeErrors <= sent * 8, `decode errors counted: ${decodeErrors} for ${sent} noise writes`);
@@ -168,7 +169,7 @@ test('a client fed noise by its server keeps its connection', async () => {
   const client = createTransport(`tcp://127.0.0.1:${port}`, { onEvent: (event) => received.push(event), pingAfterMs: 0 });
   try {
     client.start();
-    await waitFor(() => received.some((e) => e.uid === 'last'), 'the good event');
+    await waitUntil(() => received.some((e) => e.uid === 'last'), 'the good event');
     assert.equal(client.status().counters.connects, 1);
   } finally {
     await client.close();
@@ -180,7 +181,7 @@ test('UDP: random and mutated datagrams (XML and mesh v1), then a good one', asy
   const received: CotEvent[] = [];
   const rx = createTransport('udp+ro://127.0.0.1:0', { onEvent: (event) => received.push(event) }) as UdpTransport;
   rx.start();
-  await waitFor(() => (rx.boundPort ?? 0) > 0, 'bound');
+  await waitUntil(() => (rx.boundPort ?? 0) > 0, 'bound');
   const sender = createSocket('udp4');
   const send = (bytes: Buffer): Promise<void> => new Promise((resolve) => sender.send(bytes, rx.boundPort, '127.0.0.1', () => resolve()));
   try {
@@ -196,7 +197,7 @@ test('UDP: random and mutated datagrams (XML and mesh v1), then a good one', asy
       if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     await send(encodeProtoMesh({ ...pli(4), uid: 'good-datagram' }));
-    await waitFor(() => received.some((e) => e.uid === 'good-datagram'), 'the good datagram');
+    await waitUntil(() => received.some((e) => e.uid === 'good-datagram'), 'the good datagram');
     const { decodeErrors, eventsReceived } = rx.status().counters;
     assert.ok(decodeErrors + eventsReceived <= sent + 1, 'each datagram counted at most once');
     assert.ok(decodeErrors > sent / 3, `most noise rejected: ${decodeErrors} of ${sent}`);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { commandAvailable, connect, NetNs, netnsUnavailableReason } from './support/netns.js';
-import { sleep, waitFor } from './support/transport-fixtures.js';
+import { sleep } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 const notRunnable = netnsUnavailableReason();
 const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
@@ -83,7 +84,7 @@ async function startPeer(where: NetNs, config: PeerConfig): Promise<Peer> {
     }
   });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  await waitFor(() => lines.some((l) => l.ready === true) || child.exitCode !== null, `peer ${config.url} ready`);
+  await waitUntil(() => lines.some((l) => l.ready === true) || child.exitCode !== null, `peer ${config.url} ready`);
   assert.ok(lines.some((l) => l.ready === true), `peer failed to start: ${stderr}`);
   return {
     lines,
@@ -114,7 +115,7 @@ test('multicast goes out on the chosen interface only: by name, by address, or o
     const r2 = await startPeer(b2, { url: listenUrl });
     const sender = await startPeer(a, { url: sendUrl, sendEveryMs: 50, uidPrefix: 'sel-', options: { proto: 1 } });
     const expected = expectB1 ? r1 : r2;
-    await waitFor(() => expected.received().length >= 3, `datagrams via ${sendUrl}`);
+    await waitUntil(() => expected.received().length >= 3, `datagrams via ${sendUrl}`);
     await sleep(200); // the other side had the same chance to receive
     await sender.stop();
     assert.equal(r1.received().length > 0, expectB1, `${sendUrl} reached b1?`);
@@ -140,7 +141,7 @@ test('our own datagrams coming back (two interfaces on one LAN) are dropped; a p
     'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.a0.rp_filter=0', 'net.ipv4.conf.a1.rp_filter=0');
   const self = await startPeer(a, { url: `udp://${GROUP}:6969?interface=a0,a1`, sendEveryMs: 50, uidPrefix: 'own-' });
   const peer = await startPeer(p, { url: `udp+wo://${GROUP}:6969?interface=p0`, sendEveryMs: 100, uidPrefix: 'peer-' });
-  await waitFor(() => self.received().length >= 3, 'peer datagrams');
+  await waitUntil(() => self.received().length >= 3, 'peer datagrams');
   await peer.stop();
   const final = await self.stop();
   assert.ok(self.received().every((r) => r.uid.startsWith('peer-')), 'none of our own events delivered');
@@ -155,7 +156,7 @@ test('broadcast: subnet-directed and limited (255.255.255.255), mesh framing', {
   for (const address of ['10.79.0.255', '255.255.255.255']) {
     const receiver = await startPeer(b, { url: `udp+broadcast://${address}:6969`, options: {} });
     const sender = await startPeer(a, { url: `udp+broadcast://${address}:6969`, sendEveryMs: 50, uidPrefix: 'bc-', options: { proto: 1 } });
-    await waitFor(() => receiver.received().length >= 3, `broadcast to ${address}`);
+    await waitUntil(() => receiver.received().length >= 3, `broadcast to ${address}`);
     await sender.stop();
     await receiver.stop();
     assert.ok(receiver.received().every((r) => r.version === 1 && r.peer.startsWith('10.79.0.1:')));
@@ -168,10 +169,10 @@ test('a named interface is re-resolved when its address changes', { skip }, asyn
   connect(a, 'a0', '10.81.0.1/24', b, 'b0', '10.81.0.2/24');
   const receiver = await startPeer(b, { url: `udp+ro://${GROUP}:6969?interface=b0` });
   const sender = await startPeer(a, { url: `udp+wo://${GROUP}:6969?interface=a0`, sendEveryMs: 50, uidPrefix: 'dhcp-', options: { interfaceRecheckMs: 100 } });
-  await waitFor(() => receiver.received().length >= 2, 'datagrams from the first address');
+  await waitUntil(() => receiver.received().length >= 2, 'datagrams from the first address');
   a.run('ip', 'addr', 'flush', 'dev', 'a0');
   a.run('ip', 'addr', 'add', '10.81.0.77/24', 'dev', 'a0');
-  await waitFor(() => receiver.received().some((r) => r.peer.startsWith('10.81.0.77:')), 'datagrams from the new address');
+  await waitUntil(() => receiver.received().some((r) => r.peer.startsWith('10.81.0.77:')), 'datagrams from the new address');
   await sender.stop();
   await receiver.stop();
 });
@@ -191,12 +192,12 @@ test('TTL: a multicast router forwards TTL 2 and not TTL 1', { skip: skipTtl }, 
   router.stderr?.on('data', (d: Buffer) => (routerLog += d.toString()));
   router.stdout?.on('data', (d: Buffer) => (routerLog += d.toString()));
   try {
-    await waitFor(() => /Ready|waiting for/i.test(routerLog), 'smcrouted ready');
+    await waitUntil(() => /Ready|waiting for/i.test(routerLog), 'smcrouted ready');
     const receiver = await startPeer(b, { url: `udp+ro://${GROUP}:6969?interface=b0` });
     const ttl1 = await startPeer(a, { url: `udp+wo://${GROUP}:6969?interface=a0&ttl=1`, sendEveryMs: 50, uidPrefix: 'ttl1-' });
     await sleep(300);
     const ttl2 = await startPeer(a, { url: `udp+wo://${GROUP}:6969?interface=a0&ttl=2`, sendEveryMs: 50, uidPrefix: 'ttl2-' });
-    await waitFor(() => receiver.received().length >= 3, 'TTL 2 datagrams across the router');
+    await waitUntil(() => receiver.received().length >= 3, 'TTL 2 datagrams across the router');
     const final1 = await ttl1.stop();
     await ttl2.stop();
     await receiver.stop();

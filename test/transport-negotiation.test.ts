@@ -9,7 +9,8 @@ import { decodeTakMessage, ProtoStreamDeframer } from '../daemon/codec/proto/ind
 import { VECTOR_STREAM_HEX } from './support/proto-fixtures.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
-import { count, pli, RawServer, sleep, waitFor } from './support/transport-fixtures.js';
+import { count, pli, RawServer, sleep } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 const TIME = 'time="2024-05-01T12:00:00.000Z" start="2024-05-01T12:00:00.000Z" stale="2030-05-01T12:01:00.000Z"';
 const POINT = '<point lat="0.0" lon="0.0" hae="0.0" ce="999999" le="999999"/>';
@@ -70,11 +71,11 @@ test('a server that offers v1 and accepts: the client switches both directions a
   const client = createTransport(`tcp://127.0.0.1:${port}`, { proto: 1, onEvent: (event) => received.push(event), pingAfterMs: 0 });
   try {
     client.start();
-    await waitFor(() => requestSeenAt >= 0, 'request');
+    await waitUntil(() => requestSeenAt >= 0, 'request');
     for (let i = 0; i < 5; i += 1) client.send(pli(i));
-    await waitFor(() => received.length === 1, 'the v1 event from the server');
+    await waitUntil(() => received.length === 1, 'the v1 event from the server');
     assert.equal(received[0]?.uid, 'a');
-    await waitFor(() => decodeProtoStream(afterRequest(server.received)).length === 5, 'five v1 frames from the client');
+    await waitUntil(() => decodeProtoStream(afterRequest(server.received)).length === 5, 'five v1 frames from the client');
     assert.equal(bytesDuringWait, 0, 'no XML between the request and the response');
     assert.deepEqual(decodeProtoStream(afterRequest(server.received)).map((e) => e.uid), [0, 1, 2, 3, 4].map((i) => pli(i).uid));
     assert.equal(client.status().protocol, 1);
@@ -92,7 +93,7 @@ test('a server that offers nothing (taky, FreeTAKServer style): XML throughout',
   try {
     client.start();
     for (let i = 0; i < 3; i += 1) client.send(pli(i));
-    await waitFor(() => count(server.text, '</event>') === 3, 'three XML events');
+    await waitUntil(() => count(server.text, '</event>') === 3, 'three XML events');
     assert.ok(!server.received.includes(0xbf));
     assert.equal(client.status().protocol, 0);
   } finally {
@@ -117,7 +118,7 @@ test('a server that offers only other versions, and one that refuses: XML goes o
       client.start();
       await sleep(100);
       client.send(pli(1));
-      await waitFor(() => server.text.includes('JULIET-1"'), 'the event, in XML');
+      await waitUntil(() => server.text.includes('JULIET-1"'), 'the event, in XML');
       assert.equal(client.status().protocol, 0);
       assert.equal(client.status().state, 'up');
       assert.equal(server.text.includes('t-x-takp-q'), answer !== undefined, 'a request only for an offered version');
@@ -136,8 +137,8 @@ test('a server that never answers the request: reconnect, and stay with XML on t
   try {
     client.start();
     client.send(pli(1));
-    await waitFor(() => server.connections === 2, 'reconnected after the timeout');
-    await waitFor(() => server.text.includes('JULIET-1"'), 'the held event, in XML on the second connection');
+    await waitUntil(() => server.connections === 2, 'reconnected after the timeout');
+    await waitUntil(() => server.text.includes('JULIET-1"'), 'the held event, in XML on the second connection');
     assert.equal(count(server.text, 't-x-takp-q'), 1, 'no second request');
     assert.equal(client.status().protocol, 0);
   } finally {
@@ -155,11 +156,11 @@ test('takd listener with proto 1 and takd client with proto 1 settle on v1 and e
   const client = createTransport(`tcp://127.0.0.1:${listener.port}`, { proto: 1, onEvent: (event, origin) => atClient.push({ ...event, opex: String(origin.version) }) });
   try {
     client.start();
-    await waitFor(() => client.status().protocol === 1, 'v1 negotiated');
+    await waitUntil(() => client.status().protocol === 1, 'v1 negotiated');
     client.send(pli(1));
-    await waitFor(() => atListener.length === 1, 'event at the listener');
+    await waitUntil(() => atListener.length === 1, 'event at the listener');
     listener.send(pli(2));
-    await waitFor(() => atClient.length === 1, 'event at the client');
+    await waitUntil(() => atClient.length === 1, 'event at the client');
     assert.equal(atListener[0]?.opex, '1');
     assert.equal(atClient[0]?.opex, '1');
     assert.equal(atClient[0]?.group?.name, 'White');
@@ -178,7 +179,7 @@ test('takd listener with proto 1 and a client that stays with XML: the listener 
   try {
     client.start();
     client.send(pli(1));
-    await waitFor(() => atListener.length === 1, 'XML event at the listener');
+    await waitUntil(() => atListener.length === 1, 'XML event at the listener');
     assert.equal(client.status().protocol, 0);
   } finally {
     await client.close();

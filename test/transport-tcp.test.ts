@@ -8,7 +8,8 @@ import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { Transport } from '../daemon/transports/types.js';
-import { count, pli, RawServer, recordingLogger, sleep, waitFor } from './support/transport-fixtures.js';
+import { count, pli, RawServer, recordingLogger, sleep } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 const fastBackoff = { initialMs: 50, maxMs: 400 };
 
@@ -28,11 +29,11 @@ for (const [family, host, bracketed] of [['IPv4', '127.0.0.1', '127.0.0.1'], ['I
     try {
       client.start();
       for (let i = 0; i < 50; i += 1) client.send(pli(i));
-      await waitFor(() => atListener.length === 50, 'events at the listener');
+      await waitUntil(() => atListener.length === 50, 'events at the listener');
       assert.deepEqual(atListener.map((e) => e.uid), Array.from({ length: 50 }, (_, i) => pli(i).uid));
       assert.equal(atListener[7]?.contact?.callsign, 'JULIET-7');
       listener.send(pli(1000));
-      await waitFor(() => atClient.length === 1, 'event at the client');
+      await waitUntil(() => atClient.length === 1, 'event at the client');
       assert.equal(atClient[0]?.uid, pli(1000).uid);
       assert.equal(client.status().state, 'up');
       assert.match(client.status().message, new RegExp(host === '::1' ? '\\[::1\\]' : '127\\.0\\.0\\.1'));
@@ -59,10 +60,10 @@ test('a third-party style server: newline-joined events split at odd places, dec
   const client = createTransport(`tcp+ro://127.0.0.1:${port}`, { onEvent: (event) => received.push(event), pingAfterMs: 100, idleTimeoutMs: 1_000 });
   try {
     client.start();
-    await waitFor(() => received.length === 20, 'all 20 events');
+    await waitUntil(() => received.length === 20, 'all 20 events');
     assert.deepEqual(received.map((e) => e.contact?.callsign), Array.from({ length: 20 }, (_, i) => `JULIET-${i}`));
     // Silence is filled by pings the server answers with pongs: the link stays up and pongs are not data.
-    await waitFor(() => count(server.text, 't-x-c-t"') >= 5, 'several pings');
+    await waitUntil(() => count(server.text, 't-x-c-t"') >= 5, 'several pings');
     assert.equal(client.status().counters.connects, 1);
     assert.equal(received.length, 20);
     assert.equal(client.send(pli(1)), false, '+ro sends nothing');
@@ -84,7 +85,7 @@ test('garbage and a 10 MB event from a client: the connection survives and later
     const huge = encodeXmlString({ ...pli(2), xmlDetail: `<remarks>${'x'.repeat(10 * 1024 * 1024)}</remarks>` });
     await new Promise<void>((resolve) => socket.write(huge, () => resolve()));
     socket.write(encodeXmlString(pli(3)));
-    await waitFor(() => received.some((e) => e.uid === pli(3).uid), 'the event after the garbage');
+    await waitUntil(() => received.some((e) => e.uid === pli(3).uid), 'the event after the garbage');
     assert.deepEqual(received.map((e) => e.uid), [pli(1).uid, pli(3).uid]);
     assert.ok(listener.status().counters.decodeErrors >= 2, `decode errors counted: ${listener.status().counters.decodeErrors}`);
     assert.equal(listener.clientCount, 1, 'same connection still open');
@@ -108,7 +109,7 @@ test('garbage and a 10 MB event from a server: the client stays connected and la
   const client = createTransport(`tcp://127.0.0.1:${port}`, { onEvent: (event) => received.push(event) });
   try {
     client.start();
-    await waitFor(() => received.length >= 1, 'the event after the garbage');
+    await waitUntil(() => received.length >= 1, 'the event after the garbage');
     assert.equal(received[0]?.uid, pli(3).uid);
     assert.equal(client.status().counters.connects, 1);
     assert.ok(client.status().counters.decodeErrors >= 1);
@@ -126,18 +127,18 @@ test('the server is killed mid-stream and restarted: the client reconnects and r
   try {
     client.start();
     for (let i = 0; i < 10; i += 1) client.send(pli(i));
-    await waitFor(() => count(first.text, '</event>') === 10, 'first 10 events');
+    await waitUntil(() => count(first.text, '</event>') === 10, 'first 10 events');
     await first.kill();
-    await waitFor(() => client.status().state === 'backoff', 'client notices');
+    await waitUntil(() => client.status().state === 'backoff', 'client notices');
     // Sent while the server is down: held in the queue.
     for (let i = 10; i < 20; i += 1) client.send(pli(i));
     second = new RawServer();
     await second.listen(port);
     const server = second;
-    await waitFor(() => count(server.text, '</event>') === 10, 'the 10 queued events after the restart');
+    await waitUntil(() => count(server.text, '</event>') === 10, 'the 10 queued events after the restart');
     assert.ok(server.text.includes('JULIET-10"') && server.text.includes('JULIET-19"'));
     client.send(pli(20));
-    await waitFor(() => server.text.includes('JULIET-20"'), 'a new event on the new connection');
+    await waitUntil(() => server.text.includes('JULIET-20"'), 'a new event on the new connection');
     const status = client.status();
     assert.equal(status.counters.connects, 2);
     assert.equal(status.counters.disconnects, 1);
@@ -156,8 +157,8 @@ test('a server that stops answering without closing is detected within the idle 
   const client = createTransport(`tcp://127.0.0.1:${port}`, { pingAfterMs: 100, idleTimeoutMs: 500, backoff: { initialMs: 5_000 }, logger });
   try {
     client.start();
-    await waitFor(() => client.status().counters.connects === 1, 'connected');
-    await waitFor(() => client.status().state === 'backoff', 'idle link detected', 10_000);
+    await waitUntil(() => client.status().counters.connects === 1, 'connected');
+    await waitUntil(() => client.status().state === 'backoff', 'idle link detected', 10_000);
     assert.match(client.status().message, /READ_IDLE: nothing received for \d+ ms/);
     assert.ok(count(server.text, 't-x-c-t"') >= 1, 'pings were sent before giving up');
     assert.ok(logger.lines.some((l) => l.level === 'warn' && l.msg === 'disconnected'));
@@ -232,9 +233,9 @@ test('+wo reads and discards what the server sends, so the server never blocks o
   const client = createTransport(`tcp+wo://127.0.0.1:${port}`, { onEvent: (event) => delivered.push(event) });
   try {
     client.start();
-    await waitFor(() => serverWritesDone, 'server wrote 5.6 MB without being blocked');
+    await waitUntil(() => serverWritesDone, 'server wrote 5.6 MB without being blocked');
     client.send(pli(9));
-    await waitFor(() => server.text.includes('JULIET-9"'), 'our event');
+    await waitUntil(() => server.text.includes('JULIET-9"'), 'our event');
     assert.equal(delivered.length, 0, '+wo delivers nothing');
   } finally {
     await client.close();
@@ -258,7 +259,7 @@ test('hello goes first on every connection; drops are counted when the queue ove
     server2 = new RawServer();
     await server2.listen(port);
     const s = server2;
-    await waitFor(() => count(s.text, '</event>') === 6, 'hello plus the 5 newest');
+    await waitUntil(() => count(s.text, '</event>') === 6, 'hello plus the 5 newest');
     const uids = [...s.text.matchAll(/uid="([^"]+)"/g)].map((m) => m[1]);
     assert.equal(uids[0], 'hello-uid');
     assert.deepEqual(uids.slice(1), [45, 46, 47, 48, 49].map((i) => pli(i).uid));
@@ -300,7 +301,7 @@ test('a consumer that throws is logged; the connection and later events are unaf
     client.start();
     client.send(pli(1));
     client.send(pli(2));
-    await waitFor(() => received.length === 1, 'the event after the failing one');
+    await waitUntil(() => received.length === 1, 'the event after the failing one');
     assert.equal(received[0]?.uid, pli(2).uid);
     assert.ok(logger.lines.some((l) => l.level === 'error' && l.msg === 'event consumer failed'));
     assert.equal(client.status().counters.connects, 1);
@@ -322,7 +323,7 @@ test('a listener refuses clients beyond maxClients and logs it once', async () =
       socket.on('error', () => undefined);
       sockets.push(socket);
     }
-    await waitFor(() => sockets.filter((s) => s.destroyed).length === 3, 'three refused');
+    await waitUntil(() => sockets.filter((s) => s.destroyed).length === 3, 'three refused');
     assert.equal(listener.clientCount, 2);
     assert.equal(logger.lines.filter((l) => l.msg === 'too many clients; refusing new connections').length, 1);
   } finally {

@@ -13,7 +13,8 @@ import { createTransport, TransportConfigError } from '../daemon/transports/inde
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { makeTestPki, type TestPki } from './support/certs.js';
-import { pli, recordingLogger, waitFor } from './support/transport-fixtures.js';
+import { pli, recordingLogger } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 let pki: TestPki;
 before(() => {
@@ -54,7 +55,7 @@ async function roundTrip(tls: TlsSettings, url = 'tls://localhost'): Promise<voi
   try {
     client.start();
     client.send(pli(1));
-    await waitFor(() => received().includes('JULIET-1"') && events.length === 1, 'an event each way');
+    await waitUntil(() => received().includes('JULIET-1"') && events.length === 1, 'an event each way');
     assert.equal(events[0]?.uid, 'from-server');
     assert.deepEqual(peers, ['takd-test-client']);
   } finally {
@@ -75,7 +76,7 @@ test('server-auth-only TLS (no client certificate) works against a server that d
   try {
     client.start();
     client.send(pli(2));
-    await waitFor(() => received().includes('JULIET-2"'), 'event at the server');
+    await waitUntil(() => received().includes('JULIET-2"'), 'event at the server');
   } finally {
     await client.close();
     await new Promise((resolve) => server.close(resolve));
@@ -111,7 +112,7 @@ test('a server certificate from an unknown CA: one clear error naming the cause,
   const client = createTransport(`tls://localhost:${port}`, { tls: { ca: pki.caCert }, logger, backoff: { initialMs: 50, maxMs: 60_000 } });
   try {
     client.start();
-    await waitFor(() => client.status().state === 'backoff', 'refused');
+    await waitUntil(() => client.status().state === 'backoff', 'refused');
     const status = client.status();
     assert.match(status.message, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
     assert.match(status.message, /CA/);
@@ -131,7 +132,7 @@ test('the server refuses a client certificate from the wrong CA: classified as a
   const client = createTransport(`tls://localhost:${port}`, { tls: { cert: pki.wrongClientCert, key: pki.wrongClientKey, ca: pki.caCert }, backoff: { initialMs: 50, maxMs: 60_000 } });
   try {
     client.start();
-    await waitFor(() => client.status().state === 'backoff', 'refused');
+    await waitUntil(() => client.status().state === 'backoff', 'refused');
     // Under TLS 1.3 a Node (or Java) server may close without an alert: either way, a slow retry.
     assert.match(client.status().message, /retrying in (4[89]|5\d|6\d|7\d) s: (ERR_SSL_|the server closed the connection right after the TLS handshake)/);
   } finally {
@@ -146,7 +147,7 @@ test('hostname mismatch is refused; dont_check_hostname and dont_verify accept i
     // The certificate names localhost and 127.0.0.1, not tak.example.org.
     const strict = createTransport(`tls://127.0.0.1:${port}`, { tls: { ca: pki.caCert, expectedHostname: 'tak.example.org' } });
     strict.start();
-    await waitFor(() => strict.status().state === 'backoff', 'refused');
+    await waitUntil(() => strict.status().state === 'backoff', 'refused');
     assert.match(strict.status().message, /ERR_TLS_CERT_ALTNAME_INVALID/);
     await strict.close();
     const lenient: TlsSettings[] = [
@@ -157,7 +158,7 @@ test('hostname mismatch is refused; dont_check_hostname and dont_verify accept i
       const logger = recordingLogger();
       const lax = createTransport(`tls://127.0.0.1:${port}`, { tls, logger });
       lax.start();
-      await waitFor(() => lax.status().state === 'up', 'connected');
+      await waitUntil(() => lax.status().state === 'up', 'connected');
       assert.ok(logger.lines.some((l) => l.level === 'warn' && /NOT (VERIFIED|CHECKED)/.test(l.msg ?? '')));
       await lax.close();
     }
@@ -183,7 +184,7 @@ test('tls+listen with a client CA: our client with a good certificate gets in, o
     bad.start();
     good.send(pli(7));
     bad.send(pli(8));
-    await waitFor(() => received.length === 1 && bad.status().state === 'backoff', 'good in, bad refused');
+    await waitUntil(() => received.length === 1 && bad.status().state === 'backoff', 'good in, bad refused');
     assert.equal(received[0]?.contact?.callsign, 'JULIET-7');
     assert.ok(logger.lines.some((l) => l.msg === 'TLS client refused'));
   } finally {

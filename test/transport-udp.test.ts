@@ -10,7 +10,8 @@ import { XmlEventDecoder } from '../daemon/codec/xml/decode.js';
 import { decodeDatagram } from '../daemon/codec/datagram.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { UdpTransport } from '../daemon/transports/udp.js';
-import { pli, recordingLogger, waitFor } from './support/transport-fixtures.js';
+import { pli, recordingLogger } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
 
 async function rawSocket(type: 'udp4' | 'udp6', host: string): Promise<{ socket: Socket; port: number; datagrams: Buffer[] }> {
   const socket = createSocket(type);
@@ -23,7 +24,7 @@ async function rawSocket(type: 'udp4' | 'udp6', host: string): Promise<{ socket:
 async function receiver(url: string, received: CotEvent[], versions: number[] = []): Promise<UdpTransport> {
   const transport = createTransport(url, { onEvent: (event, origin) => { received.push(event); versions.push(origin.version); } }) as UdpTransport;
   transport.start();
-  await waitFor(() => transport.boundPort !== undefined && transport.boundPort > 0, 'bound');
+  await waitUntil(() => transport.boundPort !== undefined && transport.boundPort > 0, 'bound');
   return transport;
 }
 
@@ -39,14 +40,14 @@ for (const [family, host, bracketed, type] of [['IPv4', '127.0.0.1', '127.0.0.1'
     try {
       for (const t of [xmlOut, meshOut, meshTap]) t.start();
       xmlOut.send(pli(1));
-      await waitFor(() => received.length === 1, 'XML datagram');
+      await waitUntil(() => received.length === 1, 'XML datagram');
       meshOut.send(pli(2));
-      await waitFor(() => received.length === 2, 'v1 datagram');
+      await waitUntil(() => received.length === 2, 'v1 datagram');
       assert.deepEqual(received.map((e) => e.contact?.callsign), ['JULIET-1', 'JULIET-2']);
       assert.deepEqual(versions, [0, 1]);
       // Unicast uses mesh framing (BF 01 BF), not stream framing.
       meshTap.send(pli(3));
-      await waitFor(() => tap.datagrams.length === 1, 'raw datagram');
+      await waitUntil(() => tap.datagrams.length === 1, 'raw datagram');
       assert.deepEqual([...(tap.datagrams[0] as Buffer).subarray(0, 3)], [0xbf, 0x01, 0xbf]);
       assert.equal(decodeDatagram(tap.datagrams[0] as Buffer, new XmlEventDecoder()).event?.uid, pli(3).uid);
     } finally {
@@ -75,7 +76,7 @@ test('bad datagrams are counted, never fatal; good ones after them arrive', asyn
     for (const g of garbage) await send(g);
     await send(encodeXml(pli(5)));
     await send(encodeProtoMesh(pli(6)));
-    await waitFor(() => received.length === 2, 'the two good datagrams');
+    await waitUntil(() => received.length === 2, 'the two good datagrams');
     assert.deepEqual(received.map((e) => e.contact?.callsign), ['JULIET-5', 'JULIET-6']);
     assert.ok(rx.status().counters.decodeErrors >= garbage.length - 1, `errors: ${rx.status().counters.decodeErrors}`);
   } finally {
@@ -95,7 +96,7 @@ test('an event too large for a datagram is dropped and counted; the transport li
     for (let i = 0; i < 100; i += 1) assert.equal(out.send(huge), true);
     out.send(pli(8));
     await out.flush();
-    await waitFor(() => received.length === 1, 'the normal event');
+    await waitUntil(() => received.length === 1, 'the normal event');
     assert.equal(received[0]?.contact?.callsign, 'JULIET-8');
     assert.equal(out.status().counters.eventsDropped, 100);
     assert.equal(logger.lines.filter((l) => l.msg === 'dropping events').length, 1, 'logged once, not per event');
@@ -113,7 +114,7 @@ test('udp:// unicast without +wo receives the replies sent back to its port', as
   try {
     both.start();
     both.send(pli(1));
-    await waitFor(() => received.length === 1, 'reply');
+    await waitUntil(() => received.length === 1, 'reply');
     assert.equal(received[0]?.contact?.callsign, 'JULIET-9');
   } finally {
     peer.socket.close();

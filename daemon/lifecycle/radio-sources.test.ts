@@ -5,7 +5,7 @@ import { MockLinkProvider } from '../../hal/index.js';
 import type { SourceConfig } from '../../config/view.js';
 import { silentLogger } from '../log.js';
 import type { AttachableOutput } from '../routing/attachable-target.js';
-import { makeEvent } from '../routing/test-support.js';
+import { makeEvent } from '../../test/support/routing.js';
 import { meshPliTargets, radioSourceComponent, type RadioDeps } from './radio-sources.js';
 
 const source = (id: string, driver: string, radio: Partial<SourceConfig['radio']> = {}, enabled = true): SourceConfig => ({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CotEvent } from '../codec/event.js';
 import { createLogger } from '../log.js';
-import { makeEvent } from '../routing/test-support.js';
+import { makeEvent } from '../../test/support/routing.js';
 import { loadConfig } from '../../config/loader.js';
 import { viewConfig, type TakdConfig } from '../../config/view.js';
 import { RoutingStage } from './routing-stage.js';

@@ -8,7 +8,7 @@ import { ManualClock } from './clock.js';
 import { classifyLane, type Lane } from './lane.js';
 import { OutputLink } from './output-link.js';
 import { DurableQueue } from './store/durable-queue.js';
-import { makeEvent, RecordingTarget } from './test-support.js';
+import { makeEvent, RecordingTarget } from '../../test/support/routing.js';
 import type { CotEvent } from '../codec/event.js';
 
 function offer(link: OutputLink, event: CotEvent): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from './clock.js';
 import { routerMetricLines } from './metrics.js';
 import { Router } from './router.js';
-import { makeEvent, RecordingTarget } from './test-support.js';
+import { makeEvent, RecordingTarget } from '../../test/support/routing.js';
 import type { EventSource } from './filter.js';
 
 const fromServer: EventSource = { id: 'server', role: 'server' };

@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ByteLink } from '../contract.js';
 import { isLinkError } from './errors.js';
+import { waitUntil } from '../../test/support/wait.js';
 
 export interface LinkHarness {
   open(): Promise<ByteLink>;
@@ -19,11 +19,6 @@ export interface LinkHarness {
   unplug(): Promise<void>;
   replug(): Promise<void>;
   cleanup(): Promise<void>;
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
-  assert.ok(condition(), `timed out waiting for ${what}`);
 }
 
 function collect(link: ByteLink): { bytes: () => Buffer; ended: Promise<unknown> } {
@@ -59,7 +54,7 @@ export function linkContractSuite(name: string, makeHarness: () => Promise<LinkH
     const reader = collect(link);
     const data = Buffer.from(Array.from({ length: 4000 }, (_, i) => `$GPTXT,${i}*00\r\n`).join(''));
     for (let at = 0; at < data.length; at += 1000) await h.deviceSend(data.subarray(at, at + 1000));
-    await waitFor(() => reader.bytes().length >= data.length, 'all bytes');
+    await waitUntil(() => reader.bytes().length >= data.length, 'all bytes', 5000);
     assert.ok(reader.bytes().equals(data));
     await link.close();
     await reader.ended;
@@ -68,7 +63,7 @@ export function linkContractSuite(name: string, makeHarness: () => Promise<LinkH
   run('write reaches the device', async (h) => {
     const link = await h.open();
     await link.write(Buffer.from('?WATCH={"enable":true}\n'));
-    await waitFor(() => h.deviceReceived().length >= 23, 'the write');
+    await waitUntil(() => h.deviceReceived().length >= 23, 'the write', 5000);
     assert.equal(h.deviceReceived().toString(), '?WATCH={"enable":true}\n');
     await link.close();
   });
@@ -77,7 +72,7 @@ export function linkContractSuite(name: string, makeHarness: () => Promise<LinkH
     const link = await h.open();
     const reader = collect(link);
     await h.deviceSend(Buffer.from('before\r\n'));
-    await waitFor(() => reader.bytes().length === 8, 'data before unplug');
+    await waitUntil(() => reader.bytes().length === 8, 'data before unplug', 5000);
     await h.unplug();
     const error = await reader.ended;
     assert.ok(isLinkError(error) && error.kind === 'disconnected', `got ${String(error)}`);

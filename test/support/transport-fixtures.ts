@@ -39,13 +39,6 @@ export function recordingLogger(): Logger & { lines: LogLine[] } {
 }
 
 /** Polls until the condition holds; a guard against hangs, not a timing assertion. */
-export async function waitFor(condition: () => boolean, what: string, limitMs = 15_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

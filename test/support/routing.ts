@@ -3,9 +3,9 @@
  * that records what it got, and a stand-in TAK Server on loopback.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { CotEvent } from '../codec/event.js';
-import { CotStreamDecoder } from '../codec/stream.js';
-import type { OutputTarget } from './output-link.js';
+import type { CotEvent } from '../../daemon/codec/event.js';
+import { CotStreamDecoder } from '../../daemon/codec/stream.js';
+import type { OutputTarget } from '../../daemon/routing/output-link.js';
 
 export function makeEvent(uid: string, type: string, time: number, extra: Partial<CotEvent> = {}): CotEvent {
   return {
@@ -100,10 +100,4 @@ export class CapturingServer {
 }
 
 /** Polls until the condition holds; a guard against hangs, not a timing assertion. */
-export async function waitUntil(condition: () => boolean, what: string, limitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitUntil } from './wait.js';

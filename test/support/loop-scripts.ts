@@ -1,0 +1,49 @@
+// Scripts for the processes of the loop tests, run inside network namespaces with
+// `node --input-type=module -e`: a TAK-Server-like relay and the event injector it and the
+// phones share. They print one JSON object per line ({ready}, {received}, {sent}).
+
+/** A module of the compiled daemon, as a quoted file URL for an import in a script. */
+export const daemonModule = (path: string): string => JSON.stringify(new URL(`../../daemon/${path}`, import.meta.url).href);
+
+/**
+ * Sends a PLI `<prefix>-n` every 40 ms to each of `peers` (a JS expression in the script)
+ * between "go" and "stop" on stdin; `prefix` is a JS expression too.
+ */
+export const eventSender = (prefix: string, peers: string): string => `
+  let n = 0;
+  let timer;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (text) => {
+    if (text.includes('go')) timer = setInterval(() => {
+      const now = Date.now();
+      const event = { uid: ${prefix} + '-' + n++, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: ${prefix} } };
+      for (const peer of ${peers}) peer.write(encodeXml(event, { declaration: true }));
+      out({ sent: event.uid });
+    }, 40);
+    if (text.includes('stop')) clearInterval(timer);
+  });
+`;
+
+/** The relay: every event from one connection goes to all the others (as TAK Server does); it also injects its own, SRV-n. */
+export const relayServer = (host: string, port: number): string => `
+  import { createServer } from 'node:net';
+  import { CotStreamDecoder } from ${daemonModule('codec/stream.js')};
+  import { encodeXml } from ${daemonModule('codec/xml/encode.js')};
+  const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
+  const sockets = new Set();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    const decoder = new CotStreamDecoder({
+      onEvent: (event) => {
+        out({ received: event.uid });
+        for (const other of sockets) if (other !== socket) other.write(encodeXml(event, { declaration: true }));
+      },
+      onError: () => undefined,
+    });
+    socket.on('data', (chunk) => decoder.push(chunk));
+  });
+  server.listen(${port}, '${host}', () => out({ ready: true }));
+  ${eventSender("'SRV'", 'sockets')}
+`;
