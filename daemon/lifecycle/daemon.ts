@@ -291,6 +291,7 @@ export class Daemon {
       name: id,
       logger: this.logger.child({ component: id }),
       onEvent: (event) => this.routing.publish(event, id),
+      inboundGate: this.routing.inboundGate,
       ownUid: this.identity?.uid ?? 'takd',
     };
     if (settings.proto !== undefined) options.proto = settings.proto;

@@ -14,6 +14,7 @@ import { Router, type RouterOutput, type RouterStatus } from '../routing/router.
 import { queueDirectory, stateDirectory } from '../routing/settings.js';
 import { DurableQueue } from '../routing/store/durable-queue.js';
 import type { OutputConfig, TakdConfig } from '../../config/view.js';
+import type { InboundGate } from '../transports/options.js';
 
 interface OpenQueue {
   queue: DurableQueue;
@@ -70,6 +71,12 @@ export class RoutingStage {
     if (transport === undefined || this.attached.get(id) === transport) this.attached.delete(id);
     this.router?.removeOutput(id, transport);
   }
+
+  /** Back-pressure for stream inputs, from whichever router is current. */
+  readonly inboundGate: InboundGate = {
+    closed: () => this.router?.inboundGate.closed() ?? false,
+    whenOpen: (listener) => (this.router ? this.router.inboundGate.whenOpen(listener) : listener()),
+  };
 
   /** An event from a source, input or output by its config id (its role comes from the config). */
   publish(event: CotEvent, from: string): void {

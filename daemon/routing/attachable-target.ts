@@ -7,13 +7,14 @@
 import type { CotEvent } from '../codec/event.js';
 import type { CotOutput, TransportStatus } from '../transports/index.js';
 import type { OutputTarget } from './output-link.js';
-import { BUSY_QUEUE_DEPTH, queueDepth } from './transport-target.js';
+import { transportIsBusy, transportIsUp } from './transport-target.js';
 
 /** A transport as the router sees it: it can send, and may report its state and queue. */
 export type AttachableOutput = CotOutput & { status?(): Pick<TransportStatus, 'state' | 'counters'> };
 
 export class AttachableTarget implements OutputTarget {
   private output: AttachableOutput | undefined;
+  onReady: (() => void) | undefined;
 
   constructor(readonly name: string) {}
 
@@ -27,14 +28,11 @@ export class AttachableTarget implements OutputTarget {
   }
 
   isUp(): boolean {
-    const output = this.output;
-    if (output === undefined) return false;
-    return output.status === undefined || output.status().state === 'up';
+    return this.output !== undefined && transportIsUp(this.output);
   }
 
   busy(): boolean {
-    const status = this.output?.status?.();
-    return status !== undefined && queueDepth(status) >= BUSY_QUEUE_DEPTH;
+    return this.output !== undefined && transportIsBusy(this.output, this.onReady);
   }
 
   send(event: CotEvent): boolean {

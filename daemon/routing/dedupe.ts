@@ -5,6 +5,8 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
+import { detachedString } from './detached-string.js';
+import { KeyedFifo } from './keyed-fifo.js';
 
 export interface DedupeOptions {
   /** How long an event is remembered; default 30 s. */
@@ -14,7 +16,8 @@ export interface DedupeOptions {
 }
 
 export class Dedupe {
-  private readonly seen = new Map<string, number>();
+  /** Key → when it expires, oldest first. */
+  private readonly seen = new KeyedFifo<number>();
   private readonly windowMs: number;
   private readonly maxEntries: number;
 
@@ -36,15 +39,16 @@ export class Dedupe {
     this.expire(now);
     const key = `${event.uid}\u0000${event.type}\u0000${event.time}`;
     if (this.seen.has(key)) return false;
-    if (this.seen.size >= this.maxEntries) this.seen.delete(this.seen.keys().next().value as string);
-    this.seen.set(key, now + this.windowMs);
+    // Remembered for the window: a key of its own, not a view into the event's text.
+    const ownKey = detachedString(key);
+    if (this.seen.size >= this.maxEntries) this.seen.deleteOldest();
+    this.seen.set(ownKey, now + this.windowMs);
     return true;
   }
 
   private expire(now: number): void {
-    for (const [key, expires] of this.seen) {
-      if (expires > now) return;
-      this.seen.delete(key);
+    for (let expires = this.seen.oldestValue(); expires !== undefined && expires <= now; expires = this.seen.oldestValue()) {
+      this.seen.deleteOldest();
     }
   }
 }

@@ -6,6 +6,8 @@
 import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
 import type { Recipients } from './detail-scan.js';
+import { detachedString } from './detached-string.js';
+import { KeyedFifo } from './keyed-fifo.js';
 
 interface Sighting {
   link: string;
@@ -23,8 +25,8 @@ export interface DestinationBookOptions {
 export type RecipientLinks = ReadonlySet<string> | 'unknown';
 
 export class DestinationBook {
-  private readonly byCallsign = new Map<string, Sighting>();
-  private readonly byUid = new Map<string, Sighting>();
+  private readonly byCallsign = new KeyedFifo<Sighting>();
+  private readonly byUid = new KeyedFifo<Sighting>();
   private readonly forgetAfterMs: number;
   private readonly maxEntries: number;
 
@@ -62,7 +64,7 @@ export class DestinationBook {
   }
 }
 
-function remember(book: Map<string, Sighting>, key: string, sighting: Sighting, maxEntries: number): void {
+function remember(book: KeyedFifo<Sighting>, key: string, sighting: Sighting, maxEntries: number): void {
   const known = book.get(key);
   if (known && known.link === sighting.link) {
     // The common case (a PLI every few seconds from the same link): update in place.
@@ -71,6 +73,6 @@ function remember(book: Map<string, Sighting>, key: string, sighting: Sighting, 
   }
   // Delete first so the entry moves to the end: the one not heard from longest is evicted first.
   book.delete(key);
-  if (book.size >= maxEntries) book.delete(book.keys().next().value as string);
-  book.set(key, sighting);
+  if (book.size >= maxEntries) book.deleteOldest();
+  book.set(detachedString(key), sighting);
 }

@@ -12,6 +12,7 @@ import type { CotEvent } from '../codec/event.js';
 import { decodeTakMessage, encodeTakMessage } from '../codec/proto/index.js';
 import type { Clock } from './clock.js';
 import { newOutputCounters, type OutputCounters } from './counters.js';
+import { KeyedFifo } from './keyed-fifo.js';
 import { LANE_PRIORITY, type Lane } from './lane.js';
 import type { DurableQueue, StoredEvent } from './store/durable-queue.js';
 import { TokenBucket, type RateLimit } from './token-bucket.js';
@@ -28,6 +29,8 @@ export interface OutputTarget {
    * here, in priority lanes with PLI coalescing, instead of in its drop-oldest FIFO.
    */
   busy?(): boolean;
+  /** The link registers here to be told when a busy target can take events again. */
+  onReady?: () => void;
 }
 
 export interface OutputLinkOptions {
@@ -100,7 +103,8 @@ export class OutputLink {
   private readonly maxPliUids: number;
   private readonly framingBytes: number;
   private readonly memory: Fifo[] = Array.from({ length: STORED_LANES }, () => new Fifo());
-  private readonly pli = new Map<string, Waiting>();
+  /** Waiting position reports by uid, the longest-waiting first. */
+  private readonly pli = new KeyedFifo<Waiting>();
   private memoryCount = 0;
   private evictedBefore: number;
 
@@ -117,10 +121,17 @@ export class OutputLink {
     this.framingBytes = options.framingBytes ?? 0;
     this.needsSize = this.maxEventBytes !== Infinity;
     this.evictedBefore = this.store?.counters.evicted ?? 0;
+    // Waiting events leave as soon as the transport drains, not on the next timer tick.
+    target.onReady = () => this.pump();
   }
 
   get name(): string {
     return this.target.name;
+  }
+
+  /** Events waiting in memory (lanes and position reports), not counting the durable queue. */
+  get waitingInMemory(): number {
+    return this.memoryCount + this.pli.size;
   }
 
   /** Events waiting: in memory, position reports, and in the durable queue. */
@@ -209,7 +220,7 @@ export class OutputLink {
       return;
     }
     if (this.pli.size >= this.maxPliUids) {
-      this.pli.delete(this.pli.keys().next().value as string);
+      this.pli.deleteOldest();
       this.counters.overflow += 1;
     }
     this.pli.set(event.uid, { event, size });
@@ -254,7 +265,8 @@ export class OutputLink {
       const waiting = lane.peek();
       if (waiting) return { from: 'memory', lane, waiting };
     }
-    for (const [uid, waiting] of this.pli) return { from: 'pli', uid, waiting };
+    const uid = this.pli.oldestKey();
+    if (uid !== undefined) return { from: 'pli', uid, waiting: this.pli.get(uid) as Waiting };
     return undefined;
   }
 

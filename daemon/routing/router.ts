@@ -14,6 +14,7 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import { encodeXmlString } from '../codec/xml/encode.js';
+import { sourceXmlOf } from '../codec/xml/source-text.js';
 import { systemClock, type Clock } from './clock.js';
 import { newRouterCounters, type OutputCounters, type RouterCounters } from './counters.js';
 import { Dedupe, type DedupeOptions } from './dedupe.js';
@@ -24,6 +25,21 @@ import { AttachableTarget, type AttachableOutput } from './attachable-target.js'
 import { classifyLane } from './lane.js';
 import { OutputLink, type OutputLinkOptions, type OutputTarget } from './output-link.js';
 import type { LinkRole } from './roles.js';
+import type { InboundGate } from '../transports/options.js';
+
+/**
+ * Inbound back-pressure: stream inputs stop reading while an output that is up and whose
+ * socket is backed up holds this many events in memory, and read again once every such
+ * output is down to GATE_OPEN_AT. Coalescing keeps normal traffic (one report per uid)
+ * far below this; only a flood of distinct events reaches it.
+ */
+const GATE_CLOSE_AT = 1_000;
+
+/** The event's size as XML: its source text when it has one (that is what goes out). */
+function xmlBytes(event: CotEvent): number {
+  return Buffer.byteLength(sourceXmlOf(event) ?? encodeXmlString(event));
+}
+const GATE_OPEN_AT = 250;
 
 export interface RouterOutput extends OutputLinkOptions {
   /** The transport, fixed for the router's life; or leave it out and attach one by name (setOutput). */
@@ -83,6 +99,16 @@ export class Router {
   private needsSize = false;
   private readonly pumpIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private gateWaiters: (() => void)[] = [];
+
+  /** Give this to stream inputs (TransportOptions.inboundGate). */
+  readonly inboundGate: InboundGate = {
+    closed: () => this.outputs.some(({ link }) => this.backedUp(link, GATE_CLOSE_AT)),
+    whenOpen: (listener) => {
+      this.gateWaiters.push(listener);
+      this.openGateIfClear();
+    },
+  };
 
   constructor(options: RouterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -100,10 +126,11 @@ export class Router {
     this.timer.unref();
   }
 
-  /** Stops the timer. Durable queues belong to whoever opened them and are not closed here. */
+  /** Stops the timer and lets paused inputs read again. Durable queues belong to whoever opened them and are not closed here. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.releaseGateWaiters();
   }
 
   /**
@@ -133,7 +160,7 @@ export class Router {
     const routed = this.outputs.find((o) => o.link.name === id);
     const lane = classifyLane(event);
     if (routed === undefined || lane === 'control') return;
-    routed.link.offer(event, lane, routed.link.needsSize ? Buffer.byteLength(encodeXmlString(event)) : 0);
+    routed.link.offer(event, lane, routed.link.needsSize ? xmlBytes(event) : 0);
   }
 
   /**
@@ -156,7 +183,7 @@ export class Router {
     const event = this.withoutFlowTags(received);
     const recipients = this.recipientLinks(event);
     let size = 0;
-    if (this.needsSize) size = Buffer.byteLength(encodeXmlString(event));
+    if (this.needsSize) size = xmlBytes(event);
     for (const output of this.outputs) {
       const counters = output.link.counters;
       if (output.link.name === source.id) counters.echo += 1;
@@ -169,6 +196,23 @@ export class Router {
   /** Retries waiting events on every output. */
   pump(): void {
     for (const output of this.outputs) output.link.pump();
+    this.openGateIfClear();
+  }
+
+  private backedUp(link: OutputLink, waiting: number): boolean {
+    return link.waitingInMemory >= waiting && link.target.isUp() && link.target.busy?.() === true;
+  }
+
+  private openGateIfClear(): void {
+    if (this.gateWaiters.length === 0) return;
+    if (this.outputs.some(({ link }) => this.backedUp(link, GATE_OPEN_AT + 1))) return;
+    this.releaseGateWaiters();
+  }
+
+  private releaseGateWaiters(): void {
+    const waiters = this.gateWaiters;
+    this.gateWaiters = [];
+    for (const waiter of waiters) waiter();
   }
 
   status(): RouterStatus {
@@ -189,8 +233,15 @@ export class Router {
     const slot = output.target === undefined ? new AttachableTarget(output.name ?? '') : undefined;
     const target = output.target ?? (slot as AttachableTarget);
     if (target.name === '') throw new Error('a router output needs a target or a name');
+    const link = new OutputLink(target, this.clock, output);
+    // The link pumps when its transport drains; then paused inputs may read again.
+    const pumpLink = target.onReady;
+    target.onReady = () => {
+      pumpLink?.();
+      this.openGateIfClear();
+    };
     const routed: RoutedOutput = {
-      link: new OutputLink(target, this.clock, output),
+      link,
       filter: new OutputFilter(output.role, output.filter),
       role: output.role,
       options: output,

@@ -67,6 +67,18 @@ export class LineOutput implements Transport {
     return true;
   }
 
+  isUp(): boolean {
+    return this.state === 'up';
+  }
+
+  backlog(): number {
+    return this.queue.backlog;
+  }
+
+  whenBacklogBelow(depth: number, listener: () => void): void {
+    this.queue.whenBacklogBelow(depth, listener);
+  }
+
   flush(): Promise<void> {
     return this.queue.whenIdle();
   }

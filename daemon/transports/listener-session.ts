@@ -21,6 +21,7 @@ import {
   requestedVersion,
 } from './control-events.js';
 import { deliver } from './deliver.js';
+import { holdWhileGateClosed } from './inbound-gate.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
@@ -74,6 +75,7 @@ export class ListenerSession {
     socket.on('data', (chunk: Buffer) => {
       this.watchdog.heard();
       this.decoder.push(chunk);
+      holdWhileGateClosed(socket, options.inboundGate);
     });
     socket.on('error', (error) => logger.debug({ transport: transportName, peer: this.peer, err: error.message }, 'client connection error'));
     socket.on('close', () => {

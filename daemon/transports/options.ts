@@ -4,6 +4,17 @@ import type { BackoffOptions } from '../lifecycle/backoff.js';
 import type { TlsSettings } from './tls-options.js';
 import type { EventHandler, Logger } from './types.js';
 
+/**
+ * Back-pressure from the daemon's outputs to its stream inputs: while closed, TCP/TLS
+ * inputs stop reading, so a sender flooding faster than the outputs drain is slowed down
+ * by TCP itself instead of takd buffering without end.
+ */
+export interface InboundGate {
+  closed(): boolean;
+  /** Calls `listener` once, when the gate opens again. */
+  whenOpen(listener: () => void): void;
+}
+
 export interface TransportOptions {
   /** For logs and status; default: the URL. */
   name?: string;
@@ -12,6 +23,8 @@ export interface TransportOptions {
   proto?: 0 | 1;
   /** Receives every data event (not pings or negotiation). */
   onEvent?: EventHandler;
+  /** Stream inputs pause reading while this is closed (none: always read). */
+  inboundGate?: InboundGate;
   tls?: TlsSettings;
   /** Multicast TTL (PYTAK_MULTICAST_TTL), 1-255; default 1. */
   ttl?: number;

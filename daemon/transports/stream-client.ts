@@ -17,6 +17,7 @@ import { ClientNegotiation } from './client-negotiation.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pingEvent, pongEvent } from './control-events.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from './errors.js';
 import { deliver } from './deliver.js';
+import { holdWhileGateClosed } from './inbound-gate.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
@@ -90,6 +91,18 @@ export class StreamClient implements Transport {
     return true;
   }
 
+  isUp(): boolean {
+    return this.state === 'up';
+  }
+
+  backlog(): number {
+    return this.queue.backlog;
+  }
+
+  whenBacklogBelow(depth: number, listener: () => void): void {
+    this.queue.whenBacklogBelow(depth, listener);
+  }
+
   flush(): Promise<void> {
     if (this.state === 'failed') return Promise.reject(new Error(this.message));
     return this.queue.whenIdle();
@@ -152,6 +165,7 @@ export class StreamClient implements Transport {
       this.receivedOnConnection = true;
       this.watchdog?.heard();
       this.decoder?.push(chunk);
+      holdWhileGateClosed(socket, this.options.inboundGate);
     });
     socket.on('error', (error) => {
       if (socket === this.socket) this.lastError ??= error;

@@ -155,6 +155,11 @@ export class StreamListener implements Transport {
     return true;
   }
 
+  /** Up while listening. No backlog(): each client has its own drop-oldest queue, and one slow phone must not hold the others back. */
+  isUp(): boolean {
+    return this.state === 'up';
+  }
+
   async flush(): Promise<void> {
     if (this.state === 'failed') throw new TransportConfigError('url', this.message);
     await Promise.all([...this.sessions].map((session) => session.queue.whenIdle()));

@@ -73,6 +73,16 @@ export interface CotOutput {
    * receive-only (nothing queued).
    */
   send(event: CotEvent): boolean;
+  /** True while events sent now go out (connected and, for v1, negotiated). Cheaper than status(). */
+  isUp?(): boolean;
+  /**
+   * Flow control for a router in front of this output (optional): how many events were
+   * accepted and not yet handed to the OS, and a one-shot call for when that falls below
+   * `depth` again, so the router can keep events in its own priority lanes meanwhile.
+   * Outputs without them (listeners with one queue per client, datagrams) never hold it back.
+   */
+  backlog?(): number;
+  whenBacklogBelow?(depth: number, listener: () => void): void;
   /**
    * Resolves once every event queued so far has been handed to the OS (or dropped).
    * Rejects if the transport failed for good before that (see TransportState 'failed').

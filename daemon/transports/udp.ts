@@ -198,6 +198,10 @@ export class UdpTransport implements Transport {
     deliver(this.options.onEvent, decoded.event, { transport: this.name, peer: formatAddress(rinfo.address, rinfo.port), version: decoded.version }, this.logger);
   }
 
+  isUp(): boolean {
+    return this.state === 'up';
+  }
+
   send(event: CotEvent): boolean {
     if (!this.canSend) return false;
     this.counters.eventsQueued += 1;

@@ -55,6 +55,7 @@ export class WriteQueue {
   private batchScheduled = false;
   private inFlight = 0;
   private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private lowWater: { depth: number; listener: () => void } | undefined;
   private readonly dropLog: DropLog;
   private readonly maxBufferedBytes: number;
   private readonly pauseBetweenWritesMs: (() => number) | undefined;
@@ -74,6 +75,16 @@ export class WriteQueue {
 
   get length(): number {
     return this.size;
+  }
+
+  /** Events accepted and not yet handed to the stream's OS buffer (waiting, batched or in flight). */
+  get backlog(): number {
+    return this.size + this.batch.length + this.inFlight;
+  }
+
+  /** Calls `listener` once, when the backlog next falls below `depth` (replaces an earlier one). */
+  whenBacklogBelow(depth: number, listener: () => void): void {
+    this.lowWater = { depth, listener };
   }
 
   push(event: CotEvent): void {
@@ -249,5 +260,10 @@ export class WriteQueue {
     if (error) this.counters.writeErrors += count;
     else this.counters.written += count;
     this.settleIdle();
+    const lowWater = this.lowWater;
+    if (lowWater !== undefined && this.backlog < lowWater.depth) {
+      this.lowWater = undefined;
+      lowWater.listener();
+    }
   }
 }

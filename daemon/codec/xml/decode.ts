@@ -8,6 +8,7 @@ import { CotDecodeError } from '../errors.js';
 import { assignDetailFields, DetailCollector, type DetailFields } from './detail.js';
 import { QuickCotEngine, type RestartableSaxSink } from './quick-engine.js';
 import type { SaxEngine } from './sax-engine.js';
+import { rememberSourceXml } from './source-text.js';
 import { parseCotTime } from './time.js';
 
 /** `how` for events that arrive without one: unvalidated input. takd always writes a how. */
@@ -77,7 +78,10 @@ export class XmlEventDecoder implements RestartableSaxSink {
     this.restart();
     try {
       this.engine.parse(source, this);
-      return this.buildEvent();
+      const event = this.buildEvent();
+      const a = this.eventAttributes!;
+      if (a.version === '2.0' && a.how) rememberSourceXml(event, source);
+      return event;
     } finally {
       this.source = '';
     }
