@@ -6,10 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTransport } from '../../daemon/transports/index.js';
 import type { StreamListener } from '../../daemon/transports/stream-listener.js';
 import type { Transport } from '../../daemon/transports/types.js';
+import { TakdProcess } from '../support/daemon-process.js';
 import { atakPliCorpus } from '../support/generators.js';
 import { machine, median, table } from './support/measure.js';
 
@@ -46,7 +48,6 @@ interface Command {
 
 /** Runs in the child: a sink server and a producer, driven by JSON lines on stdin. */
 export async function runLoadGenerator(): Promise<void> {
-  const corpus = atakPliCorpus(1_000, 7).map((x) => Buffer.from(x));
   let received = 0;
   let latencyMode = false;
   const arrivals = new Map<number, bigint>();
@@ -78,7 +79,8 @@ export async function runLoadGenerator(): Promise<void> {
     received = 0;
     if (command.cmd === 'throughput') {
       const count = command.count ?? THROUGHPUT_EVENTS;
-      const stream = Buffer.concat(Array.from({ length: count }, (_, i) => corpus[i % corpus.length] as Buffer));
+      // Fresh, distinct events each round: the daemon drops stale events and duplicates.
+      const stream = Buffer.from(atakPliCorpus(count, 7, Date.now()).join(''));
       const started = process.hrtime.bigint();
       for (let offset = 0; offset < stream.length; offset += 65_536) {
         if (!producer.write(stream.subarray(offset, offset + 65_536))) await new Promise((resolve) => producer.once('drain', resolve));
@@ -99,7 +101,7 @@ export async function runLoadGenerator(): Promise<void> {
       latencyMode = true;
       arrivals.clear();
       const sent = new Map<number, bigint>();
-      const template = (corpus[0] as Buffer).toString('utf8');
+      const template = atakPliCorpus(1, 7, Date.now())[0] as string;
       const total = LATENCY_RATE * LATENCY_SECONDS;
       const started = Date.now();
       let seq = 0;
@@ -130,6 +132,8 @@ export async function runLoadGenerator(): Promise<void> {
 interface Relay {
   name: string;
   inputPort: number;
+  /** Set when the relay runs in a process of its own. */
+  pid?: number;
   stop(): Promise<void>;
   dropped(): number;
 }
@@ -141,7 +145,7 @@ async function takdRelay(sinkPort: number): Promise<Relay> {
   input.start();
   await input.listening();
   return {
-    name: 'takd (tcp+listen → decode → CotEvent → encode → tcp)',
+    name: 'takd transports alone, in the benchmark process (tcp+listen → decode → encode → tcp)',
     inputPort: input.port as number,
     dropped: () => output.status().counters.eventsDropped,
     stop: async () => {
@@ -149,6 +153,55 @@ async function takdRelay(sinkPort: number): Promise<Relay> {
       await output.close();
     },
   };
+}
+
+/** `takd run` as its own process: tcp+listen input → router → tcp output, as users run it. */
+async function takdDaemonRelay(sinkPort: number): Promise<Relay> {
+  const inputPort = await freePort();
+  const takd = new TakdProcess();
+  takd.writeConfig(
+    [
+      '[takd]',
+      'callsign = BENCH',
+      '[pli]',
+      'enabled = false',
+      '[log]',
+      'level = warn',
+      '[input.phones]',
+      `url = tcp+listen://127.0.0.1:${inputPort}`,
+      '[output.server]',
+      `url = tcp+wo://127.0.0.1:${sinkPort}`,
+      'hello = false',
+      '',
+    ].join('\n'),
+  );
+  const child = takd.start();
+  await takd.waitForState('output.server', 'connected');
+  await takd.waitForState('input.phones', 'connected');
+  return {
+    name: 'takd run (own process: tcp+listen → router → tcp)',
+    inputPort,
+    pid: child.pid,
+    dropped: () => 0,
+    stop: async () => {
+      await takd.stop();
+      await takd.cleanup();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = await plainServer(() => undefined);
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resident set size now and at its peak, of another process (MiB). */
+function processRss(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
 async function plainServer(onConnection: (socket: Socket) => void): Promise<Server> {
@@ -249,21 +302,23 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-export default async function transportThroughput(): Promise<string> {
+/** `only`: names of the relay makers to run (for profiling one of them by hand). */
+export default async function transportThroughput(only?: string[]): Promise<string> {
   const { load, sinkPort } = await LoadGenerator.start();
   const throughput = new Map<string, { rates: number[]; mbps: number[]; lost: number }>();
   const latency = new Map<string, { p50: number[]; p99: number[]; max: number[]; lost: number }>();
-  let peakRss = 0;
+  let daemonIdle = NaN;
+  let daemonPeak = NaN;
+  let inProcessPeak = 0;
   let rssSampler: NodeJS.Timeout | undefined;
-  // takd first, in a fresh process, so its RSS is not inflated by what the peers allocated.
-  const makers = [takdRelay, rawPipeRelay, nodeCotRelay];
-  const idleRss = process.memoryUsage().rss;
+  const makers = [takdDaemonRelay, takdRelay, rawPipeRelay, nodeCotRelay].filter((make) => only === undefined || only.includes(make.name));
   try {
     for (const make of makers) {
       const relay = await make(sinkPort);
       const count = make === nodeCotRelay ? NODE_COT_EVENTS : THROUGHPUT_EVENTS;
       const t = { rates: [] as number[], mbps: [] as number[], lost: 0 };
-      if (make === takdRelay) rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+      if (relay.pid !== undefined) daemonIdle = processRss(relay.pid).rss;
+      if (make === takdRelay) rssSampler = setInterval(() => (inProcessPeak = Math.max(inProcessPeak, process.memoryUsage().rss)), 20);
       for (let round = 0; round <= ROUNDS; round += 1) {
         const r = await load.ask<ThroughputResult>({ cmd: 'throughput', inputPort: relay.inputPort, count });
         if (round === 0) continue; // warm-up
@@ -271,6 +326,7 @@ export default async function transportThroughput(): Promise<string> {
         t.mbps.push((r.bytes * (r.received / r.count)) / r.seconds / 1e6);
         t.lost += r.count - r.received;
       }
+      if (relay.pid !== undefined) daemonPeak = processRss(relay.pid).peak;
       if (rssSampler) clearInterval(rssSampler);
       rssSampler = undefined;
       throughput.set(relay.name, t);
@@ -292,11 +348,12 @@ export default async function transportThroughput(): Promise<string> {
   }
 
   const names = [...throughput.keys()];
-  const takdName = names.find((n) => n.startsWith('takd')) as string;
+  const takdName = names.find((n) => n.startsWith('takd run')) as string;
+  const transportsName = names.find((n) => n.startsWith('takd transports')) as string;
   const rawName = names.find((n) => n.startsWith('raw')) as string;
   const nodeCotName = names.find((n) => n.startsWith('@tak-ps')) as string;
-  const rate = (name: string): number => median(throughput.get(name)!.rates);
-  const lat = (name: string, key: 'p50' | 'p99' | 'max'): number => median(latency.get(name)![key]);
+  const rate = (name: string): number => median(throughput.get(name)?.rates ?? [NaN]);
+  const lat = (name: string, key: 'p50' | 'p99' | 'max'): number => median(latency.get(name)?.[key] ?? [NaN]);
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   const ms = (n: number): string => n.toFixed(3);
   const takdRate = rate(takdName);
@@ -304,7 +361,7 @@ export default async function transportThroughput(): Promise<string> {
   return [
     '## Transports: TCP in → takd → TCP out on loopback (ATAK PLI)',
     '',
-    `Events: generated ATAK-style PLI, ~${Math.round(atakPliCorpus(1_000, 7).reduce((s, x) => s + Buffer.byteLength(x), 0) / 1_000)} bytes of XML each. The relay runs on one Node thread in the benchmark process; producer and sink run in a child process. ${ROUNDS} rounds after one warm-up (medians). Throughput: ${fmt(THROUGHPUT_EVENTS)} events per round (${fmt(NODE_COT_EVENTS)} for node-cot), written as fast as TCP back-pressure allows; output queue MAX_OUT_QUEUE = 100 (default). Latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s per round, producer → relay → sink, both timestamps in the child. Machine: ${machine()}.`,
+    `Events: generated ATAK-style PLI, ~${Math.round(atakPliCorpus(1_000, 7).reduce((s, x) => s + Buffer.byteLength(x), 0) / 1_000)} bytes of XML each. \`takd run\` is the daemon as users run it, in its own process (one Node thread): a tcp+listen input, the router (dedupe, filters, lanes), a tcp output. The transports-alone row runs the same input and output transports without the router inside the benchmark process. Producer and sink run in another child process. ${ROUNDS} rounds after one warm-up (medians). Throughput: ${fmt(THROUGHPUT_EVENTS)} events per round (${fmt(NODE_COT_EVENTS)} for node-cot), written as fast as TCP back-pressure allows; output queue MAX_OUT_QUEUE = 100 (default). Latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s per round, producer → relay → sink, both timestamps in the child. Machine: ${machine()}.`,
     '',
     '### Throughput (events/s)',
     '',
@@ -314,7 +371,8 @@ export default async function transportThroughput(): Promise<string> {
     ),
     '',
     `- takd sustained **${fmt(takdRate)} events/s** (target ≥ 50,000), ${(takdRate / rate(nodeCotName)).toFixed(2)}× the node-cot relay, ${((takdRate / rate(rawName)) * 100).toFixed(0)} % of a raw byte pipe.`,
-    `- Peak RSS of the benchmark process while takd relayed: **${(peakRss / 2 ** 20).toFixed(0)} MB** (target < 80 MB); ${(idleRss / 2 ** 20).toFixed(0)} MB before any load (Node plus the loaded modules).`,
+    `- Peak RSS of the \`takd run\` process (VmHWM) over all its throughput rounds: **${daemonPeak.toFixed(0)} MiB** (target < 80 MB); ${daemonIdle.toFixed(0)} MiB when it was up and idle. The benchmark process itself peaked at ${(inProcessPeak / 2 ** 20).toFixed(0)} MiB while its in-process transports relayed (it also holds the harness and node-cot's modules).`,
+    `- The transports alone relayed ${fmt(rate(transportsName))} events/s: the router costs ${(((rate(transportsName) - takdRate) / rate(transportsName)) * 100).toFixed(0)} % of that.`,
     '',
     `### Latency at ${fmt(LATENCY_RATE)} events/s (ms, producer → sink)`,
     '',

@@ -62,10 +62,10 @@ export function atakPliXml(random: () => number, index: number, baseTime = Date.
 }
 
 /** A corpus of `count` PLI events as one stream (what a TAK Server connection delivers). */
-export function atakPliCorpus(count: number, seed = 1): string[] {
+export function atakPliCorpus(count: number, seed = 1, baseTime?: number): string[] {
   const random = seededRandom(seed);
   const events: string[] = [];
-  for (let i = 0; i < count; i++) events.push(atakPliXml(random, i));
+  for (let i = 0; i < count; i++) events.push(atakPliXml(random, i, baseTime));
   return events;
 }
 
