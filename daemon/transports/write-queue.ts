@@ -77,9 +77,12 @@ export class WriteQueue {
     return this.size;
   }
 
-  /** Events accepted and not yet handed to the stream's OS buffer (waiting, batched or in flight). */
+  /**
+   * Events accepted and still waiting here: for a connection, for drain (the stream holds
+   * maxBufferedBytes already), or the end of a pause. Batched and written events are not counted.
+   */
   get backlog(): number {
-    return this.size + this.batch.length + this.inFlight;
+    return this.size;
   }
 
   /** Calls `listener` once, when the backlog next falls below `depth` (replaces an earlier one). */
@@ -138,6 +141,7 @@ export class WriteQueue {
   resume(): void {
     this.paused = false;
     this.pump();
+    this.checkLowWater();
   }
 
   /** Writes one frame ahead of the queue (ping, negotiation request); ignores pause. */
@@ -182,6 +186,7 @@ export class WriteQueue {
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
     this.pump();
+    this.checkLowWater();
   };
 
   private shift(): CotEvent {
@@ -216,6 +221,7 @@ export class WriteQueue {
           this.sleeping = setTimeout(() => {
             this.sleeping = undefined;
             this.pump();
+            this.checkLowWater();
           }, delay);
           return;
         }
@@ -260,10 +266,13 @@ export class WriteQueue {
     if (error) this.counters.writeErrors += count;
     else this.counters.written += count;
     this.settleIdle();
+  }
+
+  /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
+  private checkLowWater(): void {
     const lowWater = this.lowWater;
-    if (lowWater !== undefined && this.backlog < lowWater.depth) {
-      this.lowWater = undefined;
-      lowWater.listener();
-    }
+    if (lowWater === undefined || this.backlog >= lowWater.depth) return;
+    this.lowWater = undefined;
+    lowWater.listener();
   }
 }

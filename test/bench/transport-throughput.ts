@@ -8,6 +8,8 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { encodeXmlString } from '../../daemon/codec/xml/encode.js';
+import { pongEvent } from '../../daemon/transports/control-events.js';
 import { createTransport } from '../../daemon/transports/index.js';
 import type { StreamListener } from '../../daemon/transports/stream-listener.js';
 import type { Transport } from '../../daemon/transports/types.js';
@@ -21,6 +23,7 @@ const LATENCY_RATE = 1_000;
 const LATENCY_SECONDS = 2;
 const ROUNDS = 5;
 const END = Buffer.from('</event>');
+const PING_TYPE = Buffer.from('type="t-x-c-t"');
 
 // ---------------------------------------------------------------- load generator (child)
 
@@ -55,6 +58,8 @@ export async function runLoadGenerator(): Promise<void> {
     const count = eventCounter();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
+      // Answer pings as a TAK server does, or the daemon's link would time out and reconnect.
+      if (chunk.includes(PING_TYPE)) socket.write(encodeXmlString(pongEvent()));
       received += count(chunk);
       if (latencyMode) {
         const now = process.hrtime.bigint();
