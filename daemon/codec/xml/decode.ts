@@ -97,7 +97,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
     this.detailFields = {};
   }
 
-  open(name: string, attributes: Record<string, string>, end: number): void {
+  open(name: string, attributes: Record<string, string>, end: number, start?: number): void {
     const depth = this.depth++;
     if (depth === 0) {
       if (name !== 'event') throw new CotDecodeError('not-an-event', `root element is <${name.slice(0, 40)}>, not <event>`);
@@ -113,7 +113,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
       }
     } else if (depth === 2 && this.inDetail) {
       // '<' cannot occur inside a tag, so the last '<' before its end is where it starts.
-      this.childStart = this.source.lastIndexOf('<', end - 1);
+      this.childStart = start ?? this.source.lastIndexOf('<', end - 1);
       this.childOpenEnd = end;
       this.childName = name;
       this.childAttributes = attributes;

@@ -11,6 +11,7 @@
 // error and every unusual construct. test/codec-fuzz.test.ts checks that whatever this
 // accepts, saxes accepts too and decodes to the identical event.
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
+import { nameAt } from './known-names.js';
 import { entitiesOk, isSpace, nameEnd } from './subset.js';
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
@@ -48,7 +49,7 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
     if (s.charCodeAt(i + 1) === 0x2f /* / */) {
       const end = nameEnd(s, i + 2);
       const name = open.pop();
-      if (end === -1 || s.slice(i + 2, end) !== name) return false;
+      if (end === -1 || name === undefined || end - (i + 2) !== name.length || !s.startsWith(name, i + 2)) return false;
       let j = end;
       while (j < n && isSpace(s.charCodeAt(j))) j++;
       if (s.charCodeAt(j) !== 0x3e) return false;
@@ -57,7 +58,7 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
     } else {
       const end = nameEnd(s, i + 1);
       if (end === -1) return false;
-      const name = s.slice(i + 1, end);
+      const name = nameAt(s, i + 1, end);
       // '<' may not occur in a start tag: no attribute value may reach past the next one.
       const nextLt = s.indexOf('<', end);
       const tagLimit = nextLt === -1 ? n : nextLt;
@@ -78,7 +79,7 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
         if (j === before) return false; // attributes must be separated by whitespace
         const attributeEnd = nameEnd(s, j);
         if (attributeEnd === -1) return false;
-        const attribute = s.slice(j, attributeEnd);
+        const attribute = nameAt(s, j, attributeEnd);
         // Also refuses names on Object.prototype (__proto__, constructor…): saxes decides those.
         if (attributes[attribute] !== undefined) return false;
         j = attributeEnd;
@@ -99,8 +100,9 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
         attributes[attribute] = value;
         j = valueEnd + 1;
       }
+      const tagStart = i;
       i = j + 1; // past '>'
-      sink.open(name, attributes, i);
+      sink.open(name, attributes, i, tagStart);
       if (selfClosing) sink.close(name, i);
       else open.push(name);
     }

@@ -6,7 +6,8 @@ import { SaxesParser } from 'saxes';
 import { CotDecodeError } from '../errors.js';
 
 export interface SaxSink {
-  open(name: string, attributes: Record<string, string>, endPosition: number): void;
+  /** `startPosition`, where the engine knows it, is the index of the tag's '<'. */
+  open(name: string, attributes: Record<string, string>, endPosition: number, startPosition?: number): void;
   close(name: string, endPosition: number): void;
 }
 

@@ -1,0 +1,38 @@
+// Element and attribute names that CoT senders write in every event. The quick parser
+// returns these constants instead of slicing a new string for each name: a sliced name
+// used as an object key or Map key must first be hashed and looked up in V8's string
+// table, and that lookup was the single hottest line of the decoder.
+const NAMES = [
+  // event and point
+  'event', 'version', 'uid', 'type', 'how', 'time', 'start', 'stale', 'access', 'qos', 'opex', 'caveat', 'releasableTo',
+  'point', 'lat', 'lon', 'hae', 'ce', 'le', 'detail',
+  // typed detail elements and their attributes
+  'contact', 'callsign', 'endpoint', 'phone', '__group', 'name', 'role', 'takv', 'device', 'platform', 'os',
+  'status', 'battery', 'track', 'speed', 'course', 'precisionlocation', 'geopointsrc', 'altsrc',
+  // common untyped detail elements
+  'Droid', 'link', 'relation', 'production_time', 'parent_callsign', 'remarks', 'source', 'to', 'usericon', 'iconsetpath',
+  'color', 'argb', 'marti', 'dest', '__chat', 'chatroom', 'id', 'senderCallsign', 'groupOwner', 'chatgrp', 'user0', 'user1',
+  'archive', '_flow-tags_', 'emergency', 'strokeColor', 'strokeWeight', 'fillColor', 'labels_on', 'height', 'width',
+];
+
+/** Candidates by (length, first character code). */
+const BY_SHAPE = new Map<number, string[]>();
+for (const name of NAMES) {
+  const key = shape(name.length, name.charCodeAt(0));
+  const bucket = BY_SHAPE.get(key);
+  if (bucket) bucket.push(name);
+  else BY_SHAPE.set(key, [name]);
+}
+
+function shape(length: number, first: number): number {
+  return length * 65536 + first;
+}
+
+/** s.slice(from, to), as one of the constants above when it is one of those names. */
+export function nameAt(s: string, from: number, to: number): string {
+  const bucket = BY_SHAPE.get(shape(to - from, s.charCodeAt(from)));
+  if (bucket !== undefined) {
+    for (const name of bucket) if (s.startsWith(name, from)) return name;
+  }
+  return s.slice(from, to);
+}
