@@ -1,5 +1,8 @@
 /**
- * CotEvent ⇄ TAK protocol v1 CotEvent message, per spec §6.
+ * CotEvent ⇄ TAK protocol v1 CotEvent message, per spec §6. Receiving, decodeTakMessage
+ * maps what decode.ts read with wireToEvent. Sending, encode.ts writes the bytes straight
+ * from the event; eventToWire is the same mapping as a message object, the reference that
+ * codec-reference.test.ts and the codec benchmark hold encode.ts to.
  *
  * Sending: core fields must all be present (else an Error: the caller sends XML instead);
  * each typed detail element is typed whole or rendered into xmlDetail whole; empty
@@ -14,14 +17,14 @@ import { TYPED_DETAIL_ELEMENTS, UNKNOWN_THRESHOLD, UNKNOWN_VALUE } from '../even
 import type { CotEvent, CotPoint, TypedDetailKey } from '../event.js';
 import { assignDetailFields, parseDetailFragment } from '../xml/detail.js';
 import { typedElementXml } from '../xml/encode.js';
+import { scanFragment } from '../xml/fragment-scan.js';
+import { TYPED_DETAIL_READERS } from '../xml/typed-detail.js';
 import type { LongLike, WireCotEvent, WireDetail } from './schema.js';
 import { TYPED_DETAIL } from './typed-detail.js';
+import { MAX_TIME_MS, checkEncodable } from './encodable.js';
 
-/** Latest time a JS Date (and so an XML time) can hold, in ms. */
-const MAX_TIME_MS = 8.64e15;
 const TYPED_ENTRIES = Object.entries(TYPED_DETAIL_ELEMENTS) as [string, TypedDetailKey][];
 const TYPED_KEYS = TYPED_ENTRIES.map(([, key]) => key);
-const POINT_KEYS = ['lat', 'lon', 'hae', 'ce', 'le'] as const;
 
 export function eventToWire(event: CotEvent): WireCotEvent {
   checkEncodable(event);
@@ -47,26 +50,6 @@ export function eventToWire(event: CotEvent): WireCotEvent {
   return wire;
 }
 
-const isTime = (value: number) => value >= 0 && value <= MAX_TIME_MS;
-
-function checkEncodable(event: CotEvent): void {
-  const p = event.point;
-  const valid =
-    event.uid && event.type && event.how && isTime(event.time) && isTime(event.start) && isTime(event.stale) && p &&
-    Number.isFinite(p.lat) && Number.isFinite(p.lon) && Number.isFinite(p.hae) && Number.isFinite(p.ce) && Number.isFinite(p.le);
-  if (!valid) throw new Error(`cannot encode as TAK protocol v1: ${encodeProblems(event).join(', ')}`);
-}
-
-/** What checkEncodable found wrong, for the error message (the slow path). */
-function encodeProblems(event: CotEvent): string[] {
-  const problems: string[] = [];
-  for (const key of ['uid', 'type', 'how'] as const) if (!event[key]) problems.push(`${key} is missing or empty`);
-  for (const key of ['time', 'start', 'stale'] as const) if (!isTime(event[key])) problems.push(`${key} is not a time from 1970 on`);
-  if (!event.point) problems.push('point is missing');
-  else for (const key of POINT_KEYS) if (!Number.isFinite(event.point[key])) problems.push(`point.${key} is not a finite number`);
-  return problems;
-}
-
 function detailToWire(event: CotEvent): WireDetail | undefined {
   const detail: WireDetail = {};
   let untypedXml = '';
@@ -87,7 +70,8 @@ function detailToWire(event: CotEvent): WireDetail | undefined {
 
 function typedToWire<K extends TypedDetailKey>(event: CotEvent, key: K): WireDetail[K] | undefined {
   const value = event[key] as NonNullable<CotEvent[K]>;
-  return TYPED_DETAIL[key].toWire(value);
+  const row = TYPED_DETAIL[key];
+  return row.fits(value) ? row.toWire(value) : undefined;
 }
 
 export function wireToEvent(wire: WireCotEvent): CotEvent {
@@ -142,24 +126,31 @@ function measure(value: number): number {
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
+const isUntypedName = (name: string) => !TYPED_DETAIL_READERS.has(name);
+
 function addDetail(event: CotEvent, detail: WireDetail): void {
   let namesSeen = NO_NAMES;
-  if (detail.xmlDetail) {
-    const parsed = parseDetailFragment(detail.xmlDetail);
+  const xmlDetail = detail.xmlDetail;
+  if (xmlDetail && scanFragment(xmlDetail, isUntypedName)) {
+    // The common case, without parseDetailFragment's result objects: plain XML, nothing typed in it.
+    event.xmlDetail = xmlDetail;
+  } else if (xmlDetail) {
+    const parsed = parseDetailFragment(xmlDetail);
     namesSeen = parsed.namesSeen;
     // Typed elements found inside xmlDetail (a contact with a phone, say) win over typed fields.
     assignDetailFields(event, parsed.fields);
   }
-  for (const [elementName, key] of TYPED_ENTRIES) {
-    const typed = detail[key];
-    if (!typed || namesSeen.has(elementName)) continue;
-    (event as unknown as Record<string, unknown>)[key] = typedFromWire(key, typed);
+  // One line per TYPED_DETAIL_ELEMENTS entry, in its order (this runs for every event).
+  const { contact, group, takv, status, track, precisionLocation } = detail;
+  if (contact && !namesSeen.has('contact')) event.contact = TYPED_DETAIL.contact.fromWire(contact);
+  if (group && !namesSeen.has('__group')) event.group = TYPED_DETAIL.group.fromWire(group);
+  if (takv && !namesSeen.has('takv')) event.takv = TYPED_DETAIL.takv.fromWire(takv);
+  if (status && !namesSeen.has('status')) event.status = TYPED_DETAIL.status.fromWire(status);
+  if (track && !namesSeen.has('track')) event.track = TYPED_DETAIL.track.fromWire(track);
+  if (precisionLocation && !namesSeen.has('precisionlocation')) {
+    event.precisionLocation = TYPED_DETAIL.precisionLocation.fromWire(precisionLocation);
   }
   if (event.track && !(Number.isFinite(event.track.speed) && Number.isFinite(event.track.course))) {
     throw new CotDecodeError('bad-value', 'TAK v1 track speed/course is not finite');
   }
-}
-
-function typedFromWire<K extends TypedDetailKey>(key: K, wire: NonNullable<WireDetail[K]>): CotEvent[K] {
-  return TYPED_DETAIL[key].fromWire(wire);
 }

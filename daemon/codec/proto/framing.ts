@@ -2,25 +2,24 @@
  * Framed TAK protocol v1 output (spec §2): streams put `BF varint(length)` before each
  * TakMessage; mesh datagrams and directed TCP put `BF 01 BF` (magic, version 1, magic).
  */
-import protobuf from 'protobufjs';
 import type { CotEvent } from '../event.js';
 import type { TakControlInfo } from './control.js';
-import { takMessageToWire } from './message.js';
-import { TakMessageType } from './schema.js';
+import { writeTakMessage } from './encode.js';
 import { SUPPORTED_VERSION, TAK_MAGIC } from './header.js';
+import { sharedWriter } from './message.js';
 
-const MAGIC_BYTE = Uint8Array.of(TAK_MAGIC);
-const MESH_HEADER = Uint8Array.of(TAK_MAGIC, SUPPORTED_VERSION, TAK_MAGIC);
+/** Bytes reserved for the stream length varint: a PLI is 128 bytes to 16 KiB. */
+const STREAM_LENGTH_BYTES = 2;
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** `BF varint(len) TakMessage` in one fresh buffer (the length is back-filled, no copy). Throws like encodeTakMessage. */
+/** `BF varint(len) TakMessage` in one fresh buffer. Throws like encodeTakMessage. */
 export function encodeProtoStream(event: CotEvent): Buffer {
-  const writer = protobuf.Writer.create().raw(MAGIC_BYTE).fork();
-  TakMessageType.encode(takMessageToWire(event), writer);
-  return asBuffer(writer.ldelim().finish());
+  const w = sharedWriter;
+  w.reset();
+  w.byte(TAK_MAGIC);
+  const length = w.beginLength(STREAM_LENGTH_BYTES);
+  writeTakMessage(w, event);
+  w.endLength(length);
+  return w.finish();
 }
 
 /**
@@ -28,7 +27,11 @@ export function encodeProtoStream(event: CotEvent): Buffer {
  * Throws like encodeTakMessage.
  */
 export function encodeProtoMesh(event: CotEvent | undefined, control?: TakControlInfo): Buffer {
-  const writer = protobuf.Writer.create().raw(MESH_HEADER);
-  TakMessageType.encode(takMessageToWire(event, control), writer);
-  return asBuffer(writer.finish());
+  const w = sharedWriter;
+  w.reset();
+  w.byte(TAK_MAGIC);
+  w.byte(SUPPORTED_VERSION);
+  w.byte(TAK_MAGIC);
+  writeTakMessage(w, event, control);
+  return w.finish();
 }

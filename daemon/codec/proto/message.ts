@@ -5,15 +5,24 @@ import { CotDecodeError } from '../errors.js';
 import type { CotEvent } from '../event.js';
 import { controlToWire, wireToControl } from './control.js';
 import type { TakControlInfo } from './control.js';
+import { readTakMessage } from './decode.js';
+import { writeTakMessage } from './encode.js';
 import { eventToWire, wireToEvent } from './event-mapping.js';
-import { TakMessageType } from './schema.js';
 import type { WireTakMessage } from './schema.js';
+import { ProtoWriter } from './writer.js';
 
 export interface DecodedTakMessage {
   event?: CotEvent;
   control?: TakControlInfo;
 }
 
+/** The reusable scratch writer of every encode in this process (encodes are synchronous). */
+export const sharedWriter = new ProtoWriter();
+
+/**
+ * The message as a protobufjs object: the reference mapping, for tests and the codec
+ * benchmark (the codec itself writes the bytes straight from the event, encode.ts).
+ */
 export function takMessageToWire(event: CotEvent | undefined, control?: TakControlInfo): WireTakMessage {
   const wire: WireTakMessage = {};
   if (control) wire.takControl = controlToWire(control);
@@ -22,15 +31,17 @@ export function takMessageToWire(event: CotEvent | undefined, control?: TakContr
 }
 
 /** Throws an Error (not a decode error) when the event lacks a required core field. */
-export function encodeTakMessage(event: CotEvent | undefined, control?: TakControlInfo): Uint8Array {
-  return TakMessageType.encode(takMessageToWire(event, control)).finish();
+export function encodeTakMessage(event: CotEvent | undefined, control?: TakControlInfo): Buffer {
+  sharedWriter.reset();
+  writeTakMessage(sharedWriter, event, control);
+  return sharedWriter.finish();
 }
 
-/** Throws CotDecodeError: bad-protobuf (wire format), missing-field, bad-value, malformed-xml (xmlDetail). */
+/** Throws CotDecodeError: bad-protobuf (wire format, bad UTF-8), missing-field, bad-value, malformed-xml (xmlDetail). */
 export function decodeTakMessage(bytes: Uint8Array): DecodedTakMessage {
   let wire: WireTakMessage;
   try {
-    wire = TakMessageType.decode(bytes) as WireTakMessage;
+    wire = readTakMessage(bytes);
   } catch (error) {
     throw new CotDecodeError('bad-protobuf', `TAK v1 payload does not decode: ${(error as Error).message}`);
   }

@@ -1,8 +1,9 @@
 /**
  * The TAK protocol v1 schema at run time. The daemon ships as one binary and must not read
- * `schema/*.proto` from disk, so the same messages are declared here as a table and turned
- * into protobufjs reflection types once, at load. `schema.test.ts` checks this table against
- * the `.proto` files field by field (names, numbers, types).
+ * `schema/*.proto` from disk, so the same messages are declared here as a table.
+ * `schema.test.ts` checks this table against the `.proto` files field by field (names,
+ * numbers, types). The codec takes its field tags from it (tags.ts); the protobufjs
+ * reflection types built from it at load are the reference the codec is tested against.
  */
 import protobuf from 'protobufjs';
 
@@ -14,8 +15,8 @@ export const PROTO_PACKAGE = 'atakmap.commoncommo.protobuf.v1';
 protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
 protobuf.configure();
 
-type ScalarType = 'string' | 'uint32' | 'uint64' | 'double';
-type MessageName =
+export type ScalarType = 'string' | 'uint32' | 'uint64' | 'double';
+export type MessageName =
   | 'TakMessage'
   | 'TakControl'
   | 'CotEvent'
@@ -28,7 +29,7 @@ type MessageName =
   | 'Track';
 
 /** message → field name → [field number, type]. Spec §5, one row per table row. */
-export const SCHEMA_TABLE: Record<MessageName, Record<string, [number, ScalarType | MessageName]>> = {
+export const SCHEMA_TABLE = {
   TakMessage: { takControl: [1, 'TakControl'], cotEvent: [2, 'CotEvent'] },
   TakControl: { minProtoVersion: [1, 'uint32'], maxProtoVersion: [2, 'uint32'], contactUid: [3, 'string'] },
   CotEvent: {
@@ -63,7 +64,7 @@ export const SCHEMA_TABLE: Record<MessageName, Record<string, [number, ScalarTyp
   Status: { battery: [1, 'uint32'] },
   Takv: { device: [1, 'string'], platform: [2, 'string'], os: [3, 'string'], version: [4, 'string'] },
   Track: { speed: [1, 'double'], course: [2, 'double'] },
-};
+} as const satisfies Record<MessageName, Record<string, readonly [number, ScalarType | MessageName]>>;
 
 function buildRoot(): protobuf.Root {
   const nested: Record<string, protobuf.IType> = {};

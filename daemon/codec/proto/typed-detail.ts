@@ -13,43 +13,47 @@ type TypedValue<K extends TypedDetailKey> = NonNullable<CotEvent[K]>;
 type WireValue<K extends TypedDetailKey> = NonNullable<WireDetail[K]>;
 
 interface TypedDetailRow<K extends TypedDetailKey> {
-  /** The wire sub-message, or undefined when the value cannot be typed and must travel as XML. */
-  toWire(value: TypedValue<K>): WireValue<K> | undefined;
+  /** True when the value travels as its sub-message; false: it must travel as XML. */
+  fits(value: TypedValue<K>): boolean;
+  /** The wire sub-message of a value that fits. */
+  toWire(value: TypedValue<K>): WireValue<K>;
   fromWire(wire: WireValue<K>): TypedValue<K>;
 }
 
 type TypedDetailTable = { [K in TypedDetailKey]: TypedDetailRow<K> };
 
+const always = () => true;
+
 export const TYPED_DETAIL: TypedDetailTable = {
   contact: {
     // phone has no wire field; an empty endpoint would not come back (receivers write endpoint only when non-empty).
-    toWire: (c) =>
-      c.phone !== undefined || c.endpoint === ''
-        ? undefined
-        : c.endpoint === undefined
-          ? { callsign: c.callsign }
-          : { endpoint: c.endpoint, callsign: c.callsign },
+    fits: (c) => c.phone === undefined && c.endpoint !== '',
+    toWire: (c) => (c.endpoint === undefined ? { callsign: c.callsign } : { endpoint: c.endpoint, callsign: c.callsign }),
     fromWire: (w) => (w.endpoint ? { callsign: w.callsign ?? '', endpoint: w.endpoint } : { callsign: w.callsign ?? '' }),
   },
   group: {
+    fits: always,
     toWire: (g) => ({ name: g.name, role: g.role }),
     fromWire: (w) => ({ name: w.name ?? '', role: w.role ?? '' }),
   },
   precisionLocation: {
+    fits: always,
     toWire: (p) => ({ geopointsrc: p.geopointsrc, altsrc: p.altsrc }),
     fromWire: (w) => ({ geopointsrc: w.geopointsrc ?? '', altsrc: w.altsrc ?? '' }),
   },
   status: {
-    toWire: (s) =>
-      Number.isInteger(s.battery) && s.battery >= 0 ? { battery: Math.min(s.battery, MAX_BATTERY) } : undefined,
+    fits: (s) => Number.isInteger(s.battery) && s.battery >= 0,
+    toWire: (s) => ({ battery: Math.min(s.battery, MAX_BATTERY) }),
     fromWire: (w) => ({ battery: Math.min(w.battery ?? 0, MAX_BATTERY) }),
   },
   takv: {
+    fits: always,
     toWire: (t) => ({ device: t.device, platform: t.platform, os: t.os, version: t.version }),
     fromWire: (w) => ({ device: w.device ?? '', platform: w.platform ?? '', os: w.os ?? '', version: w.version ?? '' }),
   },
   track: {
-    toWire: (t) => (Number.isFinite(t.speed) && Number.isFinite(t.course) ? { speed: t.speed, course: t.course } : undefined),
+    fits: (t) => Number.isFinite(t.speed) && Number.isFinite(t.course),
+    toWire: (t) => ({ speed: t.speed, course: t.course }),
     fromWire: (w) => ({ speed: w.speed ?? 0, course: w.course ?? 0 }),
   },
 };

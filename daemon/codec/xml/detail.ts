@@ -3,7 +3,7 @@
 // while it parses a whole event, and by parseDetailFragment for TAK v1's xmlDetail.
 import type { CotEvent } from '../event.js';
 import { CotDecodeError } from '../errors.js';
-import { scanSimpleFragment } from './fragment-scan.js';
+import { scanFragment } from './fragment-scan.js';
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { TYPED_DETAIL_READERS } from './typed-detail.js';
 
@@ -150,15 +150,17 @@ let fragmentEngine: SaxEngine | undefined;
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
+const isUntyped = (name: string) => !TYPED_DETAIL_READERS.has(name);
+
 /** The children of <detail> without the wrapper → typed fields + the rest as xmlDetail. */
 export function parseDetailFragment(fragment: string): ParsedDetail {
+  // Fast path: plain, certainly well-formed XML with no typed element in it stays as it is.
+  // (It has no markup declarations: '<!' is never simple.)
+  if (scanFragment(fragment, isUntyped)) {
+    return { fields: fragment === '' ? {} : { xmlDetail: fragment }, namesSeen: NO_NAMES };
+  }
   if (fragment.includes('<!DOCTYPE') || fragment.includes('<!ENTITY')) {
     throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
-  }
-  // Fast path: plain, certainly well-formed XML with no typed element in it stays as it is.
-  const topLevel = scanSimpleFragment(fragment);
-  if (topLevel !== undefined && !topLevel.some((name) => TYPED_DETAIL_READERS.has(name))) {
-    return { fields: fragment === '' ? {} : { xmlDetail: fragment }, namesSeen: NO_NAMES };
   }
   const sink = new FragmentSink();
   sink.source = `<detail>${fragment}</detail>`;

@@ -53,3 +53,18 @@ test('times: always milliseconds and Z, right across seconds, before 1970 and at
   assert.ok(Number.isNaN(parseCotTime('2020-01-01T00:00:00')));
   assert.ok(Number.isNaN(parseCotTime('2020-01-01T00:00:00.Z')));
 });
+
+test('decimalText writes exactly what String() writes, on random values of every magnitude', async () => {
+  const { decimalText } = await import('./encode.js');
+  const { seededRandom } = await import('../../../test/support/generators.js');
+  const random = seededRandom(0xdec);
+  const fixed = [0, -0, 1, -1, 0.1, 0.000001, 0.0000009999, 1e-7, 999999999.5, 1e9, 1.9999999999, 39.7141704, -105.2215339, 9999999, NaN, Infinity, -Infinity, 2 ** 53, 5e-324];
+  for (const value of fixed) assert.equal(decimalText(value), String(value), String(value));
+  for (let i = 0; i < 200_000; i++) {
+    const magnitude = 10 ** Math.floor(random() * 18 - 8);
+    const decimals = Math.floor(random() * 12);
+    const raw = (random() - 0.5) * magnitude;
+    const value = i % 3 === 0 ? raw : Math.round(raw * 10 ** decimals) / 10 ** decimals;
+    assert.equal(decimalText(value), String(value), `${value}`);
+  }
+});

@@ -65,9 +65,15 @@ const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const prefixSecond = [NaN, NaN];
 const prefixText = ['', ''];
 let nextSlot = 0;
+/** ".000Z" … ".999Z": one concatenation per time instead of four. */
+const MILLIS_SUFFIX = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
+/** The last result: time and start are usually the same instant. */
+let lastFormattedMs = NaN;
+let lastFormattedText = '';
 
 /** CoT time string (always with milliseconds and Z) for epoch milliseconds. */
 export function formatCotTime(ms: number): string {
+  if (ms === lastFormattedMs) return lastFormattedText;
   if (!(ms >= MIN_TIME && ms <= MAX_TIME)) throw new RangeError(`not a CoT time: ${ms}`);
   const second = Math.floor(ms / 1000);
   const millis = ms - second * 1000;
@@ -78,8 +84,10 @@ export function formatCotTime(ms: number): string {
     prefixSecond[slot] = second;
     prefixText[slot] = new Date(second * 1000).toISOString().slice(0, 19);
   }
-  const whole = Math.floor(millis);
-  return `${prefixText[slot]}.${whole < 10 ? '00' : whole < 100 ? '0' : ''}${whole}Z`;
+  const text = prefixText[slot] + MILLIS_SUFFIX[Math.floor(millis)];
+  lastFormattedMs = ms;
+  lastFormattedText = text;
+  return text;
 }
 
 /** True when ms formats as a four-digit-year CoT time. */
