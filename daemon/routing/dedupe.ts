@@ -37,12 +37,12 @@ export class Dedupe {
   firstSighting(event: CotEvent): boolean {
     const now = this.clock.now();
     this.expire(now);
-    const key = `${event.uid}\u0000${event.type}\u0000${event.time}`;
+    // Remembered for the window: a key of its own, not a view into the event's text (and
+    // one flat string, hashed once for the lookup and the insert).
+    const key = detachedString(`${event.uid}\u0000${event.type}\u0000${event.time}`);
     if (this.seen.has(key)) return false;
-    // Remembered for the window: a key of its own, not a view into the event's text.
-    const ownKey = detachedString(key);
     if (this.seen.size >= this.maxEntries) this.seen.deleteOldest();
-    this.seen.set(ownKey, now + this.windowMs);
+    this.seen.set(key, now + this.windowMs);
     return true;
   }
 

@@ -13,7 +13,8 @@ import { pongEvent } from '../../daemon/transports/control-events.js';
 import { createTransport } from '../../daemon/transports/index.js';
 import type { StreamListener } from '../../daemon/transports/stream-listener.js';
 import type { Transport } from '../../daemon/transports/types.js';
-import { TakdProcess } from '../support/daemon-process.js';
+import { NODE_HEAP_FLAGS } from '../../packaging/runtime/node-flags.js';
+import { TAKD_MAIN, TakdProcess } from '../support/daemon-process.js';
 import { atakPliCorpus } from '../support/generators.js';
 import { machine, median, table } from './support/measure.js';
 
@@ -58,9 +59,12 @@ export async function runLoadGenerator(): Promise<void> {
     const count = eventCounter();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      // Answer pings as a TAK server does, or the daemon's link would time out and reconnect.
-      if (chunk.includes(PING_TYPE)) socket.write(encodeXmlString(pongEvent()));
-      received += count(chunk);
+      // Answer pings as a TAK server does, or the daemon's link would time out and reconnect;
+      // a ping is not one of the relayed events.
+      let pings = 0;
+      for (let at = chunk.indexOf(PING_TYPE); at >= 0; at = chunk.indexOf(PING_TYPE, at + 1)) pings += 1;
+      if (pings > 0) socket.write(encodeXmlString(pongEvent()));
+      received += count(chunk) - pings;
       if (latencyMode) {
         const now = process.hrtime.bigint();
         for (const match of chunk.toString('latin1').matchAll(/uid="lat-(\d+)"/g)) arrivals.set(Number(match[1]), now);
@@ -180,7 +184,8 @@ async function takdDaemonRelay(sinkPort: number): Promise<Relay> {
       '',
     ].join('\n'),
   );
-  const child = takd.start();
+  // With the V8 heap flags the shipped binary embeds, so the memory measured is what ships.
+  const child = takd.start(['-c', takd.configFile], {}, [process.execPath, ...NODE_HEAP_FLAGS, TAKD_MAIN, 'run']);
   await takd.waitForState('output.server', 'connected');
   await takd.waitForState('input.phones', 'connected');
   return {
@@ -366,7 +371,7 @@ export default async function transportThroughput(only?: string[]): Promise<stri
   return [
     '## Transports: TCP in → takd → TCP out on loopback (ATAK PLI)',
     '',
-    `Events: generated ATAK-style PLI, ~${Math.round(atakPliCorpus(1_000, 7).reduce((s, x) => s + Buffer.byteLength(x), 0) / 1_000)} bytes of XML each. \`takd run\` is the daemon as users run it, in its own process (one Node thread): a tcp+listen input, the router (dedupe, filters, lanes), a tcp output. The transports-alone row runs the same input and output transports without the router inside the benchmark process. Producer and sink run in another child process. ${ROUNDS} rounds after one warm-up (medians). Throughput: ${fmt(THROUGHPUT_EVENTS)} events per round (${fmt(NODE_COT_EVENTS)} for node-cot), written as fast as TCP back-pressure allows; output queue MAX_OUT_QUEUE = 100 (default). Latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s per round, producer → relay → sink, both timestamps in the child. Machine: ${machine()}.`,
+    `Events: generated ATAK-style PLI, ~${Math.round(atakPliCorpus(1_000, 7).reduce((s, x) => s + Buffer.byteLength(x), 0) / 1_000)} bytes of XML each. \`takd run\` is the daemon as users run it, in its own process (one Node thread, with the V8 heap flags the binary embeds: \`${NODE_HEAP_FLAGS.join(' ')}\`): a tcp+listen input, the router (dedupe, filters, lanes), a tcp output. The transports-alone row runs the same input and output transports without the router inside the benchmark process. Producer and sink run in another child process. ${ROUNDS} rounds after one warm-up (medians). Throughput: ${fmt(THROUGHPUT_EVENTS)} events per round (${fmt(NODE_COT_EVENTS)} for node-cot), written as fast as TCP back-pressure allows; output queue MAX_OUT_QUEUE = 100 (default). Latency: ${fmt(LATENCY_RATE)} events/s for ${LATENCY_SECONDS} s per round, producer → relay → sink, both timestamps in the child. Machine: ${machine()}.`,
     '',
     '### Throughput (events/s)',
     '',
