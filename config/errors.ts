@@ -21,11 +21,16 @@ function placeOrder(problem: Problem): [number, string, number] {
   return [problem.where === 'environment' ? 1 : 2, problem.where, 0];
 }
 
+/** Code-unit order: deterministic, and no ICU collator (megabytes) for a few file names. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => {
     const [ga, fa, la] = placeOrder(a);
     const [gb, fb, lb] = placeOrder(b);
-    return ga - gb || fa.localeCompare(fb) || la - lb;
+    return ga - gb || byCodeUnit(fa, fb) || la - lb;
   });
 }
 

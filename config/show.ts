@@ -13,9 +13,14 @@ function sectionOrder(id: string): number {
   return ALL_SECTIONS.findIndex((s) => s.name === splitSectionId(id).kind);
 }
 
+/** Code-unit order: deterministic, and no ICU collator (megabytes) for a few names. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function showConfig(config: LoadedConfig): string {
   const lines: string[] = [`; takd effective configuration — file: ${config.file ?? 'none (embedded default)'}`];
-  const ids = [...config.sections.keys()].sort((a, b) => sectionOrder(a) - sectionOrder(b) || a.localeCompare(b));
+  const ids = [...config.sections.keys()].sort((a, b) => sectionOrder(a) - sectionOrder(b) || byCodeUnit(a, b));
   for (const id of ids) {
     const values = config.sections.get(id);
     const spec = sectionSpec(splitSectionId(id).kind);

@@ -179,10 +179,18 @@ function meshSendKinds(text: string): ('pli' | 'chat')[] {
   return (['pli', 'chat'] as const).filter((kind) => words.includes(kind));
 }
 
+/**
+ * Plain code-unit order, the same on every machine: localeCompare would build an ICU collator,
+ * megabytes of memory that stay resident for a daemon that sorts a few section names once.
+ */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function named(config: LoadedConfig, kind: string): [string, Reader][] {
   return [...config.sections]
     .filter(([id]) => splitSectionId(id).kind === kind)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([id, values]) => [id, new Reader(values)]);
 }
 
@@ -241,5 +249,5 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
 export function sectionFingerprint(loaded: LoadedConfig, id: string): string {
   const values = loaded.sections.get(id);
   if (values === undefined) return '';
-  return JSON.stringify([...values].sort(([a], [b]) => a.localeCompare(b)).map(([k, s]) => [k, s.value]));
+  return JSON.stringify([...values].sort(([a], [b]) => byCodeUnit(a, b)).map(([k, s]) => [k, s.value]));
 }

@@ -7,7 +7,17 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg, totalmem, freemem } from 'node:os';
-import si from 'systeminformation';
+
+type SystemInformation = typeof import('systeminformation');
+
+/**
+ * systeminformation is loaded on the first probe, not with this module: it is large (its
+ * modules stay resident) and a daemon with PLI and health telemetry off never asks.
+ */
+async function loadSystemInformation(): Promise<SystemInformation> {
+  const loaded = (await import('systeminformation')) as SystemInformation & { default?: SystemInformation };
+  return loaded.default ?? loaded;
+}
 
 export interface MachineIdentity {
   /** e.g. "Raspberry Pi 4 Model B Rev 1.4", "Dell Inc. Latitude 5420". */
@@ -59,6 +69,7 @@ function run(command: string, args: string[]): Promise<string | undefined> {
 }
 
 export async function machineIdentity(): Promise<MachineIdentity> {
+  const si = await loadSystemInformation();
   const [system, os] = await Promise.all([si.system().catch(() => undefined), si.osInfo().catch(() => undefined)]);
   // The Pi's firmware names the board in the device tree; systeminformation's model is generic there.
   const deviceTreeModel = readText('/proc/device-tree/model')?.replace(/\0/g, '').trim();
@@ -68,12 +79,14 @@ export async function machineIdentity(): Promise<MachineIdentity> {
 }
 
 export async function batteryState(): Promise<BatteryState | undefined> {
+  const si = await loadSystemInformation();
   const battery = await si.battery().catch(() => undefined);
   if (battery === undefined || !battery.hasBattery) return undefined;
   return { percent: Math.max(0, Math.min(100, Math.round(battery.percent))), charging: battery.isCharging };
 }
 
 export async function healthSnapshot(): Promise<HealthSnapshot> {
+  const si = await loadSystemInformation();
   const [temperature, disks, battery, throttledText] = await Promise.all([
     si.cpuTemperature().catch(() => undefined),
     si.fsSize().catch(() => []),

@@ -10,6 +10,7 @@ import { defaultLinkProviders, findDriver, healthRemarks, healthSnapshot, SimLin
 import type { Logger } from '../log.js';
 import type { OutputCounters } from '../routing/counters.js';
 import { CotClock, localIdentity, PliReporter, type PliIdentity } from '../pli/index.js';
+import { localUid } from '../pli/local.js';
 import { createTransport, type TransportOptions } from '../transports/index.js';
 import { sectionFingerprint, type OutputConfig, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
@@ -42,7 +43,10 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly providers: LinkProviders;
   private readonly startedAt = Date.now();
+  /** The PLI identity, resolved only while PLI is on: its takv probes the system (processes, a large module). */
   private identity: PliIdentity | undefined;
+  /** Our uid, for transports that must recognise their own events; needs no probe. */
+  private ownUid = 'takd';
   private reporter: PliReporter | undefined;
   private reporterKey = '';
   private lastPli: CotEvent | undefined;
@@ -67,7 +71,7 @@ export class Daemon {
 
   /** Starts everything; throws ComponentStartError (nothing left running) if a component cannot start. */
   async start(): Promise<void> {
-    this.identity = await this.resolveIdentity(this.config);
+    await this.resolveIdentity(this.config);
     this.rebuildReporter();
     this.routing.configure(this.config);
     try {
@@ -87,10 +91,12 @@ export class Daemon {
     }
     this.timers.push(setInterval(() => this.reporter?.tick(), 1000));
     this.timers.push(setInterval(() => this.updateSystemdStatus(), 5000));
-    if (this.config.health.battery || this.config.health.remarks) {
-      void this.refreshHealth();
-      this.timers.push(setInterval(() => void this.refreshHealth(), 60_000));
-    }
+    if (this.healthWanted()) void this.refreshHealth();
+    this.timers.push(
+      setInterval(() => {
+        if (this.healthWanted()) void this.refreshHealth();
+      }, 60_000),
+    );
     this.options.notifier?.ready(this.summary());
     this.options.notifier?.startWatchdog();
     this.logger.child({ component: 'takd' }).info({ sources: this.config.sources.length, inputs: this.config.inputs.length, outputs: this.config.outputs.length, statusFile: this.statusFile.path }, 'takd running');
@@ -100,8 +106,10 @@ export class Daemon {
   async reload(next: TakdConfig): Promise<void> {
     this.options.notifier?.reloading();
     this.config = next;
-    this.identity = await this.resolveIdentity(next);
+    await this.resolveIdentity(next);
+    const hadReporter = this.reporter !== undefined;
     this.rebuildReporter();
+    if (!hadReporter && this.healthWanted()) void this.refreshHealth();
     this.routing.configure(next);
     const result = await this.supervisor.apply(this.specs(next));
     this.logger.child({ component: 'takd' }).info(result, 'configuration reloaded');
@@ -179,9 +187,15 @@ export class Daemon {
     this.lastStatusLine = line;
   }
 
-  private async resolveIdentity(config: TakdConfig): Promise<PliIdentity> {
+  private async resolveIdentity(config: TakdConfig): Promise<void> {
     const { identity } = config;
-    return localIdentity({ ...identity, callsign: identity.callsign ?? hostname() });
+    this.ownUid = localUid(identity.uid);
+    this.identity = config.pli.enabled ? await localIdentity({ ...identity, callsign: identity.callsign ?? hostname() }) : undefined;
+  }
+
+  /** Health only rides on our PLI (battery, remarks): without a reporter its probes (processes, a large module) are wasted. */
+  private healthWanted(): boolean {
+    return this.reporter !== undefined && (this.config.health.battery || this.config.health.remarks);
   }
 
   private async refreshHealth(): Promise<void> {
@@ -295,7 +309,7 @@ export class Daemon {
       logger: this.logger.child({ component: id }),
       onEvent: (event) => this.routing.publish(event, id),
       inboundGate: this.routing.inboundGate,
-      ownUid: this.identity?.uid ?? 'takd',
+      ownUid: this.ownUid,
     };
     if (settings.proto !== undefined) options.proto = settings.proto;
     if (settings.tls !== undefined && Object.keys(settings.tls).length > 0) options.tls = settings.tls;

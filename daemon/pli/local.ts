@@ -22,10 +22,16 @@ function takdVersion(): string {
   }
 }
 
+/** The uid alone: from config, else derived from the machine id (cheap, no probes). */
+export function localUid(configured: string | undefined): string {
+  return configured ?? deriveUid(machineId());
+}
+
+/** The full identity; asks the system for the device model and OS (takv), which spawns processes. */
 export async function localIdentity(options: LocalIdentityOptions): Promise<PliIdentity> {
   const machine = await machineIdentity();
   const identity: PliIdentity = {
-    uid: options.uid ?? deriveUid(machineId()),
+    uid: localUid(options.uid),
     callsign: options.callsign,
     type: options.type ?? DEFAULT_PLI_TYPE,
     team: options.team ?? 'Cyan',

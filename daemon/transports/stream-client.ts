@@ -9,7 +9,7 @@
  * negotiation and pongs still work; +ro keeps the connection open and never sends data.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { CotStreamDecoder } from '../codec/stream.js';
 import type { CotEvent } from '../codec/event.js';
 import { Backoff } from '../lifecycle/backoff.js';
@@ -21,7 +21,7 @@ import { holdWhileGateClosed } from './inbound-gate.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
-import { loadTlsClientOptions, weakenedVerificationWarnings } from './tls-options.js';
+import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from './tls-options.js';
 import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type StreamSpec } from './url.js';
 import { WriteQueue } from './write-queue.js';
@@ -152,7 +152,7 @@ export class StreamClient implements Transport {
     this.setState('connecting', `connecting to ${this.peer}`);
     const socket =
       this.spec.kind === 'tls'
-        ? tlsConnect({ ...this.tlsOptions, host: this.spec.host, port: this.spec.port })
+        ? nodeTls().connect({ ...this.tlsOptions, host: this.spec.host, port: this.spec.port })
         : netConnect({ host: this.spec.host, port: this.spec.port });
     this.socket = socket;
     socket.setNoDelay(true);

@@ -6,14 +6,14 @@
  * that chains to it.
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { CotEvent } from '../codec/event.js';
 import { Backoff } from '../lifecycle/backoff.js';
 import { classifyError, TransportConfigError } from './errors.js';
 import { ListenerSession } from './listener-session.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { OncePerInterval } from './once-per-interval.js';
-import { loadTlsServerOptions } from './tls-options.js';
+import { loadTlsServerOptions, nodeTls } from './tls-options.js';
 import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type ListenSpec } from './url.js';
 
@@ -62,7 +62,7 @@ export class StreamListener implements Transport {
     this.closing = false;
     if (this.spec.kind === 'tls-listen') {
       const tlsOptions = loadTlsServerOptions(this.options.tls ?? {});
-      const server = createTlsServer(tlsOptions, (socket) => this.accept(socket));
+      const server = nodeTls().createServer(tlsOptions, (socket) => this.accept(socket));
       server.on('tlsClientError', (error, socket: TLSSocket) => {
         const cause = classifyError(error).cause;
         const fields = { transport: this.name, peer: formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0), cause };

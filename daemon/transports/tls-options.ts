@@ -6,8 +6,22 @@
  * with a password (inline or from a password file). Verification is on by default.
  */
 import { readFileSync } from 'node:fs';
-import { createSecureContext, checkServerIdentity, type ConnectionOptions, type SecureContextOptions, type TlsOptions } from 'node:tls';
+import { createRequire } from 'node:module';
+import type * as Tls from 'node:tls';
+import type { ConnectionOptions, SecureContextOptions, TlsOptions } from 'node:tls';
 import { TransportConfigError } from './errors.js';
+
+let tlsModule: typeof Tls | undefined;
+
+/**
+ * node:tls, loaded on first use rather than imported: a daemon with only plain tcp/udp
+ * transports would otherwise keep ~1.5 MiB of it resident for nothing. Synchronous, so the
+ * TLS material is still checked in start() and a bad setting still fails at startup.
+ */
+export function nodeTls(): typeof Tls {
+  tlsModule ??= createRequire(import.meta.url)('node:tls') as typeof Tls;
+  return tlsModule;
+}
 
 export interface TlsSettings {
   /** Client (or, for listeners, server) certificate: PEM file, combined PEM, or .p12/.pfx. */
@@ -95,7 +109,7 @@ function identityOptions(settings: TlsSettings): SecureContextOptions {
 /** Builds a secure context once, to turn bad key material into a named configuration error. */
 function validate(options: SecureContextOptions, settings: TlsSettings): void {
   try {
-    createSecureContext(options);
+    nodeTls().createSecureContext(options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: string }).code ?? '';
@@ -121,7 +135,7 @@ export function loadTlsClientOptions(settings: TlsSettings, host: string): Conne
   if (settings.dontCheckHostname) {
     options.checkServerIdentity = () => undefined;
   } else {
-    options.checkServerIdentity = (_host, cert) => checkServerIdentity(expected, cert);
+    options.checkServerIdentity = (_host, cert) => nodeTls().checkServerIdentity(expected, cert);
   }
   // SNI takes names only; an IP literal there is not permitted.
   if (!/^[\d.]+$|:/.test(expected)) options.servername = expected;

@@ -17,7 +17,7 @@ import { atakPli } from '../support/proto-fixtures.js';
 import { loadNodeCot } from '../support/node-cot-peer.js';
 import { readTakMessage } from '../../daemon/codec/proto/decode.js';
 import { decodeTakMessage, encodeTakMessage, takMessageToWire } from '../../daemon/codec/proto/message.js';
-import { TakMessageType } from '../../daemon/codec/proto/schema.js';
+import { takMessageType } from '../../daemon/codec/proto/schema.js';
 import type { WireTakMessage } from '../../daemon/codec/proto/schema.js';
 import { encodeXmlString } from '../../daemon/codec/xml/encode.js';
 import { repoRoot } from '../support/paths.js';
@@ -89,7 +89,7 @@ export default async function (): Promise<string> {
   try {
     const staticCodec = await loadStaticCodec(directory);
     const CoT = await loadNodeCot();
-    const reflection = TakMessageType as unknown as MessageCodec;
+    const reflection = takMessageType() as unknown as MessageCodec;
     const events: CotEvent[] = Array.from({ length: EVENTS }, (_, i) => atakPli(i));
     const messages = events.map((event) => reflection.encode(takMessageToWire(event)).finish());
     const nodeCot = events.map((event) => new CoT(encodeXmlString(event, { declaration: false })));

@@ -12,9 +12,11 @@ import { wireToEvent } from './event-mapping.js';
 import { encodeProtoMesh, encodeProtoStream } from './framing.js';
 import { decodeTakMessage, encodeTakMessage, takMessageToWire } from './message.js';
 import { varintLength, writeVarint } from './varint.js';
-import { TakMessageType } from './schema.js';
+import { takMessageType } from './schema.js';
 import type { WireTakMessage } from './schema.js';
 import type { DecodedTakMessage } from './message.js';
+
+const TakMessageType = takMessageType();
 
 const MAX_ITERATIONS = 20_000;
 const TIME_CAP_MS = 5_000;

@@ -7,9 +7,10 @@ import { CotDecodeError } from '../errors.js';
 import type { DecodeErrorReason } from '../errors.js';
 import { vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { ProtoStreamDeframer, decodeTakMessage, encodeProtoStream, encodeTakMessage } from './index.js';
-import { PROTO_PACKAGE, TakMessageType, protoRoot } from './schema.js';
+import { PROTO_PACKAGE, protoRoot, takMessageType } from './schema.js';
 
-const CotEventType = protoRoot.lookupType(`${PROTO_PACKAGE}.CotEvent`);
+const TakMessageType = takMessageType();
+const CotEventType = protoRoot().lookupType(`${PROTO_PACKAGE}.CotEvent`);
 
 const good = encodeProtoStream(vectorEvent());
 

@@ -7,8 +7,10 @@ import { XmlEventDecoder } from '../xml/decode.js';
 import { encodeXmlString } from '../xml/encode.js';
 import { VECTOR_STREAM_HEX, VECTOR_XML, atakPli, vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { decodeTakMessage, encodeProtoMesh, encodeProtoStream, encodeTakMessage } from './index.js';
-import { TakMessageType } from './schema.js';
+import { takMessageType } from './schema.js';
 import type { WireTakMessage } from './schema.js';
+
+const TakMessageType = takMessageType();
 
 const vectorStream = Buffer.from(VECTOR_STREAM_HEX.replaceAll(' ', ''), 'hex');
 const vectorMessage = vectorStream.subarray(2); // after BF 51

@@ -3,7 +3,9 @@
  * `schema/*.proto` from disk, so the same messages are declared here as a table.
  * `schema.test.ts` checks this table against the `.proto` files field by field (names,
  * numbers, types). The codec takes its field tags from it (tags.ts); the protobufjs
- * reflection types built from it at load are the reference the codec is tested against.
+ * reflection types built from it are the reference the codec is tested against. They are
+ * built on first use, not at load: the daemon's codec does not need them, and the Root with
+ * its generated code would stay resident (megabytes) in every running daemon.
  */
 import protobuf from 'protobufjs';
 
@@ -83,8 +85,18 @@ function buildRoot(): protobuf.Root {
   return root;
 }
 
-export const protoRoot = buildRoot();
-export const TakMessageType = protoRoot.lookupType(`${PROTO_PACKAGE}.TakMessage`);
+let root: protobuf.Root | undefined;
+
+/** The schema as protobufjs reflection, built on the first call. */
+export function protoRoot(): protobuf.Root {
+  root ??= buildRoot();
+  return root;
+}
+
+/** TakMessage as a protobufjs reflection type (encode, decode, toObject), built on the first call. */
+export function takMessageType(): protobuf.Type {
+  return protoRoot().lookupType(`${PROTO_PACKAGE}.TakMessage`);
+}
 
 // The decoded shapes. Scalars read as their proto3 default when absent; sub-messages are
 // undefined/null when absent. uint64 reads as a number, or a Long when the `long` package is loaded.

@@ -1,7 +1,8 @@
 /**
  * The Meshtastic messages takd speaks, written from the field tables in spec/radios.md §1.5–1.6
  * (Meshtastic's own .proto files are GPL-3.0 and are not used). Declared as a table and
- * turned into protobufjs reflection types once, at load, like the TAK schema in
+ * turned into protobufjs reflection types once, on first use (a daemon without a Meshtastic
+ * radio should not keep the Root and its generated code resident), like the TAK schema in
  * daemon/codec/proto/schema.ts. Only the fields a client needs are declared; protobuf skips
  * the rest by wire type. Enums are plain integers here (names in tables.ts).
  *
@@ -109,27 +110,40 @@ function buildRoot(): protobuf.Root {
   return root;
 }
 
-const root = buildRoot();
-const type = (name: string): protobuf.Type => root.lookupType(`takd.meshtastic.${name}`);
+let root: protobuf.Root | undefined;
 
-export const ToRadioType = type('ToRadio');
-export const FromRadioType = type('FromRadio');
-export const MeshPacketType = type('MeshPacket');
-export const DataType = type('Data');
-export const PositionType = type('Position');
-export const UserType = type('User');
-export const NodeInfoType = type('NodeInfo');
-export const RoutingType = type('Routing');
-export const TelemetryType = type('Telemetry');
-export const TakPacketType = type('TAKPacket');
-export const TakPacketV2Type = type('TAKPacketV2');
+/** One message of the table; its reflection type is looked up (and the Root built) on first use. */
+export class MeshMessageType {
+  private resolved: protobuf.Type | undefined;
+  constructor(readonly name: string) {}
+
+  get reflection(): protobuf.Type {
+    root ??= buildRoot();
+    this.resolved ??= root.lookupType(`takd.meshtastic.${this.name}`);
+    return this.resolved;
+  }
+}
+
+export const ToRadioType = new MeshMessageType('ToRadio');
+export const FromRadioType = new MeshMessageType('FromRadio');
+export const MeshPacketType = new MeshMessageType('MeshPacket');
+export const DataType = new MeshMessageType('Data');
+export const PositionType = new MeshMessageType('Position');
+export const UserType = new MeshMessageType('User');
+export const NodeInfoType = new MeshMessageType('NodeInfo');
+export const RoutingType = new MeshMessageType('Routing');
+export const TelemetryType = new MeshMessageType('Telemetry');
+export const TakPacketType = new MeshMessageType('TAKPacket');
+export const TakPacketV2Type = new MeshMessageType('TAKPacketV2');
 
 /** Decodes `bytes` as `messageType` into a plain object holding only the fields present. Throws on malformed input. */
-export function decodePlain<T>(messageType: protobuf.Type, bytes: Uint8Array): T {
-  return messageType.toObject(messageType.decode(bytes), { defaults: false, longs: Number }) as T;
+export function decodePlain<T>(messageType: MeshMessageType, bytes: Uint8Array): T {
+  const type = messageType.reflection;
+  return type.toObject(type.decode(bytes), { defaults: false, longs: Number }) as T;
 }
 
 /** Encodes a plain object (field names as above). */
-export function encodePlain(messageType: protobuf.Type, value: object): Uint8Array {
-  return messageType.encode(messageType.fromObject(value)).finish();
+export function encodePlain(messageType: MeshMessageType, value: object): Uint8Array {
+  const type = messageType.reflection;
+  return type.encode(type.fromObject(value)).finish();
 }
