@@ -27,3 +27,25 @@ test('memory is bounded by count, oldest forgotten first', () => {
   assert.equal(dedupe.firstSighting(event('U999', 999)), false);
   assert.equal(dedupe.firstSighting(event('U0', 0)), true);
 });
+
+test('remembered by fingerprint: 300,000 distinct events are all new, and every repeat within the bound is caught', () => {
+  const clock = new ManualClock();
+  const dedupe = new Dedupe(clock, { windowMs: 1e12, maxEntries: 20_000 });
+  const base = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < 300_000; i++) {
+    // Neighbours differ in one character of the uid or one millisecond: the hard cases for a hash.
+    assert.equal(dedupe.firstSighting(event(`ANDROID-${(i >> 1).toString(16).padStart(16, '0')}`, base + (i & 1))), true, `event ${i} is new`);
+  }
+  assert.equal(dedupe.size, 20_000);
+  for (let i = 300_000 - 20_000; i < 300_000; i++) {
+    assert.equal(dedupe.firstSighting(event(`ANDROID-${(i >> 1).toString(16).padStart(16, '0')}`, base + (i & 1))), false, `event ${i} is a repeat`);
+  }
+});
+
+test('uid, type and time each count: a change in any one is another event', () => {
+  const dedupe = new Dedupe(new ManualClock());
+  assert.equal(dedupe.firstSighting(event('ab', 5, 'c')), true);
+  assert.equal(dedupe.firstSighting(event('a', 5, 'bc')), true, 'the uid/type boundary matters');
+  assert.equal(dedupe.firstSighting(event('ab', 5 + 2 ** 32, 'c')), true, 'the high half of the time matters');
+  assert.equal(dedupe.firstSighting(event('ab', 5, 'c')), false);
+});

@@ -30,3 +30,16 @@ test('sightings are forgotten after a while and the book is bounded', () => {
   assert.equal(book.linksFor({ callsigns: ['C0'], uids: [] }), 'unknown', 'evicted');
   assert.deepEqual(book.linksFor({ callsigns: ['C99'], uids: [] }), new Set(['mesh']));
 });
+
+test('a flood of new names keeps the newest ones, each on its own link', () => {
+  const clock = new ManualClock();
+  const book = new DestinationBook(clock, { maxEntries: 1_000 });
+  for (let i = 0; i < 50_000; i++) book.learn(pli(`ANDROID-${i.toString(16).padStart(16, '0')}`, `CS-${i}`), `link-${i % 7}`);
+  for (let i = 49_000; i < 50_000; i++) {
+    assert.deepEqual(book.linksFor({ callsigns: [`CS-${i}`], uids: [`ANDROID-${i.toString(16).padStart(16, '0')}`] }), new Set([`link-${i % 7}`]));
+  }
+  assert.equal(book.linksFor({ callsigns: ['CS-48999'], uids: [] }), 'unknown', 'the oldest were evicted');
+  // Moving a name leaves its old place behind: it is found on the new link only.
+  book.learn(pli('ANDROID-0000000000000001', 'CS-49999'), 'elsewhere');
+  assert.deepEqual(book.linksFor({ callsigns: ['CS-49999'], uids: [] }), new Set(['elsewhere']));
+});

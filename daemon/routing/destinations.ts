@@ -2,17 +2,14 @@
  * Who is where: the link each callsign and uid was last seen on, learnt from the position
  * reports that arrive on each link. Used to deliver events that name their recipients
  * (`<marti><dest …/>`) only where those recipients are.
+ *
+ * Callsigns and uids are remembered by fingerprint (fingerprint.ts) in a ring: no string
+ * per sighting is kept, and the oldest sighting is evicted first when the book is full.
  */
 import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
 import type { Recipients } from './detail-scan.js';
-import { detachedString } from './detached-string.js';
-import { KeyedFifo } from './keyed-fifo.js';
-
-interface Sighting {
-  link: string;
-  at: number;
-}
+import { Fingerprinter } from './fingerprint.js';
 
 export interface DestinationBookOptions {
   /** A sighting older than this no longer counts; default 15 min. */
@@ -24,26 +21,95 @@ export interface DestinationBookOptions {
 /** The links to send to, or 'unknown' when a recipient has not been seen anywhere. */
 export type RecipientLinks = ReadonlySet<string> | 'unknown';
 
+/** Sightings of one kind of name, by fingerprint, oldest first. */
+class Sightings {
+  /** First hash → slot of the newest sighting with it. */
+  private readonly slotOf = new Map<number, number>();
+  private readonly firstHash: Int32Array;
+  private readonly secondHash: Int32Array;
+  /** The link, or undefined for a slot left behind when its name moved to another link. */
+  private readonly links: (string | undefined)[];
+  private readonly seenAt: Float64Array;
+  private head = 0;
+  private count = 0;
+
+  constructor(private readonly capacity: number) {
+    this.firstHash = new Int32Array(capacity);
+    this.secondHash = new Int32Array(capacity);
+    this.links = new Array<string | undefined>(capacity);
+    this.seenAt = new Float64Array(capacity);
+  }
+
+  /** The slot of a name's sighting, or -1. */
+  find(a: number, b: number): number {
+    const slot = this.slotOf.get(a);
+    return slot !== undefined && this.secondHash[slot] === b && this.links[slot] !== undefined ? slot : -1;
+  }
+
+  linkAt(slot: number): string {
+    return this.links[slot] as string;
+  }
+
+  seenAtSlot(slot: number): number {
+    return this.seenAt[slot] as number;
+  }
+
+  record(a: number, b: number, link: string, now: number): void {
+    const known = this.find(a, b);
+    if (known !== -1 && this.links[known] === link) {
+      // The common case (a PLI every few seconds from the same link): update in place.
+      this.seenAt[known] = now;
+      return;
+    }
+    // Moved (or new): the old slot is left behind, the sighting goes to the newest end.
+    if (known !== -1) this.links[known] = undefined;
+    if (this.count === this.capacity) this.dropOldest();
+    const slot = (this.head + this.count) % this.capacity;
+    this.firstHash[slot] = a;
+    this.secondHash[slot] = b;
+    this.links[slot] = link;
+    this.seenAt[slot] = now;
+    this.slotOf.set(a, slot);
+    this.count += 1;
+  }
+
+  private dropOldest(): void {
+    const head = this.head;
+    const a = this.firstHash[head] as number;
+    if (this.slotOf.get(a) === head) this.slotOf.delete(a);
+    this.links[head] = undefined;
+    this.head = (head + 1) % this.capacity;
+    this.count -= 1;
+  }
+}
+
 export class DestinationBook {
-  private readonly byCallsign = new KeyedFifo<Sighting>();
-  private readonly byUid = new KeyedFifo<Sighting>();
+  private readonly byCallsign: Sightings;
+  private readonly byUid: Sightings;
+  private readonly print = new Fingerprinter();
   private readonly forgetAfterMs: number;
-  private readonly maxEntries: number;
 
   constructor(
     private readonly clock: Clock,
     options: DestinationBookOptions = {},
   ) {
     this.forgetAfterMs = options.forgetAfterMs ?? 15 * 60_000;
-    this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+    const maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+    this.byCallsign = new Sightings(maxEntries);
+    this.byUid = new Sightings(maxEntries);
   }
 
   /** Records where a position report came from. */
   learn(event: CotEvent, link: string): void {
     const at = this.clock.now();
-    remember(this.byUid, event.uid, { link, at }, this.maxEntries);
+    const print = this.print;
+    print.begin().string(event.uid).finish();
+    this.byUid.record(print.a, print.b, link, at);
     const callsign = event.contact?.callsign;
-    if (callsign) remember(this.byCallsign, callsign, { link, at }, this.maxEntries);
+    if (callsign) {
+      print.begin().string(callsign).finish();
+      this.byCallsign.record(print.a, print.b, link, at);
+    }
   }
 
   /** The links where every named recipient was last seen; 'unknown' if any was not seen. */
@@ -55,24 +121,12 @@ export class DestinationBook {
       [this.byUid, recipients.uids],
     ] as const) {
       for (const name of names) {
-        const sighting = book.get(name);
-        if (!sighting || sighting.at < oldest) return 'unknown';
-        links.add(sighting.link);
+        this.print.begin().string(name).finish();
+        const slot = book.find(this.print.a, this.print.b);
+        if (slot === -1 || book.seenAtSlot(slot) < oldest) return 'unknown';
+        links.add(book.linkAt(slot));
       }
     }
     return links;
   }
-}
-
-function remember(book: KeyedFifo<Sighting>, key: string, sighting: Sighting, maxEntries: number): void {
-  const known = book.get(key);
-  if (known && known.link === sighting.link) {
-    // The common case (a PLI every few seconds from the same link): update in place.
-    known.at = sighting.at;
-    return;
-  }
-  // Delete first so the entry moves to the end: the one not heard from longest is evicted first.
-  book.delete(key);
-  if (book.size >= maxEntries) book.deleteOldest();
-  book.set(detachedString(key), sighting);
 }
