@@ -15,22 +15,48 @@ function digits(s: string, from: number, count: number): number {
   return value;
 }
 
-let lastParsedText = '';
-let lastParsedMs = NaN;
+/**
+ * Parsed per second ("YYYY-MM-DDThh:mm:ss" → epoch ms of that second), two slots: the
+ * events of a stream mostly share their time's second, and their stale's.
+ */
+const secondText = ['', ''];
+const secondMs = [NaN, NaN];
+let nextSecondSlot = 0;
 
 /** Epoch milliseconds of a CoT time string, or NaN when it is not one. */
 export function parseCotTime(s: string): number {
-  // time and start are usually the same string: parse it once.
-  if (s === lastParsedText) return lastParsedMs;
-  const ms = parseTime(s);
-  lastParsedText = s;
-  lastParsedMs = ms;
-  return ms;
-}
-
-function parseTime(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN;
+  let second: number;
+  if (s.startsWith(secondText[0] as string) && secondText[0] !== '') second = secondMs[0] as number;
+  else if (s.startsWith(secondText[1] as string) && secondText[1] !== '') second = secondMs[1] as number;
+  else {
+    second = parseSecond(s);
+    if (Number.isNaN(second)) return NaN;
+    secondText[nextSecondSlot] = s.slice(0, 19);
+    secondMs[nextSecondSlot] = second;
+    nextSecondSlot ^= 1;
+  }
+  if (n === 20) return second;
+  // ".f…Z": at least one digit after the dot; only the first three are kept.
+  if (s.charCodeAt(19) !== 46 /* . */ || n < 22) return NaN;
+  const fractionDigits = n - 21;
+  const kept = Math.min(fractionDigits, 3);
+  let millis = digits(s, 20, kept);
+  if (millis < 0 || (fractionDigits > 3 && digits(s, 23, fractionDigits - 3) < 0)) return NaN;
+  if (kept === 1) millis *= 100;
+  else if (kept === 2) millis *= 10;
+  return second + millis;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Epoch ms of the "YYYY-MM-DDThh:mm:ss" that starts s, or NaN. */
+function parseSecond(s: string): number {
   if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
   const year = digits(s, 0, 4);
   const month = digits(s, 5, 2);
@@ -38,23 +64,11 @@ function parseTime(s: string): number {
   const hour = digits(s, 11, 2);
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return NaN;
+  if (year < 0 || month < 1 || month > 12 || day < 1) return NaN;
+  // 31 February is not a valid CoT time (Date.UTC would roll it into March).
+  if (day > (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return NaN;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
-  let millis = 0;
-  if (n > 20) {
-    // ".f…Z": at least one digit after the dot.
-    if (s[19] !== '.' || n < 22) return NaN;
-    const fractionDigits = n - 21;
-    const kept = Math.min(fractionDigits, 3);
-    millis = digits(s, 20, kept);
-    if (millis < 0 || (fractionDigits > 3 && digits(s, 23, fractionDigits - 3) < 0)) return NaN;
-    if (kept === 1) millis *= 100;
-    else if (kept === 2) millis *= 10;
-  }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC rolls 31 February into March; such a date is not a valid CoT time.
-  if (new Date(ms).getUTCDate() !== day && second !== 60) return NaN;
-  return ms;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 // toISOString writes four-digit years only from 0000 to 9999.
