@@ -7,7 +7,7 @@ import { CotStreamDecoder } from '../daemon/codec/stream.js';
 import { encodeProtoStream } from '../daemon/codec/proto/index.js';
 import { XmlEventDecoder } from '../daemon/codec/xml/decode.js';
 import { parseDetailFragment } from '../daemon/codec/xml/detail.js';
-import { scanSimpleFragment } from '../daemon/codec/xml/fragment-scan.js';
+import { scanSimpleFragment } from './support/fragments.js';
 import { SaxesEngine } from '../daemon/codec/xml/sax-engine.js';
 import { QuickCotEngine } from '../daemon/codec/xml/quick-engine.js';
 import { atakPliCorpus, seededRandom } from './support/generators.js';

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAKD_MAIN, TakdProcess, waitFor } from './support/daemon-process.js';
-import { daemonModule, eventSender, relayServer } from './support/loop-scripts.js';
+import { daemonModule, startScript, type ScriptProcess, eventSender, relayServer } from './support/loop-scripts.js';
 import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
 
 const notRunnable = netnsUnavailableReason();
@@ -34,13 +34,6 @@ const PHONE = `
   ${eventSender('name', '[socket]')}
 `;
 
-interface Child {
-  process: ChildProcess;
-  lines: Record<string, unknown>[];
-  tell(word: string): void;
-  values(key: string): string[];
-}
-
 const namespaces: NetNs[] = [];
 const children: ChildProcess[] = [];
 const boxes: TakdProcess[] = [];
@@ -52,26 +45,8 @@ after(async () => {
   for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function start(where: NetNs, script: string, env: Record<string, string> = {}): Child {
-  const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stderr?.pipe(process.stderr);
-  child.stdout?.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>);
-      buffered = buffered.slice(newline + 1);
-    }
-  });
-  return {
-    process: child,
-    lines,
-    tell: (word) => child.stdin?.write(`${word}\n`),
-    values: (key) => lines.filter((l) => typeof l[key] === 'string').map((l) => l[key] as string),
-  };
+function start(where: NetNs, script: string, env: Record<string, string> = {}): ScriptProcess {
+  return startScript(where, script, children, env);
 }
 
 /** `takd run` inside the namespace: mesh on its veth, the relay as server, a listener for its phone. */

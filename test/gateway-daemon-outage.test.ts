@@ -141,7 +141,8 @@ function checkNothingStale(server: CapturingServer): void {
   for (const { event, receivedAt } of server.arrivals) assert.ok(event.stale > receivedAt, `${event.uid} arrived stale`);
 }
 
-test('takd run: a server outage while chat, markers and PLI flow, then the server returns', async () => {
+/** takd run up with a phone connected; then the server goes away and the phone's traffic is stored. */
+async function outageWithTrafficStored() {
   const g = await gateway();
   launch(g);
   await g.takd.waitForState('output.server', 'connected', 15_000);
@@ -153,6 +154,11 @@ test('takd run: a server outage while chat, markers and PLI flow, then the serve
   const t = traffic(Date.now());
   sendAll(feed, t);
   await waitFor('stored in the durable queue', () => ((serverOutput(g.takd)?.counters.stored ?? 0) >= storedCount(t) ? true : undefined), 15_000);
+  return { g, feed, t };
+}
+
+test('takd run: a server outage while chat, markers and PLI flow, then the server returns', async () => {
+  const { g, t } = await outageWithTrafficStored();
   const during = serverOutput(g.takd);
   assert.ok((during?.counters.coalesced ?? 0) >= 16, `positions coalesced while down: ${JSON.stringify(during?.counters)}`);
   // Outlive the short-lived chat, then bring the server back on the same port.
@@ -172,17 +178,7 @@ test('takd run: a server outage while chat, markers and PLI flow, then the serve
 });
 
 test('takd run: killed with SIGKILL during the outage and restarted on the same state directory', async () => {
-  const g = await gateway();
-  launch(g);
-  await g.takd.waitForState('output.server', 'connected', 15_000);
-  await g.takd.waitForState('input.phones', 'connected', 15_000);
-  const feed = await phone(g.inputPort);
-
-  await g.server.cut();
-  await g.takd.waitForState('output.server', 'retrying', 15_000);
-  const t = traffic(Date.now());
-  sendAll(feed, t);
-  await waitFor('stored in the durable queue', () => ((serverOutput(g.takd)?.counters.stored ?? 0) >= storedCount(t) ? true : undefined), 15_000);
+  const { g, feed, t } = await outageWithTrafficStored();
   assert.equal(await g.takd.stop('SIGKILL'), null);
   feed.destroy();
 

@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { daemonModule, relayServer } from './support/loop-scripts.js';
+import { daemonModule, startScript, type ScriptProcess, relayServer } from './support/loop-scripts.js';
 import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
 import { waitUntil } from './support/wait.js';
 
@@ -52,13 +52,6 @@ const BOX = `
   });
 `;
 
-interface Child {
-  process: ChildProcess;
-  lines: Record<string, unknown>[];
-  tell(word: string): void;
-  values(key: string): string[];
-}
-
 const namespaces: NetNs[] = [];
 const children: ChildProcess[] = [];
 after(() => {
@@ -66,26 +59,8 @@ after(() => {
   for (const n of namespaces) n.delete();
 });
 
-function start(where: NetNs, script: string, env: Record<string, string> = {}): Child {
-  const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stderr?.pipe(process.stderr);
-  child.stdout?.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>);
-      buffered = buffered.slice(newline + 1);
-    }
-  });
-  return {
-    process: child,
-    lines,
-    tell: (word) => child.stdin?.write(`${word}\n`),
-    values: (key) => lines.filter((l) => typeof l[key] === 'string').map((l) => l[key] as string),
-  };
+function start(where: NetNs, script: string, env: Record<string, string> = {}): ScriptProcess {
+  return startScript(where, script, children, env);
 }
 
 function counts(values: string[]): Map<string, number> {

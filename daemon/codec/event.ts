@@ -80,9 +80,12 @@ export interface CotTakv {
 }
 
 export interface CotStatus {
-  /** Battery percent, an integer 0..2^31-1 (ATAK sends 0..100). */
+  /** Battery percent, an integer 0..MAX_BATTERY (ATAK sends 0..100). */
   battery: number;
 }
+
+/** Largest battery value carried: TAK v1's status.battery is a uint32 that ATAK reads as an int. */
+export const MAX_BATTERY = 2 ** 31 - 1;
 
 export interface CotTrack {
   /** Metres per second. */

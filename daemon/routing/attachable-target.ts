@@ -10,7 +10,7 @@ import type { OutputTarget } from './output-link.js';
 import { transportIsBusy, transportIsUp } from './transport-target.js';
 
 /** A transport as the router sees it: it can send, and may report its state and queue. */
-export type AttachableOutput = CotOutput & { status?(): Pick<TransportStatus, 'state' | 'counters'> };
+export type AttachableOutput = CotOutput & { status?(): Pick<TransportStatus, 'state'> };
 
 export class AttachableTarget implements OutputTarget {
   private output: AttachableOutput | undefined;

@@ -25,10 +25,6 @@ export class KeyedFifo<V> {
     return this.entries.size;
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
   get(key: string): V | undefined {
     return this.entries.get(key)?.value;
   }
@@ -59,24 +55,12 @@ export class KeyedFifo<V> {
     return undefined;
   }
 
-  oldestValue(): V | undefined {
-    const key = this.oldestKey();
-    return key === undefined ? undefined : this.entries.get(key)?.value;
-  }
-
   deleteOldest(): void {
     const key = this.oldestKey();
     if (key === undefined) return;
     this.entries.delete(key);
     this.head += 1;
     this.compactIfSparse();
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.base += this.order.length;
-    this.order = [];
-    this.head = 0;
   }
 
   /** Keeps the order array within about twice the live entries (plus a little slack). */

@@ -29,7 +29,7 @@ export interface OutputTarget {
    * here, in priority lanes with PLI coalescing, instead of in its drop-oldest FIFO.
    */
   busy?(): boolean;
-  /** The link registers here to be told when a busy target can take events again. */
+  /** Set by the link it belongs to: called when a busy target can take events again. */
   onReady?: () => void;
 }
 
@@ -49,6 +49,8 @@ export interface OutputLinkOptions {
   maxPending?: number;
   /** Distinct uids of waiting position reports held at most; default 10,000. */
   maxPliUids?: number;
+  /** Called after the link pumped because its busy transport drained. */
+  afterDrain?: () => void;
 }
 
 interface Waiting {
@@ -122,7 +124,11 @@ export class OutputLink {
     this.needsSize = this.maxEventBytes !== Infinity;
     this.evictedBefore = this.store?.counters.evicted ?? 0;
     // Waiting events leave as soon as the transport drains, not on the next timer tick.
-    target.onReady = () => this.pump();
+    const afterDrain = options.afterDrain;
+    target.onReady = () => {
+      this.pump();
+      afterDrain?.();
+    };
   }
 
   get name(): string {

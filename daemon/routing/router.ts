@@ -34,12 +34,12 @@ import type { InboundGate } from '../transports/options.js';
  * far below this; only a flood of distinct events reaches it.
  */
 const GATE_CLOSE_AT = 1_000;
+const GATE_OPEN_AT = 250;
 
 /** The event's size as XML: its source text when it has one (that is what goes out). */
 function xmlBytes(event: CotEvent): number {
   return Buffer.byteLength(sourceXmlOf(event) ?? encodeXmlString(event));
 }
-const GATE_OPEN_AT = 250;
 
 export interface RouterOutput extends OutputLinkOptions {
   /** The transport, fixed for the router's life; or leave it out and attach one by name (setOutput). */
@@ -233,13 +233,8 @@ export class Router {
     const slot = output.target === undefined ? new AttachableTarget(output.name ?? '') : undefined;
     const target = output.target ?? (slot as AttachableTarget);
     if (target.name === '') throw new Error('a router output needs a target or a name');
-    const link = new OutputLink(target, this.clock, output);
-    // The link pumps when its transport drains; then paused inputs may read again.
-    const pumpLink = target.onReady;
-    target.onReady = () => {
-      pumpLink?.();
-      this.openGateIfClear();
-    };
+    // Once the link has pumped after its transport drained, paused inputs may read again.
+    const link = new OutputLink(target, this.clock, { ...output, afterDrain: () => this.openGateIfClear() });
     const routed: RoutedOutput = {
       link,
       filter: new OutputFilter(output.role, output.filter),

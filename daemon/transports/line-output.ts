@@ -72,7 +72,7 @@ export class LineOutput implements Transport {
   }
 
   backlog(): number {
-    return this.queue.backlog;
+    return this.queue.length;
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {

@@ -96,7 +96,7 @@ export class StreamClient implements Transport {
   }
 
   backlog(): number {
-    return this.queue.backlog;
+    return this.queue.length;
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {

@@ -76,9 +76,10 @@ export interface CotOutput {
   /** True while events sent now go out (connected and, for v1, negotiated). Cheaper than status(). */
   isUp?(): boolean;
   /**
-   * Flow control for a router in front of this output (optional): how many events were
-   * accepted and not yet handed to the OS, and a one-shot call for when that falls below
-   * `depth` again, so the router can keep events in its own priority lanes meanwhile.
+   * Flow control for a router in front of this output (optional): how many accepted events
+   * wait in its queue (for a connection, or for the socket to drain), and a one-shot call for
+   * when that falls below `depth` again, so the router can keep events in its own priority
+   * lanes meanwhile.
    * Outputs without them (listeners with one queue per client, datagrams) never hold it back.
    */
   backlog?(): number;

@@ -78,14 +78,9 @@ export class WriteQueue {
   }
 
   /**
-   * Events accepted and still waiting here: for a connection, for drain (the stream holds
-   * maxBufferedBytes already), or the end of a pause. Batched and written events are not counted.
+   * Calls `listener` once, when `length` (events still waiting here: for a connection, for
+   * drain, or the end of a pause) next falls below `depth`. Replaces an earlier listener.
    */
-  get backlog(): number {
-    return this.size;
-  }
-
-  /** Calls `listener` once, when the backlog next falls below `depth` (replaces an earlier one). */
   whenBacklogBelow(depth: number, listener: () => void): void {
     this.lowWater = { depth, listener };
   }
@@ -118,6 +113,7 @@ export class WriteQueue {
     this.detach();
     this.sink = sink;
     this.pump();
+    this.checkLowWater();
   }
 
   /** The connection is gone: keep events queued for the next one. */
@@ -271,7 +267,7 @@ export class WriteQueue {
   /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
   private checkLowWater(): void {
     const lowWater = this.lowWater;
-    if (lowWater === undefined || this.backlog >= lowWater.depth) return;
+    if (lowWater === undefined || this.size >= lowWater.depth) return;
     this.lowWater = undefined;
     lowWater.listener();
   }

@@ -1,6 +1,8 @@
 // Scripts for the processes of the loop tests, run inside network namespaces with
 // `node --input-type=module -e`: a TAK-Server-like relay and the event injector it and the
 // phones share. They print one JSON object per line ({ready}, {received}, {sent}).
+import type { ChildProcess } from 'node:child_process';
+import type { NetNs } from './netns.js';
 
 /** A module of the compiled daemon, as a quoted file URL for an import in a script. */
 export const daemonModule = (path: string): string => JSON.stringify(new URL(`../../daemon/${path}`, import.meta.url).href);
@@ -47,3 +49,34 @@ export const relayServer = (host: string, port: number): string => `
   server.listen(${port}, '${host}', () => out({ ready: true }));
   ${eventSender("'SRV'", 'sockets')}
 `;
+
+/** A loop-test script running in a namespace: its JSON lines, and a way to tell it a word. */
+export interface ScriptProcess {
+  process: ChildProcess;
+  lines: Record<string, unknown>[];
+  tell(word: string): void;
+  values(key: string): string[];
+}
+
+/** Runs `script` with node inside `where`; `children` collects it for cleanup. */
+export function startScript(where: NetNs, script: string, children: ChildProcess[], env: Record<string, string> = {}): ScriptProcess {
+  const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
+  children.push(child);
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stderr?.pipe(process.stderr);
+  child.stdout?.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>);
+      buffered = buffered.slice(newline + 1);
+    }
+  });
+  return {
+    process: child,
+    lines,
+    tell: (word) => child.stdin?.write(`${word}\n`),
+    values: (key) => lines.filter((l) => typeof l[key] === 'string').map((l) => l[key] as string),
+  };
+}

@@ -4,12 +4,12 @@
  * encode.test.ts checks that both give the same bytes. Fields go out in field-number
  * order and proto3 defaults (empty strings, zeros) are left out, as protobufjs writes them.
  */
-import type { CotEvent } from '../event.js';
+import { MAX_BATTERY, type CotEvent } from '../event.js';
 import { typedElementXml } from '../xml/encode.js';
 import type { TakControlInfo } from './control.js';
 import { checkEncodable } from './encodable.js';
 import { TAG } from './tags.js';
-import { MAX_BATTERY, TYPED_DETAIL } from './typed-detail.js';
+import { TYPED_DETAIL } from './typed-detail.js';
 import type { ProtoWriter } from './writer.js';
 
 const T = TAG;

@@ -3,11 +3,10 @@
  * CotEvent value fits its protobuf sub-message whole (§6.1.2: whole element or nothing),
  * and how to convert it each way. One row per element.
  */
-import type { CotEvent, TypedDetailKey } from '../event.js';
+import { MAX_BATTERY, type CotEvent, type TypedDetailKey } from '../event.js';
 import type { WireDetail } from './schema.js';
 
 /** commoncommo clamps battery values above this (spec §7). */
-export const MAX_BATTERY = 2 ** 31 - 1;
 
 type TypedValue<K extends TypedDetailKey> = NonNullable<CotEvent[K]>;
 type WireValue<K extends TypedDetailKey> = NonNullable<WireDetail[K]>;

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDetailFragment } from './detail.js';
-import { scanFragment, scanSimpleFragment } from './fragment-scan.js';
+import { scanSimpleFragment } from '../../../test/support/fragments.js';
+import { scanFragment } from './fragment-scan.js';
 
 test('vouches for plain elements and names the top-level ones', () => {
   assert.deepEqual(scanSimpleFragment('<uid Droid="A"/><remarks to=\'b\'>x &amp; y</remarks><link a="1" b="&lt;"/>'), ['uid', 'remarks', 'link']);

@@ -117,12 +117,3 @@ function attributesEnd(s: string, j: number): number {
     j = valueEnd + 1;
   }
 }
-
-/**
- * Returns the names of the top-level elements when the fragment is certainly well-formed
- * simple XML with nothing between its top-level elements, else undefined.
- */
-export function scanSimpleFragment(s: string): string[] | undefined {
-  const topLevel: string[] = [];
-  return scanFragment(s, (name) => topLevel.push(name) > 0) ? topLevel : undefined;
-}

@@ -1,7 +1,7 @@
 // The six detail elements with typed fields: which attributes each may have, and how to
 // read them. An element qualifies only when every attribute is known, the required ones
 // are present and parse, and it has no children or text (whole element or nothing).
-import type { CotEvent, TypedDetailKey } from '../event.js';
+import { MAX_BATTERY, type CotEvent, type TypedDetailKey } from '../event.js';
 
 type Attributes = Record<string, string>;
 
@@ -10,7 +10,6 @@ type TypedReader = (attributes: Attributes) => unknown;
 
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const UNSIGNED_INTEGER = /^\d{1,10}$/;
-const MAX_BATTERY = 2 ** 31 - 1;
 
 /** True when the element has no attributes besides the `known` ones it was found to have. */
 function noOtherKeys(attributes: Attributes, known: number): boolean {
