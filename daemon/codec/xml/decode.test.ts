@@ -112,3 +112,17 @@ test('the decoder keeps working after an error', () => {
   assert.equal(reason('<event uid="u"><point></event>'), 'malformed-xml');
   assert.equal(decoder.decode(Buffer.from(PLI)).uid, 'ANDROID-7da2849d73eb438a');
 });
+
+test('attribute names that an object would inherit are plain names; entities in values are read when used', async () => {
+  const { SaxesEngine } = await import('./sax-engine.js');
+  const saxesOnly = new XmlEventDecoder(new SaxesEngine());
+  const xml =
+    '<event version="2.0" uid="a &amp; b" type="a-f-G" how="m-g" __proto__="x" constructor="y" time="2020-01-01T00:00:00Z" start="2020-01-01T00:00:00Z" stale="2020-01-01T00:01:00Z">' +
+    '<point lat="1" lon="2" toString="z"/><detail><contact callsign="A &lt;1&gt;" hasOwnProperty="no"/><status battery="7"/></detail></event>';
+  const event = decoder.decode(xml);
+  assert.equal(event.uid, 'a & b');
+  assert.equal(event.contact, undefined, 'an unknown attribute keeps contact raw');
+  assert.equal(event.xmlDetail, '<contact callsign="A &lt;1&gt;" hasOwnProperty="no"/>');
+  assert.deepEqual(event.status, { battery: 7 });
+  assert.deepEqual(event, saxesOnly.decode(xml));
+});

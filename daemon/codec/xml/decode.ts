@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { UNKNOWN_THRESHOLD, UNKNOWN_VALUE, type CotEvent, type CotPoint } from '../event.js';
 import { CotDecodeError } from '../errors.js';
+import type { AttributeList } from './attributes.js';
 import { assignDetailFields, DetailCollector, type DetailFields } from './detail.js';
 import { QuickCotEngine, type RestartableSaxSink } from './quick-engine.js';
 import type { SaxEngine } from './sax-engine.js';
@@ -14,35 +15,96 @@ import { parseCotTime } from './time.js';
 /** `how` for events that arrive without one: unvalidated input. takd always writes a how. */
 export const DEFAULT_HOW = 'h-g-i-g-o';
 
-function requiredAttribute(attributes: Record<string, string>, name: string, element: string): string {
-  const value = attributes[name];
+function required(value: string | undefined, name: string, element: string): string {
   if (value === undefined || value === '') throw new CotDecodeError('missing-field', `${element}@${name} is missing`);
   return value;
 }
 
-function time(attributes: Record<string, string>, name: string): number {
-  const text = requiredAttribute(attributes, name, 'event');
+function time(value: string | undefined, name: string): number {
+  const text = required(value, name, 'event');
   const ms = parseCotTime(text);
   if (Number.isNaN(ms)) throw new CotDecodeError('bad-value', `event@${name} is not a UTC time (YYYY-MM-DDThh:mm:ss[.sss]Z): ${text.slice(0, 40)}`);
   return ms;
 }
 
-function coordinate(attributes: Record<string, string>, name: 'lat' | 'lon', limit: number): number {
-  const text = requiredAttribute(attributes, name, 'point');
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < -limit || value > limit || text.trim() === '') {
+function coordinate(value: string | undefined, name: 'lat' | 'lon', limit: number): number {
+  const text = required(value, name, 'point');
+  const number = Number(text);
+  if (!Number.isFinite(number) || number < -limit || number > limit || text.trim() === '') {
     throw new CotDecodeError('bad-value', `point@${name} is not a number within ±${limit}: ${text.slice(0, 40)}`);
   }
-  return value;
+  return number;
 }
 
 /** hae, ce, le: missing or ≥ 999999 means unknown (9999999). */
-function optionalMeasure(attributes: Record<string, string>, name: string): number {
-  const text = attributes[name];
+function optionalMeasure(text: string | undefined, name: string): number {
   if (text === undefined || text === '') return UNKNOWN_VALUE;
   const value = Number(text);
   if (Number.isNaN(value) || text.trim() === '') throw new CotDecodeError('bad-value', `point@${name} is not a number: ${text.slice(0, 40)}`);
   return value >= UNKNOWN_THRESHOLD || !Number.isFinite(value) ? UNKNOWN_VALUE : value;
+}
+
+/** The attributes of <event> and of its first <point>, as read at their open tags. */
+class EventAttributes {
+  version: string | undefined;
+  uid: string | undefined;
+  type: string | undefined;
+  how: string | undefined;
+  time: string | undefined;
+  start: string | undefined;
+  stale: string | undefined;
+  access: string | undefined;
+  qos: string | undefined;
+  opex: string | undefined;
+  caveat: string | undefined;
+  releasableTo: string | undefined;
+  seen = false;
+  lat: string | undefined;
+  lon: string | undefined;
+  hae: string | undefined;
+  ce: string | undefined;
+  le: string | undefined;
+  pointSeen = false;
+
+  clear(): void {
+    this.version = this.uid = this.type = this.how = this.time = this.start = this.stale = undefined;
+    this.access = this.qos = this.opex = this.caveat = this.releasableTo = undefined;
+    this.lat = this.lon = this.hae = this.ce = this.le = undefined;
+    this.seen = this.pointSeen = false;
+  }
+
+  readEvent(list: AttributeList): void {
+    this.seen = true;
+    for (let i = 0; i < list.count; i++) {
+      switch (list.names[i]) {
+        case 'version': this.version = list.value(i); break;
+        case 'uid': this.uid = list.value(i); break;
+        case 'type': this.type = list.value(i); break;
+        case 'how': this.how = list.value(i); break;
+        case 'time': this.time = list.value(i); break;
+        case 'start': this.start = list.value(i); break;
+        case 'stale': this.stale = list.value(i); break;
+        case 'access': this.access = list.value(i); break;
+        case 'qos': this.qos = list.value(i); break;
+        case 'opex': this.opex = list.value(i); break;
+        case 'caveat': this.caveat = list.value(i); break;
+        case 'releasableTo': this.releasableTo = list.value(i); break;
+      }
+    }
+  }
+
+  readPoint(list: AttributeList): void {
+    this.pointSeen = true;
+    for (let i = 0; i < list.count; i++) {
+      switch (list.names[i]) {
+        case 'lat': this.lat = list.value(i); break;
+        case 'lon': this.lon = list.value(i); break;
+        case 'hae': this.hae = list.value(i); break;
+        case 'ce': this.ce = list.value(i); break;
+        case 'le': this.le = list.value(i); break;
+      }
+    }
+  }
 }
 
 export class XmlEventDecoder implements RestartableSaxSink {
@@ -50,16 +112,13 @@ export class XmlEventDecoder implements RestartableSaxSink {
   private readonly detail = new DetailCollector();
   private source = '';
   private depth = 0;
-  private eventAttributes: Record<string, string> | undefined;
-  private pointAttributes: Record<string, string> | undefined;
+  private readonly attributes = new EventAttributes();
   private detailFields: DetailFields = {};
   private inDetail = false;
   private detailSeen = false;
   private detailOpenEnd = 0;
   private childStart = 0;
   private childOpenEnd = 0;
-  private childName = '';
-  private childAttributes: Record<string, string> = {};
 
   /**
    * The default engine parses the common subset of XML itself and hands anything else to
@@ -79,7 +138,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
     try {
       this.engine.parse(source, this);
       const event = this.buildEvent();
-      const a = this.eventAttributes!;
+      const a = this.attributes;
       if (a.version === '2.0' && a.how) rememberSourceXml(event, source);
       return event;
     } finally {
@@ -90,21 +149,20 @@ export class XmlEventDecoder implements RestartableSaxSink {
   /** Forgets everything seen of the current document (before a fallback parses it again). */
   restart(): void {
     this.depth = 0;
-    this.eventAttributes = undefined;
-    this.pointAttributes = undefined;
+    this.attributes.clear();
     this.inDetail = false;
     this.detailSeen = false;
     this.detailFields = {};
   }
 
-  open(name: string, attributes: Record<string, string>, end: number, start?: number): void {
+  open(name: string, attributes: AttributeList, end: number, start?: number): void {
     const depth = this.depth++;
     if (depth === 0) {
       if (name !== 'event') throw new CotDecodeError('not-an-event', `root element is <${name.slice(0, 40)}>, not <event>`);
-      this.eventAttributes = attributes;
+      this.attributes.readEvent(attributes);
     } else if (depth === 1) {
       if (name === 'point') {
-        this.pointAttributes ??= attributes;
+        if (!this.attributes.pointSeen) this.attributes.readPoint(attributes);
       } else if (name === 'detail' && !this.detailSeen) {
         this.inDetail = true;
         this.detailSeen = true;
@@ -115,8 +173,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
       // '<' cannot occur inside a tag, so the last '<' before its end is where it starts.
       this.childStart = start ?? this.source.lastIndexOf('<', end - 1);
       this.childOpenEnd = end;
-      this.childName = name;
-      this.childAttributes = attributes;
+      this.detail.openChild(name, attributes);
     }
   }
 
@@ -124,7 +181,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
     const depth = --this.depth;
     if (!this.inDetail) return;
     if (depth === 2) {
-      this.detail.child(this.childName, this.childAttributes, this.childStart, this.childOpenEnd, end);
+      this.detail.child(this.childStart, this.childOpenEnd, end);
     } else if (depth === 1) {
       this.inDetail = false;
       this.detail.finish(end, this.detailOpenEnd, this.detailFields);
@@ -132,23 +189,22 @@ export class XmlEventDecoder implements RestartableSaxSink {
   }
 
   private buildEvent(): CotEvent {
-    const a = this.eventAttributes!;
-    const p = this.pointAttributes;
-    if (p === undefined) throw new CotDecodeError('missing-field', 'event has no <point>');
+    const a = this.attributes;
+    if (!a.pointSeen) throw new CotDecodeError('missing-field', 'event has no <point>');
     const point: CotPoint = {
-      lat: coordinate(p, 'lat', 90),
-      lon: coordinate(p, 'lon', 180),
-      hae: optionalMeasure(p, 'hae'),
-      ce: optionalMeasure(p, 'ce'),
-      le: optionalMeasure(p, 'le'),
+      lat: coordinate(a.lat, 'lat', 90),
+      lon: coordinate(a.lon, 'lon', 180),
+      hae: optionalMeasure(a.hae, 'hae'),
+      ce: optionalMeasure(a.ce, 'ce'),
+      le: optionalMeasure(a.le, 'le'),
     };
     const event: CotEvent = {
-      uid: requiredAttribute(a, 'uid', 'event'),
-      type: requiredAttribute(a, 'type', 'event'),
+      uid: required(a.uid, 'uid', 'event'),
+      type: required(a.type, 'type', 'event'),
       how: a.how || DEFAULT_HOW,
-      time: time(a, 'time'),
-      start: time(a, 'start'),
-      stale: time(a, 'stale'),
+      time: time(a.time, 'time'),
+      start: time(a.start, 'start'),
+      stale: time(a.stale, 'stale'),
       point,
     };
     if (a.access) event.access = a.access;

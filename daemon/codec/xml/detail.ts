@@ -3,6 +3,7 @@
 // while it parses a whole event, and by parseDetailFragment for TAK v1's xmlDetail.
 import type { CotEvent } from '../event.js';
 import { CotDecodeError } from '../errors.js';
+import type { AttributeList } from './attributes.js';
 import { scanFragment } from './fragment-scan.js';
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { TYPED_DETAIL_READERS } from './typed-detail.js';
@@ -35,8 +36,8 @@ function isBlank(source: string, from: number, to: number): boolean {
 }
 
 /**
- * Collects one <detail>. The owner calls begin() at the detail's open tag, child() for
- * each direct child when it closes, and finish() at the detail's close tag.
+ * Collects one <detail>. The owner calls begin() at the detail's open tag, openChild() and
+ * child() at each direct child's open and close tags, and finish() at the detail's close tag.
  * Pieces are kept in reused parallel arrays: this runs once per event on the hot path.
  */
 export class DetailCollector {
@@ -46,6 +47,8 @@ export class DetailCollector {
   private ends: number[] = [];
   private names: (string | undefined)[] = [];
   private values: unknown[] = [];
+  private childName: string | undefined;
+  private childValue: unknown;
 
   begin(source: string, openTagEnd: number): void {
     this.source = source;
@@ -56,17 +59,26 @@ export class DetailCollector {
     this.values.length = 0;
   }
 
-  /** A direct child of <detail> from `start` ('<') to `end` (past its last '>'). */
-  child(name: string, attributes: Record<string, string>, start: number, openTagEnd: number, end: number): void {
-    this.gap(start);
+  /**
+   * At a direct child's open tag: reads its typed value now, while its attributes are at
+   * hand; child() decides at its close tag whether the value stands.
+   */
+  openChild(name: string, attributes: AttributeList): void {
     const spec = TYPED_DETAIL_READERS.get(name);
+    this.childName = spec === undefined ? undefined : name;
+    this.childValue = spec === undefined ? undefined : spec.read(attributes);
+  }
+
+  /** The child opened last, from `start` ('<') to `end` (past its last '>'), closes. */
+  child(start: number, openTagEnd: number, end: number): void {
+    this.gap(start);
     let value: unknown;
-    if (spec !== undefined) {
+    if (this.childValue !== undefined) {
       // No children and no text: self-closing, or the close tag right after the open tag.
       const closeStart = this.source.lastIndexOf('<', end - 1);
-      if (closeStart < openTagEnd || closeStart === openTagEnd) value = spec.read(attributes);
+      if (closeStart < openTagEnd || closeStart === openTagEnd) value = this.childValue;
     }
-    this.push(start, end, spec === undefined ? undefined : name, value);
+    this.push(start, end, this.childName, value);
     this.cursor = end;
   }
 
@@ -116,22 +128,19 @@ class FragmentSink implements SaxSink {
   private detailOpenEnd = 0;
   private childStart = 0;
   private childOpenEnd = 0;
-  private childName = '';
-  private childAttributes: Record<string, string> = {};
   readonly collector = new DetailCollector();
   fields: DetailFields = {};
   namesSeen = new Set<string>();
   source = '';
 
-  open(name: string, attributes: Record<string, string>, end: number): void {
+  open(name: string, attributes: AttributeList, end: number): void {
     if (this.depth === 0) {
       this.detailOpenEnd = end;
       this.collector.begin(this.source, end);
     } else if (this.depth === 1) {
       this.childStart = this.source.lastIndexOf('<', end - 1);
       this.childOpenEnd = end;
-      this.childName = name;
-      this.childAttributes = attributes;
+      this.collector.openChild(name, attributes);
     }
     this.depth++;
   }
@@ -139,7 +148,7 @@ class FragmentSink implements SaxSink {
   close(_name: string, end: number): void {
     this.depth--;
     if (this.depth === 1) {
-      this.collector.child(this.childName, this.childAttributes, this.childStart, this.childOpenEnd, end);
+      this.collector.child(this.childStart, this.childOpenEnd, end);
     } else if (this.depth === 0) {
       this.collector.finish(end, this.detailOpenEnd, this.fields, this.namesSeen);
     }

@@ -11,26 +11,47 @@
 // error and every unusual construct. test/codec-fuzz.test.ts checks that whatever this
 // accepts, saxes accepts too and decodes to the identical event.
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
+import { AttributeList } from './attributes.js';
 import { nameAt } from './known-names.js';
 import { entitiesOk, isSpace, nameEnd } from './subset.js';
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
 const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
-const OUTSIDE_SUBSET = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|]]>|<[!?]/g;
+// Characters outside the subset. One character class, not an alternation: V8 scans for a
+// class about ten times faster (0.1 µs, not 1 µs, for an ATAK PLI). `<!` and `<?` need no
+// search: a tag must start with a name, so the parser stops at them by itself.
+const OUTSIDE_SUBSET = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]/g;
 /** OUTSIDE_SUBSET plus tab and line breaks: one pass settles compact (single-line) CoT. */
-const OUTSIDE_SUBSET_OR_LINE_BREAK = /[\x00-\x1f\ud800-\udfff\ufffe\uffff]|]]>|<[!?]/g;
+const OUTSIDE_SUBSET_OR_LINE_BREAK = /[\x00-\x1f\ud800-\udfff\ufffe\uffff]/g;
 
 /** Does s, from `from` on, contain a match of the global regex? */
 function matchesFrom(pattern: RegExp, s: string, from: number): boolean {
   pattern.lastIndex = from;
   return pattern.test(s);
 }
-const LINE_BREAK_OR_TAB = /[\t\n\r]/;
-const ENTITY_TEXT = /&(amp|lt|gt|quot|apos);/g;
-const ENTITY_CHARS: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function hasLineBreakOrTab(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0x0a || c === 0x0d || c === 0x09) return true;
+  }
+  return false;
+}
+
+/** Index of the next '&' at or after the parse position (-1: none left), so no text is searched twice. */
+let nextAmpersand = -1;
+
+/** Every '&' in s[from, to) starts a predefined entity; `escaped` says whether there was one. */
+function entitiesIn(s: string, from: number, to: number): 'none' | 'escaped' | 'bad' {
+  if (nextAmpersand !== -1 && nextAmpersand < from) nextAmpersand = s.indexOf('&', from);
+  if (nextAmpersand === -1 || nextAmpersand >= to) return 'none';
+  if (!entitiesOk(s, nextAmpersand, to)) return 'bad';
+  nextAmpersand = s.indexOf('&', to);
+  return 'escaped';
+}
 
 /** Parses the subset into the sink; false means "not in the subset" (the sink may have seen a part). */
-function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
+function quickParse(s: string, sink: SaxSink, open: string[], attributes: AttributeList): boolean {
   const n = s.length;
   if (s.charCodeAt(0) !== 0x3c) return false;
   let i = 0;
@@ -40,9 +61,11 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
     i = DECLARATION.lastIndex;
   }
   // Literal tabs and line breaks in attribute values are normalised by XML; leave those to
-  // saxes. Compact CoT has none, and then one scan of the document is enough.
+  // saxes. Compact CoT has none, and then one scan of the document is enough. "]]>" may
+  // not occur in text; wherever it is, saxes decides.
   const checkValues = matchesFrom(OUTSIDE_SUBSET_OR_LINE_BREAK, s, i);
-  if (checkValues && matchesFrom(OUTSIDE_SUBSET, s, i)) return false;
+  if ((checkValues && matchesFrom(OUTSIDE_SUBSET, s, i)) || s.includes(']]>', i)) return false;
+  nextAmpersand = s.indexOf('&', i);
   open.length = 0;
   for (;;) {
     // s[i] is '<'.
@@ -62,7 +85,7 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
       // '<' may not occur in a start tag: no attribute value may reach past the next one.
       const nextLt = s.indexOf('<', end);
       const tagLimit = nextLt === -1 ? n : nextLt;
-      const attributes: Record<string, string> = {};
+      attributes.reset(s);
       let j = end;
       let selfClosing = false;
       for (;;) {
@@ -80,8 +103,7 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
         const attributeEnd = nameEnd(s, j);
         if (attributeEnd === -1) return false;
         const attribute = nameAt(s, j, attributeEnd);
-        // Also refuses names on Object.prototype (__proto__, constructor…): saxes decides those.
-        if (attributes[attribute] !== undefined) return false;
+        if (attributes.indexOf(attribute) !== -1) return false; // a duplicate: saxes reports it
         j = attributeEnd;
         while (j < n && isSpace(s.charCodeAt(j))) j++;
         if (s.charCodeAt(j) !== 0x3d /* = */) return false;
@@ -91,13 +113,10 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
         if (quote !== 0x22 && quote !== 0x27) return false;
         const valueEnd = s.indexOf(quote === 0x22 ? '"' : "'", j + 1);
         if (valueEnd === -1 || valueEnd > tagLimit) return false;
-        let value = s.slice(j + 1, valueEnd);
-        if (checkValues && LINE_BREAK_OR_TAB.test(value)) return false;
-        if (value.includes('&')) {
-          if (!entitiesOk(s, j + 1, valueEnd)) return false;
-          value = value.replace(ENTITY_TEXT, (_, entity: string) => ENTITY_CHARS[entity]);
-        }
-        attributes[attribute] = value;
+        if (checkValues && hasLineBreakOrTab(s, j + 1, valueEnd)) return false;
+        const entities = entitiesIn(s, j + 1, valueEnd);
+        if (entities === 'bad') return false;
+        attributes.addSpan(attribute, j + 1, valueEnd, entities === 'escaped');
         j = valueEnd + 1;
       }
       const tagStart = i;
@@ -113,7 +132,7 @@ function quickParse(s: string, sink: SaxSink, open: string[]): boolean {
     }
     const next = s.indexOf('<', i);
     if (next === -1) return false; // unclosed elements
-    if (next > i && !entitiesOk(s, i, next)) return false;
+    if (next > i && entitiesIn(s, i, next) === 'bad') return false;
     i = next;
   }
 }
@@ -125,13 +144,14 @@ export interface RestartableSaxSink extends SaxSink {
 
 export class QuickCotEngine implements SaxEngine {
   private readonly open: string[] = [];
+  private readonly attributes = new AttributeList();
   /** How many documents needed the fallback (for benchmarks and status). */
   fallbacks = 0;
 
   constructor(private readonly fallback: SaxEngine = new SaxesEngine()) {}
 
   parse(source: string, sink: SaxSink): void {
-    if (quickParse(source, sink, this.open)) return;
+    if (quickParse(source, sink, this.open, this.attributes)) return;
     this.fallbacks++;
     (sink as Partial<RestartableSaxSink>).restart?.();
     this.fallback.parse(source, sink);

@@ -4,10 +4,14 @@
 // Positions are indexes into the source string just past the '>' of the tag.
 import { SaxesParser } from 'saxes';
 import { CotDecodeError } from '../errors.js';
+import { AttributeList } from './attributes.js';
 
 export interface SaxSink {
-  /** `startPosition`, where the engine knows it, is the index of the tag's '<'. */
-  open(name: string, attributes: Record<string, string>, endPosition: number, startPosition?: number): void;
+  /**
+   * `attributes` is valid only during the call. `startPosition`, where the engine knows
+   * it, is the index of the tag's '<'.
+   */
+  open(name: string, attributes: AttributeList, endPosition: number, startPosition?: number): void;
   close(name: string, endPosition: number): void;
 }
 
@@ -20,9 +24,17 @@ function refuseDoctype(): never {
   throw new CotDecodeError('doctype', 'DOCTYPE/ENTITY declarations are refused');
 }
 
+/** A SAX library's attributes (an object per tag) as the sink's AttributeList. */
+export function attributeListOf(list: AttributeList, attributes: Record<string, string>): AttributeList {
+  list.reset('');
+  for (const name in attributes) list.addText(name, attributes[name]!);
+  return list;
+}
+
 export class SaxesEngine implements SaxEngine {
   private parser!: SaxesParser<{ xmlns: false; position: true }>;
   private sink: SaxSink | undefined;
+  private readonly attributes = new AttributeList();
 
   constructor() {
     this.createParser();
@@ -30,7 +42,7 @@ export class SaxesEngine implements SaxEngine {
 
   private createParser(): void {
     const parser = new SaxesParser({ xmlns: false, position: true });
-    parser.on('opentag', (tag) => this.sink!.open(tag.name, tag.attributes as Record<string, string>, parser.position));
+    parser.on('opentag', (tag) => this.sink!.open(tag.name, attributeListOf(this.attributes, tag.attributes as Record<string, string>), parser.position));
     parser.on('closetag', (tag) => this.sink!.close(tag.name, parser.position));
     parser.on('doctype', refuseDoctype);
     parser.on('error', (err) => {

@@ -2,67 +2,66 @@
 // read them. An element qualifies only when every attribute is known, the required ones
 // are present and parse, and it has no children or text (whole element or nothing).
 import { MAX_BATTERY, type CotEvent, type TypedDetailKey } from '../event.js';
-
-type Attributes = Record<string, string>;
+import type { AttributeList } from './attributes.js';
 
 /** Reads an element's attributes into its typed value, or undefined when it does not qualify. */
-type TypedReader = (attributes: Attributes) => unknown;
+type TypedReader = (attributes: AttributeList) => unknown;
 
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const UNSIGNED_INTEGER = /^\d{1,10}$/;
-
-/** True when the element has no attributes besides the `known` ones it was found to have. */
-function noOtherKeys(attributes: Attributes, known: number): boolean {
-  let count = 0;
-  for (const _ in attributes) if (++count > known) return false;
-  return true;
-}
-
-function present(...values: (string | undefined)[]): number {
-  let count = 0;
-  for (const v of values) if (v !== undefined) count++;
-  return count;
-}
 
 function decimal(text: string | undefined): number | undefined {
   return text !== undefined && DECIMAL.test(text) ? Number(text) : undefined;
 }
 
-function readContact(a: Attributes): CotEvent['contact'] {
-  if (a.callsign === undefined || !noOtherKeys(a, present(a.callsign, a.endpoint, a.phone))) return undefined;
-  const contact: NonNullable<CotEvent['contact']> = { callsign: a.callsign };
-  if (a.endpoint !== undefined) contact.endpoint = a.endpoint;
-  if (a.phone !== undefined) contact.phone = a.phone;
+function readContact(a: AttributeList): CotEvent['contact'] {
+  const callsign = a.get('callsign');
+  const endpoint = a.get('endpoint');
+  const phone = a.get('phone');
+  if (callsign === undefined || a.count !== 1 + Number(endpoint !== undefined) + Number(phone !== undefined)) return undefined;
+  const contact: NonNullable<CotEvent['contact']> = { callsign };
+  if (endpoint !== undefined) contact.endpoint = endpoint;
+  if (phone !== undefined) contact.phone = phone;
   return contact;
 }
 
-function readGroup(a: Attributes): CotEvent['group'] {
-  if (a.name === undefined || a.role === undefined || !noOtherKeys(a, 2)) return undefined;
-  return { name: a.name, role: a.role };
+function readGroup(a: AttributeList): CotEvent['group'] {
+  const name = a.get('name');
+  const role = a.get('role');
+  if (name === undefined || role === undefined || a.count !== 2) return undefined;
+  return { name, role };
 }
 
-function readTakv(a: Attributes): CotEvent['takv'] {
-  if (a.device === undefined || a.platform === undefined || a.os === undefined || a.version === undefined) return undefined;
-  if (!noOtherKeys(a, 4)) return undefined;
-  return { device: a.device, platform: a.platform, os: a.os, version: a.version };
+function readTakv(a: AttributeList): CotEvent['takv'] {
+  if (a.count !== 4) return undefined;
+  const device = a.get('device');
+  const platform = a.get('platform');
+  const os = a.get('os');
+  const version = a.get('version');
+  if (device === undefined || platform === undefined || os === undefined || version === undefined) return undefined;
+  return { device, platform, os, version };
 }
 
-function readStatus(a: Attributes): CotEvent['status'] {
-  if (a.battery === undefined || !UNSIGNED_INTEGER.test(a.battery) || !noOtherKeys(a, 1)) return undefined;
-  const battery = Number(a.battery);
+function readStatus(a: AttributeList): CotEvent['status'] {
+  const text = a.get('battery');
+  if (text === undefined || a.count !== 1 || !UNSIGNED_INTEGER.test(text)) return undefined;
+  const battery = Number(text);
   return battery <= MAX_BATTERY ? { battery } : undefined;
 }
 
-function readTrack(a: Attributes): CotEvent['track'] {
-  const speed = decimal(a.speed);
-  const course = decimal(a.course);
-  if (speed === undefined || course === undefined || !noOtherKeys(a, 2)) return undefined;
+function readTrack(a: AttributeList): CotEvent['track'] {
+  if (a.count !== 2) return undefined;
+  const speed = decimal(a.get('speed'));
+  const course = decimal(a.get('course'));
+  if (speed === undefined || course === undefined) return undefined;
   return { speed, course };
 }
 
-function readPrecisionLocation(a: Attributes): CotEvent['precisionLocation'] {
-  if (a.geopointsrc === undefined || a.altsrc === undefined || !noOtherKeys(a, 2)) return undefined;
-  return { geopointsrc: a.geopointsrc, altsrc: a.altsrc };
+function readPrecisionLocation(a: AttributeList): CotEvent['precisionLocation'] {
+  const geopointsrc = a.get('geopointsrc');
+  const altsrc = a.get('altsrc');
+  if (geopointsrc === undefined || altsrc === undefined || a.count !== 2) return undefined;
+  return { geopointsrc, altsrc };
 }
 
 export interface TypedDetailSpec {
