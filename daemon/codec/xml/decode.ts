@@ -30,7 +30,8 @@ function time(value: string | undefined, name: string): number {
 function coordinate(value: string | undefined, name: 'lat' | 'lon', limit: number): number {
   const text = required(value, name, 'point');
   const number = Number(text);
-  if (!Number.isFinite(number) || number < -limit || number > limit || text.trim() === '') {
+  // Number() reads blank text as 0: only a 0 needs the second look.
+  if (!Number.isFinite(number) || number < -limit || number > limit || (number === 0 && text.trim() === '')) {
     throw new CotDecodeError('bad-value', `point@${name} is not a number within ±${limit}: ${text.slice(0, 40)}`);
   }
   return number;
@@ -40,7 +41,7 @@ function coordinate(value: string | undefined, name: 'lat' | 'lon', limit: numbe
 function optionalMeasure(text: string | undefined, name: string): number {
   if (text === undefined || text === '') return UNKNOWN_VALUE;
   const value = Number(text);
-  if (Number.isNaN(value) || text.trim() === '') throw new CotDecodeError('bad-value', `point@${name} is not a number: ${text.slice(0, 40)}`);
+  if (Number.isNaN(value) || (value === 0 && text.trim() === '')) throw new CotDecodeError('bad-value', `point@${name} is not a number: ${text.slice(0, 40)}`);
   return value >= UNKNOWN_THRESHOLD || !Number.isFinite(value) ? UNKNOWN_VALUE : value;
 }
 

@@ -15,24 +15,22 @@ const NAMES = [
   'archive', '_flow-tags_', 'emergency', 'strokeColor', 'strokeWeight', 'fillColor', 'labels_on', 'height', 'width',
 ];
 
-/** Candidates by (length, first character code). */
-const BY_SHAPE = new Map<number, string[]>();
-for (const name of NAMES) {
-  const key = shape(name.length, name.charCodeAt(0));
-  const bucket = BY_SHAPE.get(key);
-  if (bucket) bucket.push(name);
-  else BY_SHAPE.set(key, [name]);
-}
+/** Longest known name; longer names are never constants. */
+const MAX_LENGTH = Math.max(...NAMES.map((name) => name.length));
 
-function shape(length: number, first: number): number {
-  return length * 65536 + first;
-}
+/** Candidates by shape (length × 128 + first character code): an array index, not a Map lookup. */
+const BY_SHAPE: (string[] | undefined)[] = new Array<string[] | undefined>((MAX_LENGTH + 1) * 128).fill(undefined);
+for (const name of NAMES) (BY_SHAPE[name.length * 128 + name.charCodeAt(0)] ??= []).push(name);
 
 /** s.slice(from, to), as one of the constants above when it is one of those names. */
 export function nameAt(s: string, from: number, to: number): string {
-  const bucket = BY_SHAPE.get(shape(to - from, s.charCodeAt(from)));
-  if (bucket !== undefined) {
-    for (const name of bucket) if (s.startsWith(name, from)) return name;
+  const length = to - from;
+  const first = s.charCodeAt(from);
+  if (length <= MAX_LENGTH && first < 128) {
+    const bucket = BY_SHAPE[length * 128 + first];
+    if (bucket !== undefined) {
+      for (const name of bucket) if (s.startsWith(name, from)) return name;
+    }
   }
   return s.slice(from, to);
 }

@@ -67,6 +67,7 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
   if ((checkValues && matchesFrom(OUTSIDE_SUBSET, s, i)) || s.includes(']]>', i)) return false;
   nextAmpersand = s.indexOf('&', i);
   open.length = 0;
+  let followingLt = -1;
   for (;;) {
     // s[i] is '<'.
     if (s.charCodeAt(i + 1) === 0x2f /* / */) {
@@ -124,13 +125,15 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
       sink.open(name, attributes, i, tagStart);
       if (selfClosing) sink.close(name, i);
       else open.push(name);
+      followingLt = nextLt;
     }
     if (open.length === 0) {
       // The root is closed: only whitespace may follow.
       for (let k = i; k < n; k++) if (!isSpace(s.charCodeAt(k))) return false;
       return true;
     }
-    const next = s.indexOf('<', i);
+    // After a start tag the next '<' is already known: none can occur inside a tag.
+    const next = followingLt >= i ? followingLt : s.indexOf('<', i);
     if (next === -1) return false; // unclosed elements
     if (next > i && entitiesIn(s, i, next) === 'bad') return false;
     i = next;

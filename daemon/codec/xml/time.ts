@@ -23,8 +23,20 @@ const secondText = ['', ''];
 const secondMs = [NaN, NaN];
 let nextSecondSlot = 0;
 
+/** The last time parsed and its value: an event's start is most often its time, to the digit. */
+let lastText = '';
+let lastMs = NaN;
+
 /** Epoch milliseconds of a CoT time string, or NaN when it is not one. */
 export function parseCotTime(s: string): number {
+  if (s === lastText) return lastMs;
+  const ms = parseUncached(s);
+  lastText = s;
+  lastMs = ms;
+  return ms;
+}
+
+function parseUncached(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN;
   let second: number;

@@ -10,15 +10,26 @@ type TypedReader = (attributes: AttributeList) => unknown;
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const UNSIGNED_INTEGER = /^\d{1,10}$/;
 
-function decimal(text: string | undefined): number | undefined {
-  return text !== undefined && DECIMAL.test(text) ? Number(text) : undefined;
+function decimal(text: string): number | undefined {
+  return DECIMAL.test(text) ? Number(text) : undefined;
 }
 
+// Each reader walks the attributes once and gives up at the first one it does not know
+// (a duplicate cannot occur: both engines refuse duplicate attributes).
+
 function readContact(a: AttributeList): CotEvent['contact'] {
-  const callsign = a.get('callsign');
-  const endpoint = a.get('endpoint');
-  const phone = a.get('phone');
-  if (callsign === undefined || a.count !== 1 + Number(endpoint !== undefined) + Number(phone !== undefined)) return undefined;
+  let callsign: string | undefined;
+  let endpoint: string | undefined;
+  let phone: string | undefined;
+  for (let i = 0; i < a.count; i++) {
+    switch (a.names[i]) {
+      case 'callsign': callsign = a.value(i); break;
+      case 'endpoint': endpoint = a.value(i); break;
+      case 'phone': phone = a.value(i); break;
+      default: return undefined;
+    }
+  }
+  if (callsign === undefined) return undefined;
   const contact: NonNullable<CotEvent['contact']> = { callsign };
   if (endpoint !== undefined) contact.endpoint = endpoint;
   if (phone !== undefined) contact.phone = phone;
@@ -26,42 +37,68 @@ function readContact(a: AttributeList): CotEvent['contact'] {
 }
 
 function readGroup(a: AttributeList): CotEvent['group'] {
-  const name = a.get('name');
-  const role = a.get('role');
-  if (name === undefined || role === undefined || a.count !== 2) return undefined;
-  return { name, role };
+  let name: string | undefined;
+  let role: string | undefined;
+  for (let i = 0; i < a.count; i++) {
+    switch (a.names[i]) {
+      case 'name': name = a.value(i); break;
+      case 'role': role = a.value(i); break;
+      default: return undefined;
+    }
+  }
+  return name === undefined || role === undefined ? undefined : { name, role };
 }
 
 function readTakv(a: AttributeList): CotEvent['takv'] {
-  if (a.count !== 4) return undefined;
-  const device = a.get('device');
-  const platform = a.get('platform');
-  const os = a.get('os');
-  const version = a.get('version');
+  let device: string | undefined;
+  let platform: string | undefined;
+  let os: string | undefined;
+  let version: string | undefined;
+  for (let i = 0; i < a.count; i++) {
+    switch (a.names[i]) {
+      case 'device': device = a.value(i); break;
+      case 'platform': platform = a.value(i); break;
+      case 'os': os = a.value(i); break;
+      case 'version': version = a.value(i); break;
+      default: return undefined;
+    }
+  }
   if (device === undefined || platform === undefined || os === undefined || version === undefined) return undefined;
   return { device, platform, os, version };
 }
 
 function readStatus(a: AttributeList): CotEvent['status'] {
-  const text = a.get('battery');
-  if (text === undefined || a.count !== 1 || !UNSIGNED_INTEGER.test(text)) return undefined;
+  if (a.count !== 1 || a.names[0] !== 'battery') return undefined;
+  const text = a.value(0);
+  if (!UNSIGNED_INTEGER.test(text)) return undefined;
   const battery = Number(text);
   return battery <= MAX_BATTERY ? { battery } : undefined;
 }
 
 function readTrack(a: AttributeList): CotEvent['track'] {
-  if (a.count !== 2) return undefined;
-  const speed = decimal(a.get('speed'));
-  const course = decimal(a.get('course'));
-  if (speed === undefined || course === undefined) return undefined;
-  return { speed, course };
+  let speed: number | undefined;
+  let course: number | undefined;
+  for (let i = 0; i < a.count; i++) {
+    switch (a.names[i]) {
+      case 'speed': speed = decimal(a.value(i)); break;
+      case 'course': course = decimal(a.value(i)); break;
+      default: return undefined;
+    }
+  }
+  return speed === undefined || course === undefined ? undefined : { speed, course };
 }
 
 function readPrecisionLocation(a: AttributeList): CotEvent['precisionLocation'] {
-  const geopointsrc = a.get('geopointsrc');
-  const altsrc = a.get('altsrc');
-  if (geopointsrc === undefined || altsrc === undefined || a.count !== 2) return undefined;
-  return { geopointsrc, altsrc };
+  let geopointsrc: string | undefined;
+  let altsrc: string | undefined;
+  for (let i = 0; i < a.count; i++) {
+    switch (a.names[i]) {
+      case 'geopointsrc': geopointsrc = a.value(i); break;
+      case 'altsrc': altsrc = a.value(i); break;
+      default: return undefined;
+    }
+  }
+  return geopointsrc === undefined || altsrc === undefined ? undefined : { geopointsrc, altsrc };
 }
 
 export interface TypedDetailSpec {
