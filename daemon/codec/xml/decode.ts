@@ -114,7 +114,16 @@ export class XmlEventDecoder implements RestartableSaxSink {
   private source = '';
   private depth = 0;
   private readonly attributes = new EventAttributes();
-  private detailFields: DetailFields = {};
+  /** Reused, with every field present (undefined when not found), so its shape never changes. */
+  private readonly detailFields: DetailFields = {
+    contact: undefined,
+    group: undefined,
+    takv: undefined,
+    status: undefined,
+    track: undefined,
+    precisionLocation: undefined,
+    xmlDetail: undefined,
+  };
   private inDetail = false;
   private detailSeen = false;
   private detailOpenEnd = 0;
@@ -153,7 +162,8 @@ export class XmlEventDecoder implements RestartableSaxSink {
     this.attributes.clear();
     this.inDetail = false;
     this.detailSeen = false;
-    this.detailFields = {};
+    const fields = this.detailFields;
+    fields.contact = fields.group = fields.takv = fields.status = fields.track = fields.precisionLocation = fields.xmlDetail = undefined;
   }
 
   open(name: string, attributes: AttributeList, end: number, start?: number): void {

@@ -8,7 +8,10 @@ import { scanFragment } from './fragment-scan.js';
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { TYPED_DETAIL_READERS } from './typed-detail.js';
 
-export type DetailFields = Pick<CotEvent, 'contact' | 'group' | 'takv' | 'status' | 'track' | 'precisionLocation' | 'xmlDetail'>;
+type DetailKey = 'contact' | 'group' | 'takv' | 'status' | 'track' | 'precisionLocation' | 'xmlDetail';
+
+/** The detail parts of an event; undefined (or absent) where the detail had none. */
+export type DetailFields = { [K in DetailKey]?: CotEvent[K] | undefined };
 
 export interface ParsedDetail {
   fields: DetailFields;
@@ -38,7 +41,8 @@ function isBlank(source: string, from: number, to: number): boolean {
 /**
  * Collects one <detail>. The owner calls begin() at the detail's open tag, openChild() and
  * child() at each direct child's open and close tags, and finish() at the detail's close tag.
- * Pieces are kept in reused parallel arrays: this runs once per event on the hot path.
+ * Pieces are kept in reused parallel arrays with a count of those in use: this runs once
+ * per event on the hot path, and an array cut to length 0 gives up its storage.
  */
 export class DetailCollector {
   private source = '';
@@ -47,16 +51,14 @@ export class DetailCollector {
   private ends: number[] = [];
   private names: (string | undefined)[] = [];
   private values: unknown[] = [];
+  private count = 0;
   private childName: string | undefined;
   private childValue: unknown;
 
   begin(source: string, openTagEnd: number): void {
     this.source = source;
     this.cursor = openTagEnd;
-    this.starts.length = 0;
-    this.ends.length = 0;
-    this.names.length = 0;
-    this.values.length = 0;
+    this.count = 0;
   }
 
   /**
@@ -88,24 +90,25 @@ export class DetailCollector {
   }
 
   private push(start: number, end: number, typedName: string | undefined, value: unknown): void {
-    this.starts.push(start);
-    this.ends.push(end);
-    this.names.push(typedName);
-    this.values.push(value);
+    const i = this.count++;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.names[i] = typedName;
+    this.values[i] = value;
   }
 
   /** At the detail's close tag (closeTagEnd just past its '>'): writes the fields into target. */
   finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, namesSeen?: Set<string>): void {
     const closeStart = this.source.lastIndexOf('<', closeTagEnd - 1);
     if (closeStart >= detailOpenTagEnd) this.gap(closeStart);
-    const { names, values, starts, ends, source } = this;
-    const count = names.length;
+    const { names, values, starts, ends, source, count } = this;
     let xmlDetail = '';
     for (let i = 0; i < count; i++) {
       const name = names[i];
       if (name !== undefined) namesSeen?.add(name);
       if (values[i] !== undefined && !this.occursTwice(name!, i)) {
         (target as Record<string, unknown>)[TYPED_DETAIL_READERS.get(name!)!.key] = values[i];
+        values[i] = undefined; // not kept alive by the collector until the slot is reused
       } else {
         xmlDetail += source.slice(starts[i], ends[i]);
       }
@@ -117,7 +120,7 @@ export class DetailCollector {
   /** A typed element that occurs more than once stays raw, every copy of it. */
   private occursTwice(name: string, index: number): boolean {
     const names = this.names;
-    for (let j = 0; j < names.length; j++) if (j !== index && names[j] === name) return true;
+    for (let j = 0; j < this.count; j++) if (j !== index && names[j] === name) return true;
     return false;
   }
 }

@@ -66,7 +66,7 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
   const checkValues = matchesFrom(OUTSIDE_SUBSET_OR_LINE_BREAK, s, i);
   if ((checkValues && matchesFrom(OUTSIDE_SUBSET, s, i)) || s.includes(']]>', i)) return false;
   nextAmpersand = s.indexOf('&', i);
-  open.length = 0;
+  if (open.length !== 0) open.length = 0; // (setting 0 on an empty array would drop its storage)
   let followingLt = -1;
   for (;;) {
     // s[i] is '<'.
