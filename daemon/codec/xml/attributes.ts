@@ -64,6 +64,28 @@ export class AttributeList {
     return this.escaped[i] ? unescapePredefined(raw) : raw;
   }
 
+  /**
+   * Where value `i` can be read in place, without a substring: textOf(i) from fromOf(i) to
+   * toOf(i). Call textOf first: a value with entities is unescaped into a string of its own.
+   */
+  textOf(i: number): string {
+    const text = this.texts[i];
+    if (text !== undefined) return text;
+    if (!this.escaped[i]) return this.source;
+    const unescaped = this.value(i);
+    this.texts[i] = unescaped;
+    return unescaped;
+  }
+
+  fromOf(i: number): number {
+    return this.texts[i] === undefined ? this.starts[i]! : 0;
+  }
+
+  toOf(i: number): number {
+    const text = this.texts[i];
+    return text === undefined ? this.ends[i]! : text.length;
+  }
+
   /** The value of `name`, or undefined when the tag does not have it. */
   get(name: string): string | undefined {
     const i = this.indexOf(name);

@@ -29,8 +29,14 @@ export function nameAt(s: string, from: number, to: number): string {
   if (length <= MAX_LENGTH && first < 128) {
     const bucket = BY_SHAPE[length * 128 + first];
     if (bucket !== undefined) {
-      for (const name of bucket) if (s.startsWith(name, from)) return name;
+      for (const name of bucket) if (sameAt(s, from, name)) return name;
     }
   }
   return s.slice(from, to);
+}
+
+/** s has `name` at `at`; its length and first character are checked already. A loop the compiler inlines (startsWith is a call). */
+function sameAt(s: string, at: number, name: string): boolean {
+  for (let k = 1; k < name.length; k++) if (s.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
+  return true;
 }

@@ -13,7 +13,7 @@
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { AttributeList } from './attributes.js';
 import { nameAt } from './known-names.js';
-import { entitiesOk, isSpace, nameEnd } from './subset.js';
+import { entitiesOk, hasTextAt, isSpace, nameEnd } from './subset.js';
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
 const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
@@ -73,7 +73,7 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
     if (s.charCodeAt(i + 1) === 0x2f /* / */) {
       const end = nameEnd(s, i + 2);
       const name = open.pop();
-      if (end === -1 || name === undefined || end - (i + 2) !== name.length || !s.startsWith(name, i + 2)) return false;
+      if (end === -1 || name === undefined || end - (i + 2) !== name.length || !hasTextAt(s, i + 2, name)) return false;
       let j = end;
       while (j < n && isSpace(s.charCodeAt(j))) j++;
       if (s.charCodeAt(j) !== 0x3e) return false;

@@ -34,3 +34,9 @@ export function entitiesOk(s: string, from: number, to: number): boolean {
   }
   return true;
 }
+
+/** s has `text` at `at` (a loop the compiler inlines; startsWith is a call). */
+export function hasTextAt(s: string, at: number, text: string): boolean {
+  for (let k = 0; k < text.length; k++) if (s.charCodeAt(at + k) !== text.charCodeAt(k)) return false;
+  return true;
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '../../../test/support/generators.js';
-import { parseCotTime } from './time.js';
+import { parseCotTime, parseCotTimeAt } from './time.js';
 
 /** The straightforward reading: Date.UTC, and a round trip through Date to refuse 31 February (leap second or not). */
 function reference(s: string): number {
@@ -35,5 +35,8 @@ test('CoT times parse to the same milliseconds as Date does, and the same string
     const actual = parseCotTime(s);
     // Twice: the second read comes from the per-second cache.
     assert.ok(Object.is(actual, expected) && Object.is(parseCotTime(s), expected), `${s}: ${actual} vs ${expected}`);
+    // In place, inside a longer text (as the decoder reads it), with digits on both sides.
+    const inside = parseCotTimeAt(`9${s}9`, 1, s.length + 1);
+    assert.ok(Object.is(inside, expected), `${s} in place: ${inside} vs ${expected}`);
   }
 });

@@ -5,6 +5,7 @@
 
 const DIGIT_0 = 48;
 
+/** The number written by `count` digits at s[from], or -1 when one of them is not a digit. */
 function digits(s: string, from: number, count: number): number {
   let value = 0;
   for (let i = from; i < from + count; i++) {
@@ -16,49 +17,61 @@ function digits(s: string, from: number, count: number): number {
 }
 
 /**
- * Parsed per second ("YYYY-MM-DDThh:mm:ss" → epoch ms of that second), two slots: the
- * events of a stream mostly share their time's second, and their stale's.
+ * Parsed per minute ("YYYY-MM-DDThh:mm" → epoch ms of that minute, kept as one number
+ * YYYYMMDDhhmm), two slots: the events of a stream mostly share their time's minute, and
+ * their stale's. Reading the 12 digits is cheap; Date.UTC and the date checks are not.
  */
-const secondText = ['', ''];
-const secondMs = [NaN, NaN];
-let nextSecondSlot = 0;
-
-/** The last time parsed and its value: an event's start is most often its time, to the digit. */
-let lastText = '';
-let lastMs = NaN;
+const minuteKey = [-1, -1];
+const minuteMs = [NaN, NaN];
+let nextMinuteSlot = 0;
 
 /** Epoch milliseconds of a CoT time string, or NaN when it is not one. */
 export function parseCotTime(s: string): number {
-  if (s === lastText) return lastMs;
-  const ms = parseUncached(s);
-  lastText = s;
-  lastMs = ms;
-  return ms;
+  return parseCotTimeAt(s, 0, s.length);
 }
 
-function parseUncached(s: string): number {
-  const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return NaN;
-  let second: number;
-  if (s.startsWith(secondText[0] as string) && secondText[0] !== '') second = secondMs[0] as number;
-  else if (s.startsWith(secondText[1] as string) && secondText[1] !== '') second = secondMs[1] as number;
-  else {
-    second = parseSecond(s);
-    if (Number.isNaN(second)) return NaN;
-    secondText[nextSecondSlot] = s.slice(0, 19);
-    secondMs[nextSecondSlot] = second;
-    nextSecondSlot ^= 1;
+/** parseCotTime of s[from, to), read in place (no substring). */
+export function parseCotTimeAt(s: string, from: number, to: number): number {
+  const n = to - from;
+  if (n < 20 || s.charCodeAt(to - 1) !== 90 /* Z */) return NaN;
+  if (
+    s.charCodeAt(from + 4) !== 45 /* - */ ||
+    s.charCodeAt(from + 7) !== 45 ||
+    s.charCodeAt(from + 10) !== 84 /* T */ ||
+    s.charCodeAt(from + 13) !== 58 /* : */ ||
+    s.charCodeAt(from + 16) !== 58
+  ) {
+    return NaN;
   }
-  if (n === 20) return second;
+  const year = digits(s, from, 4);
+  const month = digits(s, from + 5, 2);
+  const day = digits(s, from + 8, 2);
+  const hour = digits(s, from + 11, 2);
+  const minute = digits(s, from + 14, 2);
+  const second = digits(s, from + 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || second > 60) return NaN;
+  const key = ((year * 100 + month) * 100 + day) * 10000 + hour * 100 + minute;
+  let minuteStart: number;
+  if (minuteKey[0] === key) minuteStart = minuteMs[0] as number;
+  else if (minuteKey[1] === key) minuteStart = minuteMs[1] as number;
+  else {
+    minuteStart = minuteOf(year, month, day, hour, minute);
+    if (Number.isNaN(minuteStart)) return NaN;
+    minuteKey[nextMinuteSlot] = key;
+    minuteMs[nextMinuteSlot] = minuteStart;
+    nextMinuteSlot ^= 1;
+  }
+  const whole = minuteStart + second * 1000;
+  if (n === 20) return whole;
   // ".f…Z": at least one digit after the dot; only the first three are kept.
-  if (s.charCodeAt(19) !== 46 /* . */ || n < 22) return NaN;
+  if (s.charCodeAt(from + 19) !== 46 /* . */ || n < 22) return NaN;
   const fractionDigits = n - 21;
   const kept = Math.min(fractionDigits, 3);
-  let millis = digits(s, 20, kept);
-  if (millis < 0 || (fractionDigits > 3 && digits(s, 23, fractionDigits - 3) < 0)) return NaN;
+  let millis = digits(s, from + 20, kept);
+  if (millis < 0 || (fractionDigits > 3 && digits(s, from + 23, fractionDigits - 3) < 0)) return NaN;
   if (kept === 1) millis *= 100;
   else if (kept === 2) millis *= 10;
-  return second + millis;
+  return whole + millis;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -67,20 +80,13 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-/** Epoch ms of the "YYYY-MM-DDThh:mm:ss" that starts s, or NaN. */
-function parseSecond(s: string): number {
-  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return NaN;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1) return NaN;
+/** Epoch ms of the start of that minute, or NaN when the date or time does not exist. */
+function minuteOf(year: number, month: number, day: number, hour: number, minute: number): number {
+  if (month < 1 || month > 12 || day < 1) return NaN;
   // 31 February is not a valid CoT time (Date.UTC would roll it into March).
   if (day > (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return NaN;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  if (hour > 23 || minute > 59) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, 0);
 }
 
 // toISOString writes four-digit years only from 0000 to 9999.

@@ -3,6 +3,7 @@
 // are present and parse, and it has no children or text (whole element or nothing).
 import { MAX_BATTERY, type CotEvent, type TypedDetailKey } from '../event.js';
 import type { AttributeList } from './attributes.js';
+import { plainDecimalAt } from './decimal.js';
 
 /** Reads an element's attributes into its typed value, or undefined when it does not qualify. */
 type TypedReader = (attributes: AttributeList) => unknown;
@@ -10,8 +11,13 @@ type TypedReader = (attributes: AttributeList) => unknown;
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const UNSIGNED_INTEGER = /^\d{1,10}$/;
 
-function decimal(text: string): number | undefined {
-  return DECIMAL.test(text) ? Number(text) : undefined;
+/** Attribute i as a decimal number (no hex, no Infinity, no blanks), or undefined. */
+function decimal(a: AttributeList, i: number): number | undefined {
+  const text = a.textOf(i);
+  const plain = plainDecimalAt(text, a.fromOf(i), a.toOf(i));
+  if (!Number.isNaN(plain)) return plain;
+  const value = a.value(i);
+  return DECIMAL.test(value) ? Number(value) : undefined;
 }
 
 // Each reader walks the attributes once and gives up at the first one it does not know
@@ -80,8 +86,8 @@ function readTrack(a: AttributeList): CotEvent['track'] {
   let course: number | undefined;
   for (let i = 0; i < a.count; i++) {
     switch (a.names[i]) {
-      case 'speed': speed = decimal(a.value(i)); break;
-      case 'course': course = decimal(a.value(i)); break;
+      case 'speed': speed = decimal(a, i); break;
+      case 'course': course = decimal(a, i); break;
       default: return undefined;
     }
   }
