@@ -14,6 +14,7 @@
 import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
 import { Fingerprinter } from './fingerprint.js';
+import { FingerprintIndex } from './fingerprint-index.js';
 
 export interface DedupeOptions {
   /** How long an event is remembered; default 30 s. */
@@ -25,7 +26,7 @@ export interface DedupeOptions {
 export class Dedupe {
   private readonly print = new Fingerprinter();
   /** First hash → ring slot of the newest event with it. */
-  private readonly slotOf = new Map<number, number>();
+  private readonly slotOf: FingerprintIndex;
   /** The ring, oldest at `head`: both hashes and the expiry of each remembered event. */
   private readonly firstHash: Int32Array;
   private readonly secondHash: Int32Array;
@@ -44,6 +45,7 @@ export class Dedupe {
     this.firstHash = new Int32Array(this.maxEntries);
     this.secondHash = new Int32Array(this.maxEntries);
     this.expires = new Float64Array(this.maxEntries);
+    this.slotOf = new FingerprintIndex(this.maxEntries);
   }
 
   get size(): number {
@@ -59,7 +61,7 @@ export class Dedupe {
     const hashA = print.a;
     const hashB = print.b;
     const slot = this.slotOf.get(hashA);
-    if (slot !== undefined && this.secondHash[slot] === hashB) return false;
+    if (slot !== -1 && this.secondHash[slot] === hashB) return false;
     if (this.count === this.maxEntries) this.dropOldest();
     const at = (this.head + this.count) % this.maxEntries;
     this.firstHash[at] = hashA;
@@ -73,8 +75,8 @@ export class Dedupe {
   private dropOldest(): void {
     const head = this.head;
     const hash = this.firstHash[head]!;
-    // A newer event with the same first hash may own the map entry now: leave it.
-    if (this.slotOf.get(hash) === head) this.slotOf.delete(hash);
+    // A newer event with the same first hash may own the index entry now: leave it.
+    this.slotOf.deleteIfSlot(hash, head);
     this.head = (head + 1) % this.maxEntries;
     this.count -= 1;
   }

@@ -10,6 +10,7 @@ import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
 import type { Recipients } from './detail-scan.js';
 import { Fingerprinter } from './fingerprint.js';
+import { FingerprintIndex } from './fingerprint-index.js';
 
 export interface DestinationBookOptions {
   /** A sighting older than this no longer counts; default 15 min. */
@@ -24,7 +25,7 @@ export type RecipientLinks = ReadonlySet<string> | 'unknown';
 /** Sightings of one kind of name, by fingerprint, oldest first. */
 class Sightings {
   /** First hash → slot of the newest sighting with it. */
-  private readonly slotOf = new Map<number, number>();
+  private readonly slotOf: FingerprintIndex;
   private readonly firstHash: Int32Array;
   private readonly secondHash: Int32Array;
   /** The link, or undefined for a slot left behind when its name moved to another link. */
@@ -38,12 +39,13 @@ class Sightings {
     this.secondHash = new Int32Array(capacity);
     this.links = new Array<string | undefined>(capacity);
     this.seenAt = new Float64Array(capacity);
+    this.slotOf = new FingerprintIndex(capacity);
   }
 
   /** The slot of a name's sighting, or -1. */
   find(a: number, b: number): number {
     const slot = this.slotOf.get(a);
-    return slot !== undefined && this.secondHash[slot] === b && this.links[slot] !== undefined ? slot : -1;
+    return slot !== -1 && this.secondHash[slot] === b && this.links[slot] !== undefined ? slot : -1;
   }
 
   linkAt(slot: number): string {
@@ -76,7 +78,7 @@ class Sightings {
   private dropOldest(): void {
     const head = this.head;
     const a = this.firstHash[head] as number;
-    if (this.slotOf.get(a) === head) this.slotOf.delete(a);
+    this.slotOf.deleteIfSlot(a, head);
     this.links[head] = undefined;
     this.head = (head + 1) % this.capacity;
     this.count -= 1;
