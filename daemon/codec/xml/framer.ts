@@ -106,6 +106,10 @@ export class XmlEventFramer {
   /** In Body: where to look for "</event" next; where the nested "<event" check got to. */
   private closeScan = 0;
   private nestedScan = 0;
+  /** The first "<event" at or after openAheadFrom in buffer openAheadIn (-1: none), as findNestedOpen saw it. */
+  private openAheadIn: Buffer | undefined;
+  private openAheadFrom = 0;
+  private openAhead = -1;
 
   /** Assembly buffer for whatever is pending across chunks (a partial frame or tag). */
   private acc: Buffer;
@@ -135,6 +139,7 @@ export class XmlEventFramer {
   push(chunk: Buffer, emit: FrameSink): Buffer | undefined {
     const chunkOffset = this.counters.bytesIn;
     this.counters.bytesIn += chunk.length;
+    this.openAheadIn = undefined; // a caller may pass the same Buffer again with new bytes
     let from = 0;
     if (this.accLength > 0) {
       // Something is pending from earlier chunks: continue it in the assembly buffer, and
@@ -233,7 +238,7 @@ export class XmlEventFramer {
     while (pos < end) {
       if (this.state === State.Hunt || this.state === State.Skip) {
         if (pos >= handOffAt) return { consumed: pos, stopped: false, pendingFrom: -1 };
-        const open = buffer.indexOf(OPEN, pos);
+        const open = this.nextOpen(buffer, pos);
         if (this.state === State.Skip) {
           const close = buffer.indexOf(CLOSE, pos);
           if (close !== -1 && (open === -1 || close < open)) {
@@ -360,6 +365,11 @@ export class XmlEventFramer {
     for (;;) {
       const found = buffer.indexOf(OPEN, at);
       if (found === -1 || found >= limit) {
+        // The first "<event" past this one's close (usually the next event's start): the
+        // hunt for the next event starts with it instead of searching again.
+        this.openAheadIn = buffer;
+        this.openAheadFrom = at;
+        this.openAhead = found;
         // Leave room to re-check an "<event" split at the limit.
         this.nestedScan = Math.max(this.nestedScan, limit - OPEN.length);
         return -1;
@@ -371,6 +381,13 @@ export class XmlEventFramer {
       }
       at = found + 1;
     }
+  }
+
+  /** buffer.indexOf(OPEN, pos), from what findNestedOpen already found when it can tell. */
+  private nextOpen(buffer: Buffer, pos: number): number {
+    const ahead = this.openAhead;
+    if (this.openAheadIn === buffer && this.openAheadFrom <= pos && (ahead === -1 || ahead >= pos)) return ahead;
+    return buffer.indexOf(OPEN, pos);
   }
 
   private deliver(buffer: Buffer, start: number, end: number, baseOffset: number, emit: FrameSink): boolean {
