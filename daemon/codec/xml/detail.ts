@@ -6,7 +6,7 @@ import { CotDecodeError } from '../errors.js';
 import type { AttributeList } from './attributes.js';
 import { scanFragment } from './fragment-scan.js';
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
-import { TYPED_DETAIL_READERS } from './typed-detail.js';
+import { TYPED_DETAIL_READERS, type TypedDetailSpec } from './typed-detail.js';
 
 type DetailKey = 'contact' | 'group' | 'takv' | 'status' | 'track' | 'precisionLocation' | 'xmlDetail';
 
@@ -49,16 +49,22 @@ export class DetailCollector {
   private cursor = 0;
   private starts: number[] = [];
   private ends: number[] = [];
-  private names: (string | undefined)[] = [];
+  /** The typed-detail spec of each piece, or undefined for a piece that is not one. */
+  private specs: (TypedDetailSpec | undefined)[] = [];
   private values: unknown[] = [];
   private count = 0;
-  private childName: string | undefined;
+  /** Typed elements seen, and seen more than once (each spec's bit). */
+  private seen = 0;
+  private seenTwice = 0;
+  private childSpec: TypedDetailSpec | undefined;
   private childValue: unknown;
 
   begin(source: string, openTagEnd: number): void {
     this.source = source;
     this.cursor = openTagEnd;
     this.count = 0;
+    this.seen = 0;
+    this.seenTwice = 0;
   }
 
   /**
@@ -67,7 +73,7 @@ export class DetailCollector {
    */
   openChild(name: string, attributes: AttributeList): void {
     const spec = TYPED_DETAIL_READERS.get(name);
-    this.childName = spec === undefined ? undefined : name;
+    this.childSpec = spec;
     this.childValue = spec === undefined ? undefined : spec.read(attributes);
   }
 
@@ -80,7 +86,12 @@ export class DetailCollector {
       const closeStart = this.source.lastIndexOf('<', end - 1);
       if (closeStart < openTagEnd || closeStart === openTagEnd) value = this.childValue;
     }
-    this.push(start, end, this.childName, value);
+    const spec = this.childSpec;
+    if (spec !== undefined) {
+      if ((this.seen & spec.bit) !== 0) this.seenTwice |= spec.bit;
+      this.seen |= spec.bit;
+    }
+    this.push(start, end, spec, value);
     this.cursor = end;
   }
 
@@ -89,25 +100,29 @@ export class DetailCollector {
     if (upTo > this.cursor && !isBlank(this.source, this.cursor, upTo)) this.push(this.cursor, upTo, undefined, undefined);
   }
 
-  private push(start: number, end: number, typedName: string | undefined, value: unknown): void {
+  private push(start: number, end: number, spec: TypedDetailSpec | undefined, value: unknown): void {
     const i = this.count++;
     this.starts[i] = start;
     this.ends[i] = end;
-    this.names[i] = typedName;
+    this.specs[i] = spec;
     this.values[i] = value;
   }
 
-  /** At the detail's close tag (closeTagEnd just past its '>'): writes the fields into target. */
+  /**
+   * At the detail's close tag (closeTagEnd just past its '>'): writes the fields into
+   * target. A typed element that occurs more than once stays raw, every copy of it.
+   */
   finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, namesSeen?: Set<string>): void {
     const closeStart = this.source.lastIndexOf('<', closeTagEnd - 1);
     if (closeStart >= detailOpenTagEnd) this.gap(closeStart);
-    const { names, values, starts, ends, source, count } = this;
+    const { specs, values, starts, ends, source, count, seenTwice } = this;
     let xmlDetail = '';
     for (let i = 0; i < count; i++) {
-      const name = names[i];
-      if (name !== undefined) namesSeen?.add(name);
-      if (values[i] !== undefined && !this.occursTwice(name!, i)) {
-        (target as Record<string, unknown>)[TYPED_DETAIL_READERS.get(name!)!.key] = values[i];
+      const spec = specs[i];
+      if (spec !== undefined && namesSeen !== undefined) namesSeen.add(spec.element);
+      const value = values[i];
+      if (value !== undefined && (seenTwice & spec!.bit) === 0) {
+        (target as Record<string, unknown>)[spec!.key] = value;
         values[i] = undefined; // not kept alive by the collector until the slot is reused
       } else {
         xmlDetail += source.slice(starts[i], ends[i]);
@@ -115,13 +130,6 @@ export class DetailCollector {
     }
     if (xmlDetail !== '') target.xmlDetail = xmlDetail;
     this.source = '';
-  }
-
-  /** A typed element that occurs more than once stays raw, every copy of it. */
-  private occursTwice(name: string, index: number): boolean {
-    const names = this.names;
-    for (let j = 0; j < this.count; j++) if (j !== index && names[j] === name) return true;
-    return false;
   }
 }
 

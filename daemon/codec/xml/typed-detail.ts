@@ -108,16 +108,20 @@ function readPrecisionLocation(a: AttributeList): CotEvent['precisionLocation'] 
 }
 
 export interface TypedDetailSpec {
+  /** The detail element, e.g. `__group`. */
+  element: string;
   key: TypedDetailKey;
   read: TypedReader;
+  /** A bit of its own, for sets of specs kept in one number. */
+  bit: number;
 }
 
 /** Element name → its typed field. */
 export const TYPED_DETAIL_READERS: ReadonlyMap<string, TypedDetailSpec> = new Map<string, TypedDetailSpec>([
-  ['contact', { key: 'contact', read: readContact }],
-  ['__group', { key: 'group', read: readGroup }],
-  ['takv', { key: 'takv', read: readTakv }],
-  ['status', { key: 'status', read: readStatus }],
-  ['track', { key: 'track', read: readTrack }],
-  ['precisionlocation', { key: 'precisionLocation', read: readPrecisionLocation }],
+  ['contact', { element: 'contact', key: 'contact', read: readContact, bit: 1 }],
+  ['__group', { element: '__group', key: 'group', read: readGroup, bit: 2 }],
+  ['takv', { element: 'takv', key: 'takv', read: readTakv, bit: 4 }],
+  ['status', { element: 'status', key: 'status', read: readStatus, bit: 8 }],
+  ['track', { element: 'track', key: 'track', read: readTrack, bit: 16 }],
+  ['precisionlocation', { element: 'precisionlocation', key: 'precisionLocation', read: readPrecisionLocation, bit: 32 }],
 ]);
