@@ -85,17 +85,4 @@ export class AttributeList {
     const text = this.texts[i];
     return text === undefined ? this.ends[i]! : text.length;
   }
-
-  /** The value of `name`, or undefined when the tag does not have it. */
-  get(name: string): string | undefined {
-    const i = this.indexOf(name);
-    return i === -1 ? undefined : this.value(i);
-  }
-
-  /** All of them as an object (for tests and the rare caller that needs to keep them). */
-  toObject(): Record<string, string> {
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (let i = 0; i < this.count; i++) out[this.names[i]!] = this.value(i);
-    return out;
-  }
 }
