@@ -1,3 +1,5 @@
+import { isNameChar } from './subset.js';
+
 // Element and attribute names that CoT senders write in every event. The quick parser
 // returns these constants instead of slicing a new string for each name: a sliced name
 // used as an object key or Map key must first be hashed and looked up in V8's string
@@ -15,27 +17,27 @@ const NAMES = [
   'archive', '_flow-tags_', 'emergency', 'strokeColor', 'strokeWeight', 'fillColor', 'labels_on', 'height', 'width',
 ];
 
-/** Longest known name; longer names are never constants. */
-const MAX_LENGTH = Math.max(...NAMES.map((name) => name.length));
+/** Candidates by first character code (all names are ASCII). */
+const BY_FIRST: (string[] | undefined)[] = new Array<string[] | undefined>(128).fill(undefined);
+for (const name of NAMES) (BY_FIRST[name.charCodeAt(0)] ??= []).push(name);
 
-/** Candidates by shape (length × 128 + first character code): an array index, not a Map lookup. */
-const BY_SHAPE: (string[] | undefined)[] = new Array<string[] | undefined>((MAX_LENGTH + 1) * 128).fill(undefined);
-for (const name of NAMES) (BY_SHAPE[name.length * 128 + name.charCodeAt(0)] ??= []).push(name);
-
-/** s.slice(from, to), as one of the constants above when it is one of those names. */
-export function nameAt(s: string, from: number, to: number): string {
-  const length = to - from;
+/**
+ * The known name that starts at s[from] and ends there (the next character cannot
+ * continue a name), as its constant; undefined when the name there is not a known one.
+ * It reads the name once, comparing it with the few known names of the same first
+ * letter, instead of finding its end first and then looking it up.
+ */
+export function knownNameAt(s: string, from: number): string | undefined {
   const first = s.charCodeAt(from);
-  if (length <= MAX_LENGTH && first < 128) {
-    const bucket = BY_SHAPE[length * 128 + first];
-    if (bucket !== undefined) {
-      for (const name of bucket) if (sameAt(s, from, name)) return name;
-    }
+  const bucket = first < 128 ? BY_FIRST[first] : undefined;
+  if (bucket === undefined) return undefined;
+  for (const name of bucket) {
+    if (sameAt(s, from, name) && !isNameChar(s.charCodeAt(from + name.length))) return name;
   }
-  return s.slice(from, to);
+  return undefined;
 }
 
-/** s has `name` at `at`; its length and first character are checked already. A loop the compiler inlines (startsWith is a call). */
+/** s has `name` at `at`; its first character is checked already. A loop the compiler inlines (startsWith is a call). */
 function sameAt(s: string, at: number, name: string): boolean {
   for (let k = 1; k < name.length; k++) if (s.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
   return true;

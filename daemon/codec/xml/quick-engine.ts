@@ -12,7 +12,7 @@
 // accepts, saxes accepts too and decodes to the identical event.
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { AttributeList } from './attributes.js';
-import { nameAt } from './known-names.js';
+import { knownNameAt } from './known-names.js';
 import { entitiesOk, hasTextAt, isSpace, nameEnd } from './subset.js';
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
@@ -80,9 +80,10 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
       i = j + 1;
       sink.close(name, i);
     } else {
-      const end = nameEnd(s, i + 1);
+      const known = knownNameAt(s, i + 1);
+      const end = known !== undefined ? i + 1 + known.length : nameEnd(s, i + 1);
       if (end === -1) return false;
-      const name = nameAt(s, i + 1, end);
+      const name = known ?? s.slice(i + 1, end);
       // '<' may not occur in a start tag: no attribute value may reach past the next one.
       const nextLt = s.indexOf('<', end);
       const tagLimit = nextLt === -1 ? n : nextLt;
@@ -101,9 +102,10 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
           break;
         }
         if (j === before) return false; // attributes must be separated by whitespace
-        const attributeEnd = nameEnd(s, j);
+        const knownAttribute = knownNameAt(s, j);
+        const attributeEnd = knownAttribute !== undefined ? j + knownAttribute.length : nameEnd(s, j);
         if (attributeEnd === -1) return false;
-        const attribute = nameAt(s, j, attributeEnd);
+        const attribute = knownAttribute ?? s.slice(j, attributeEnd);
         if (attributes.indexOf(attribute) !== -1) return false; // a duplicate: saxes reports it
         j = attributeEnd;
         while (j < n && isSpace(s.charCodeAt(j))) j++;

@@ -15,6 +15,11 @@ export function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** c may continue a name (a non-ASCII character ends an ASCII name). */
+export function isNameChar(c: number): boolean {
+  return c < 128 && NAME_CLASS[c] !== 0;
+}
+
 /** End of the ASCII name at `at`, or -1. A non-ASCII character ends it (and the caller then bails). */
 export function nameEnd(s: string, at: number): number {
   const first = s.charCodeAt(at);
