@@ -12,7 +12,7 @@ import type { Logger } from './types.js';
 
 /** The part of a Writable the queue uses. */
 export interface ByteSink {
-  write(chunk: Buffer | string, callback: (error?: Error | null) => void): boolean;
+  write(chunk: Buffer | string, encoding: BufferEncoding, callback: (error?: Error | null) => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
   removeListener(event: 'drain', listener: () => void): unknown;
   readonly writableLength: number;
@@ -143,7 +143,7 @@ export class WriteQueue {
   /** Writes one frame ahead of the queue (ping, negotiation request); ignores pause. */
   writeNow(bytes: Buffer): void {
     this.writeBatch();
-    this.sink?.write(bytes, () => undefined);
+    this.sink?.write(bytes, 'utf8', () => undefined);
   }
 
   /** Resolves when every queued event has been handed to the stream. */
@@ -249,11 +249,15 @@ export class WriteQueue {
     if (count === 1) chunk = this.batch[0] as Buffer | string;
     else if (!this.batchHasBuffers) chunk = this.batch.join('');
     else chunk = Buffer.concat(this.batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+    // ASCII text (as CoT almost always is) is the same bytes in latin1, and Node writes a
+    // latin1 string with one copy; for utf8 it reserves three bytes a character and
+    // converts. byteLength is a fast native count.
+    const encoding = typeof chunk === 'string' && Buffer.byteLength(chunk) === chunk.length ? 'latin1' : 'utf8';
     this.batch = [];
     this.batchBytes = 0;
     this.batchHasBuffers = false;
     this.inFlight += count;
-    sink.write(chunk, (error) => this.onWritten(sink, error, count));
+    sink.write(chunk, encoding, (error) => this.onWritten(sink, error, count));
   }
 
   private onWritten(sink: ByteSink, error: Error | null | undefined, count: number): void {
