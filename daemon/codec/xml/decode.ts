@@ -95,14 +95,14 @@ export class XmlEventDecoder implements RestartableSaxSink {
     }
   }
 
-  close(_name: string, end: number): void {
+  close(_name: string, end: number, start?: number): void {
     const depth = --this.depth;
     if (!this.inDetail) return;
     if (depth === 2) {
-      this.detail.child(this.childStart, this.childOpenEnd, end);
+      this.detail.child(this.childStart, this.childOpenEnd, end, start);
     } else if (depth === 1) {
       this.inDetail = false;
-      this.detail.finish(end, this.detailOpenEnd, this.detailFields);
+      this.detail.finish(end, this.detailOpenEnd, this.detailFields, undefined, start);
     }
   }
 

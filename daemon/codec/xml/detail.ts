@@ -77,14 +77,17 @@ export class DetailCollector {
     this.childValue = spec === undefined ? undefined : spec.read(attributes);
   }
 
-  /** The child opened last, from `start` ('<') to `end` (past its last '>'), closes. */
-  child(start: number, openTagEnd: number, end: number): void {
+  /**
+   * The child opened last, from `start` ('<') to `end` (past its last '>'), closes;
+   * `closeStart` is where its close tag begins (its end when self-closing), if known.
+   */
+  child(start: number, openTagEnd: number, end: number, closeStart?: number): void {
     this.gap(start);
     let value: unknown;
     if (this.childValue !== undefined) {
       // No children and no text: self-closing, or the close tag right after the open tag.
-      const closeStart = this.source.lastIndexOf('<', end - 1);
-      if (closeStart < openTagEnd || closeStart === openTagEnd) value = this.childValue;
+      const closeAt = closeStart ?? this.source.lastIndexOf('<', end - 1);
+      if (closeAt <= openTagEnd) value = this.childValue;
     }
     const spec = this.childSpec;
     if (spec !== undefined) {
@@ -112,8 +115,8 @@ export class DetailCollector {
    * At the detail's close tag (closeTagEnd just past its '>'): writes the fields into
    * target. A typed element that occurs more than once stays raw, every copy of it.
    */
-  finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, namesSeen?: Set<string>): void {
-    const closeStart = this.source.lastIndexOf('<', closeTagEnd - 1);
+  finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, namesSeen?: Set<string>, closeTagStart?: number): void {
+    const closeStart = closeTagStart ?? this.source.lastIndexOf('<', closeTagEnd - 1);
     if (closeStart >= detailOpenTagEnd) this.gap(closeStart);
     const { specs, values, starts, ends, source, count, seenTwice } = this;
     let xmlDetail = '';

@@ -13,7 +13,7 @@
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { AttributeList } from './attributes.js';
 import { knownNameAt } from './known-names.js';
-import { entitiesOk, hasTextAt, isSpace, nameEnd } from './subset.js';
+import { entitiesOk, hasTextAt, isNameChar, isSpace, nameEnd } from './subset.js';
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
 const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
@@ -71,14 +71,15 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
   for (;;) {
     // s[i] is '<'.
     if (s.charCodeAt(i + 1) === 0x2f /* / */) {
-      const end = nameEnd(s, i + 2);
+      // The close tag must name the open element, and that name must end there.
       const name = open.pop();
-      if (end === -1 || name === undefined || end - (i + 2) !== name.length || !hasTextAt(s, i + 2, name)) return false;
-      let j = end;
+      if (name === undefined || !hasTextAt(s, i + 2, name) || isNameChar(s.charCodeAt(i + 2 + name.length))) return false;
+      let j = i + 2 + name.length;
       while (j < n && isSpace(s.charCodeAt(j))) j++;
       if (s.charCodeAt(j) !== 0x3e) return false;
+      const closeStart = i;
       i = j + 1;
-      sink.close(name, i);
+      sink.close(name, i, closeStart);
     } else {
       const known = knownNameAt(s, i + 1);
       const end = known !== undefined ? i + 1 + known.length : nameEnd(s, i + 1);
@@ -125,7 +126,7 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
       const tagStart = i;
       i = j + 1; // past '>'
       sink.open(name, attributes, i, tagStart);
-      if (selfClosing) sink.close(name, i);
+      if (selfClosing) sink.close(name, i, i);
       else open.push(name);
       followingLt = nextLt;
     }

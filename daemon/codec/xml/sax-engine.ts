@@ -12,7 +12,8 @@ export interface SaxSink {
    * it, is the index of the tag's '<'.
    */
   open(name: string, attributes: AttributeList, endPosition: number, startPosition?: number): void;
-  close(name: string, endPosition: number): void;
+  /** `startPosition`, where the engine knows it, is the index of the close tag's '<' (for a self-closing tag: its end). */
+  close(name: string, endPosition: number, startPosition?: number): void;
 }
 
 export interface SaxEngine {
