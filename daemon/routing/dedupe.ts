@@ -53,8 +53,7 @@ export class Dedupe {
   }
 
   /** True the first time an event is offered within the window; false for a repeat. */
-  firstSighting(event: CotEvent): boolean {
-    const now = this.clock.now();
+  firstSighting(event: CotEvent, now = this.clock.now()): boolean {
     while (this.count > 0 && this.expires[this.head]! <= now) this.dropOldest();
     const print = this.print;
     print.begin().string(event.uid).string(event.type).number(event.time).finish();

@@ -102,8 +102,7 @@ export class DestinationBook {
   }
 
   /** Records where a position report came from. */
-  learn(event: CotEvent, link: string): void {
-    const at = this.clock.now();
+  learn(event: CotEvent, link: string, at = this.clock.now()): void {
     const print = this.print;
     print.begin().string(event.uid).finish();
     this.byUid.record(print.a, print.b, link, at);

@@ -42,11 +42,19 @@ function atomLane(event: CotEvent): Lane {
   return 'tasking';
 }
 
+/** First letters of the prefixes above: most types (atoms) start with none of them. */
+const TABLE_FIRST_LETTERS = new Set(TYPE_TABLE.map(([prefix]) => prefix.charCodeAt(0)));
+
 export function classifyLane(event: CotEvent): LaneOrControl {
   const type = event.type;
+  if (TABLE_FIRST_LETTERS.has(type.charCodeAt(0))) return typeTableLane(type) ?? 'tasking';
+  if (type.startsWith('a-')) return atomLane(event);
+  return 'tasking';
+}
+
+function typeTableLane(type: string): LaneOrControl | undefined {
   for (const [prefix, lane] of TYPE_TABLE) {
     if (type.startsWith(prefix) && (type.length === prefix.length || prefix.endsWith('-') || type[prefix.length] === '-')) return lane;
   }
-  if (type.startsWith('a-')) return atomLane(event);
-  return 'tasking';
+  return undefined;
 }

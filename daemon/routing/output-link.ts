@@ -145,10 +145,10 @@ export class OutputLink {
     return this.memoryCount + this.pli.size + (this.store?.length ?? 0);
   }
 
-  /** `xmlBytes` is the event's XML size (needed when `needsSize`; else 0 will do). */
-  offer(event: CotEvent, lane: Lane, xmlBytes: number): void {
+  /** `xmlBytes` is the event's XML size (needed when `needsSize`; else 0 will do); `now` saves a clock read. */
+  offer(event: CotEvent, lane: Lane, xmlBytes: number, now = this.clock.now()): void {
     const size = xmlBytes + this.framingBytes;
-    if (event.stale <= this.clock.now()) {
+    if (event.stale <= now) {
       this.counters.stale += 1;
       return;
     }

@@ -175,11 +175,12 @@ export class Router {
       this.counters.control += 1;
       return;
     }
-    if (!this.dedupe.firstSighting(received)) {
+    const now = this.clock.now(); // one clock read for the whole event
+    if (!this.dedupe.firstSighting(received, now)) {
       this.counters.duplicates += 1;
       return;
     }
-    if (lane === 'pli') this.book.learn(received, source.id);
+    if (lane === 'pli') this.book.learn(received, source.id, now);
     const event = this.withoutFlowTags(received);
     const recipients = this.recipientLinks(event);
     let size = 0;
@@ -189,7 +190,7 @@ export class Router {
       if (output.link.name === source.id) counters.echo += 1;
       else if (recipients !== undefined && !recipients.has(output.link.name)) counters.notAddressed += 1;
       else if (!output.filter.matches(event, source)) counters.filtered += 1;
-      else output.link.offer(event, lane, size);
+      else output.link.offer(event, lane, size, now);
     }
   }
 
