@@ -17,17 +17,19 @@ import { entitiesOk, hasTextAt, isNameChar, isSpace, nameEnd } from './subset.js
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
 const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
-// Characters outside the subset. One character class, not an alternation: V8 scans for a
-// class about ten times faster (0.1 µs, not 1 µs, for an ATAK PLI). `<!` and `<?` need no
-// search: a tag must start with a name, so the parser stops at them by itself.
-const OUTSIDE_SUBSET = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]/g;
-/** OUTSIDE_SUBSET plus tab and line breaks: one pass settles compact (single-line) CoT. */
-const OUTSIDE_SUBSET_OR_LINE_BREAK = /[\x00-\x1f\ud800-\udfff\ufffe\uffff]/g;
+// Runs of characters inside the subset, as sticky regular expressions that stop at the
+// first character outside it: one negated class, not an alternation (V8 matched an
+// alternation ten times slower), and a run is a third faster than searching for a match.
+// `<!` and `<?` need no search: a tag must start with a name, so the parser stops there.
+const IN_SUBSET = /[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*/y;
+/** IN_SUBSET without tab and line breaks: one pass settles compact (single-line) CoT. */
+const IN_SUBSET_NO_LINE_BREAK = /[^\x00-\x1f\ud800-\udfff\ufffe\uffff]*/y;
 
-/** Does s, from `from` on, contain a match of the global regex? */
-function matchesFrom(pattern: RegExp, s: string, from: number): boolean {
+/** Where the run of `pattern`'s characters that starts at `from` ends. */
+function runEnd(pattern: RegExp, s: string, from: number): number {
   pattern.lastIndex = from;
-  return pattern.test(s);
+  pattern.test(s);
+  return pattern.lastIndex;
 }
 
 function hasLineBreakOrTab(s: string, from: number, to: number): boolean {
@@ -63,8 +65,9 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
   // Literal tabs and line breaks in attribute values are normalised by XML; leave those to
   // saxes. Compact CoT has none, and then one scan of the document is enough. "]]>" may
   // not occur in text; wherever it is, saxes decides.
-  const checkValues = matchesFrom(OUTSIDE_SUBSET_OR_LINE_BREAK, s, i);
-  if ((checkValues && matchesFrom(OUTSIDE_SUBSET, s, i)) || s.includes(']]>', i)) return false;
+  const compactEnd = runEnd(IN_SUBSET_NO_LINE_BREAK, s, i);
+  const checkValues = compactEnd !== n;
+  if ((checkValues && runEnd(IN_SUBSET, s, compactEnd) !== n) || s.includes(']]>', i)) return false;
   nextAmpersand = s.indexOf('&', i);
   if (open.length !== 0) open.length = 0; // (setting 0 on an empty array would drop its storage)
   let followingLt = -1;
