@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { commandAvailable, connect, NetNs, netnsUnavailableReason } from './support/netns.js';
 import { sleep } from './support/transport-fixtures.js';
+import { jsonLinesOf } from './support/loop-scripts.js';
 import { waitUntil } from './support/wait.js';
 
 const notRunnable = netnsUnavailableReason();
@@ -71,18 +72,9 @@ process.on('SIGTERM', async () => {
 async function startPeer(where: NetNs, config: PeerConfig): Promise<Peer> {
   const child = where.spawn(process.execPath, ['--input-type=module', '-e', PEER_SCRIPT], { ...process.env, TAKD_PEER: JSON.stringify(config) });
   children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
+  const lines = jsonLinesOf(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout?.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>);
-      buffered = buffered.slice(newline + 1);
-    }
-  });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   await waitUntil(() => lines.some((l) => l.ready === true) || child.exitCode !== null, `peer ${config.url} ready`);
   assert.ok(lines.some((l) => l.ready === true), `peer failed to start: ${stderr}`);

@@ -58,13 +58,10 @@ export interface ScriptProcess {
   values(key: string): string[];
 }
 
-/** Runs `script` with node inside `where`; `children` collects it for cleanup. */
-export function startScript(where: NetNs, script: string, children: ChildProcess[], env: Record<string, string> = {}): ScriptProcess {
-  const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
-  children.push(child);
+/** The JSON objects a child process writes to stdout, one per line, collected as they arrive. */
+export function jsonLinesOf(child: ChildProcess): Record<string, unknown>[] {
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
-  child.stderr?.pipe(process.stderr);
   child.stdout?.on('data', (d: Buffer) => {
     buffered += d.toString();
     let newline: number;
@@ -73,6 +70,15 @@ export function startScript(where: NetNs, script: string, children: ChildProcess
       buffered = buffered.slice(newline + 1);
     }
   });
+  return lines;
+}
+
+/** Runs `script` with node inside `where`; `children` collects it for cleanup. */
+export function startScript(where: NetNs, script: string, children: ChildProcess[], env: Record<string, string> = {}): ScriptProcess {
+  const child = where.spawn(process.execPath, ['--input-type=module', '-e', script], { ...process.env, ...env });
+  children.push(child);
+  child.stderr?.pipe(process.stderr);
+  const lines = jsonLinesOf(child);
   return {
     process: child,
     lines,

@@ -8,7 +8,7 @@
 // "cannot vouch", and the caller runs the SAX parser, which decides.
 // test/codec-fuzz.test.ts checks that it never accepts what the SAX parser rejects.
 
-import { entitiesOk, isSpace, nameEnd } from './subset.js';
+import { EntityCursor, isSpace, nameEnd } from './subset.js';
 
 /** Deeper nesting or more attributes than this: not "simple"; SAX decides (keeps the arrays below small). */
 const MAX_OPEN = 64;
@@ -21,17 +21,8 @@ const openNames: number[] = [];
 /** Offsets of the current element's attribute names (start, end pairs), reused. */
 const attributeNames: number[] = [];
 
-/** Index of the next '&' at or after the scan position (-1: none left), so text without '&' is not searched twice. */
-let nextAmpersand = -1;
-
-/** entitiesOk, searching only when an '&' lies in [from, to). */
-function entitiesFine(s: string, from: number, to: number): boolean {
-  if (nextAmpersand < from && nextAmpersand !== -1) nextAmpersand = s.indexOf('&', from);
-  if (nextAmpersand === -1 || nextAmpersand >= to) return true;
-  if (!entitiesOk(s, nextAmpersand, to)) return false;
-  nextAmpersand = s.indexOf('&', to);
-  return true;
-}
+/** Entity checks over the fragment being scanned. */
+const entities = new EntityCursor();
 
 function sameText(s: string, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
   if (aEnd - aStart !== bEnd - bStart) return false;
@@ -46,7 +37,7 @@ function sameText(s: string, aStart: number, aEnd: number, bStart: number, bEnd:
  */
 export function scanFragment(s: string, onTopLevel: (name: string) => boolean): boolean {
   if (SUSPICIOUS.test(s)) return false;
-  nextAmpersand = s.indexOf('&');
+  entities.begin(s, 0);
   let open = 0; // entries in openNames: two per open element
   let i = 0;
   const n = s.length;
@@ -55,7 +46,7 @@ export function scanFragment(s: string, onTopLevel: (name: string) => boolean): 
     const textEnd = lt === -1 ? n : lt;
     if (textEnd > i) {
       if (open === 0) return false; // top-level text, even whitespace: let SAX decide
-      if (!entitiesFine(s, i, textEnd)) return false;
+      if (entities.check(s, i, textEnd) === 'bad') return false;
     }
     if (lt === -1) break;
     if (s.charCodeAt(lt + 1) === 0x2f /* / */) {
@@ -113,7 +104,7 @@ function attributesEnd(s: string, j: number): number {
     if (valueEnd === -1) return -1;
     const lessThan = s.indexOf('<', j + 1);
     if (lessThan !== -1 && lessThan < valueEnd) return -1;
-    if (!entitiesFine(s, j + 1, valueEnd)) return -1;
+    if (entities.check(s, j + 1, valueEnd) === 'bad') return -1;
     j = valueEnd + 1;
   }
 }

@@ -13,7 +13,7 @@
 import { SaxesEngine, type SaxEngine, type SaxSink } from './sax-engine.js';
 import { AttributeList } from './attributes.js';
 import { knownNameAt } from './known-names.js';
-import { entitiesOk, hasTextAt, isNameChar, isSpace, nameEnd } from './subset.js';
+import { EntityCursor, hasTextAt, isNameChar, isSpace, nameEnd } from './subset.js';
 
 /** The plain XML declaration ATAK and most senders write; anything fancier goes to saxes. */
 const DECLARATION = /<\?xml[ ]+version=(?:"1\.0"|'1\.0')(?:[ ]+encoding=(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ ]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ ]*\?>[ \t\r\n]*/y;
@@ -40,17 +40,8 @@ function hasLineBreakOrTab(s: string, from: number, to: number): boolean {
   return false;
 }
 
-/** Index of the next '&' at or after the parse position (-1: none left), so no text is searched twice. */
-let nextAmpersand = -1;
-
-/** Every '&' in s[from, to) starts a predefined entity; `escaped` says whether there was one. */
-function entitiesIn(s: string, from: number, to: number): 'none' | 'escaped' | 'bad' {
-  if (nextAmpersand !== -1 && nextAmpersand < from) nextAmpersand = s.indexOf('&', from);
-  if (nextAmpersand === -1 || nextAmpersand >= to) return 'none';
-  if (!entitiesOk(s, nextAmpersand, to)) return 'bad';
-  nextAmpersand = s.indexOf('&', to);
-  return 'escaped';
-}
+/** Entity checks over the document being parsed. */
+const entities = new EntityCursor();
 
 /** Parses the subset into the sink; false means "not in the subset" (the sink may have seen a part). */
 function quickParse(s: string, sink: SaxSink, open: string[], attributes: AttributeList): boolean {
@@ -68,7 +59,7 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
   const compactEnd = runEnd(IN_SUBSET_NO_LINE_BREAK, s, i);
   const checkValues = compactEnd !== n;
   if ((checkValues && runEnd(IN_SUBSET, s, compactEnd) !== n) || s.includes(']]>', i)) return false;
-  nextAmpersand = s.indexOf('&', i);
+  entities.begin(s, i);
   if (open.length !== 0) open.length = 0; // (setting 0 on an empty array would drop its storage)
   let followingLt = -1;
   for (;;) {
@@ -121,9 +112,9 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
         const valueEnd = s.indexOf(quote === 0x22 ? '"' : "'", j + 1);
         if (valueEnd === -1 || valueEnd > tagLimit) return false;
         if (checkValues && hasLineBreakOrTab(s, j + 1, valueEnd)) return false;
-        const entities = entitiesIn(s, j + 1, valueEnd);
-        if (entities === 'bad') return false;
-        attributes.addSpan(attribute, j + 1, valueEnd, entities === 'escaped');
+        const valueEntities = entities.check(s, j + 1, valueEnd);
+        if (valueEntities === 'bad') return false;
+        attributes.addSpan(attribute, j + 1, valueEnd, valueEntities === 'escaped');
         j = valueEnd + 1;
       }
       const tagStart = i;
@@ -141,7 +132,7 @@ function quickParse(s: string, sink: SaxSink, open: string[], attributes: Attrib
     // After a start tag the next '<' is already known: none can occur inside a tag.
     const next = followingLt >= i ? followingLt : s.indexOf('<', i);
     if (next === -1) return false; // unclosed elements
-    if (next > i && entitiesIn(s, i, next) === 'bad') return false;
+    if (next > i && entities.check(s, i, next) === 'bad') return false;
     i = next;
   }
 }
