@@ -102,7 +102,7 @@ export class XmlEventDecoder implements RestartableSaxSink {
       this.detail.child(this.childStart, this.childOpenEnd, end, start);
     } else if (depth === 1) {
       this.inDetail = false;
-      this.detail.finish(end, this.detailOpenEnd, this.detailFields, undefined, start);
+      this.detail.finish(end, this.detailOpenEnd, this.detailFields, start);
     }
   }
 

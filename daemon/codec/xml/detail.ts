@@ -112,10 +112,12 @@ export class DetailCollector {
   }
 
   /**
-   * At the detail's close tag (closeTagEnd just past its '>'): writes the fields into
-   * target. A typed element that occurs more than once stays raw, every copy of it.
+   * At the detail's close tag (closeTagEnd just past its '>'; closeTagStart at its '<',
+   * when the engine knows it): writes the fields into target. A typed element that
+   * occurs more than once stays raw, every copy of it. `namesSeen` collects the typed
+   * element names met.
    */
-  finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, namesSeen?: Set<string>, closeTagStart?: number): void {
+  finish(closeTagEnd: number, detailOpenTagEnd: number, target: DetailFields, closeTagStart?: number, namesSeen?: Set<string>): void {
     const closeStart = closeTagStart ?? this.source.lastIndexOf('<', closeTagEnd - 1);
     if (closeStart >= detailOpenTagEnd) this.gap(closeStart);
     const { specs, values, starts, ends, source, count, seenTwice } = this;
@@ -164,7 +166,7 @@ class FragmentSink implements SaxSink {
     if (this.depth === 1) {
       this.collector.child(this.childStart, this.childOpenEnd, end);
     } else if (this.depth === 0) {
-      this.collector.finish(end, this.detailOpenEnd, this.fields, this.namesSeen);
+      this.collector.finish(end, this.detailOpenEnd, this.fields, undefined, this.namesSeen);
     }
   }
 }
