@@ -8,7 +8,7 @@ import { addonFiles, type DebArch } from './addons.js';
 import { bundleDaemon } from './bundle.js';
 import { NODE_VERSION, officialNode, packagingCacheDir, type BinaryArch } from './node-dist.js';
 import { generateSeaBlob, injectBlob } from './sea.js';
-import { NODE_HEAP_FLAGS } from '../runtime/node-flags.js';
+import { NODE_V8_FLAGS } from '../runtime/node-flags.js';
 
 /** Bump when the recipe changes in a way the inputs' hash cannot see. */
 const RECIPE_VERSION = 2;
@@ -63,7 +63,7 @@ export async function buildBinary(options: BinaryOptions): Promise<BuiltBinary> 
     missing = addonSet.missing;
 
     const key = createHash('sha256');
-    key.update(`${RECIPE_VERSION} ${NODE_VERSION} ${arch} ${useCodeCache} ${NODE_HEAP_FLAGS.join(' ')}\n`);
+    key.update(`${RECIPE_VERSION} ${NODE_VERSION} ${arch} ${useCodeCache} ${NODE_V8_FLAGS.join(' ')}\n`);
     key.update(readFileSync(bundle.path));
     for (const addon of addonSet.files) key.update(addon.name).update(readFileSync(addon.path));
     const binariesDir = join(packagingCacheDir(), 'binaries');

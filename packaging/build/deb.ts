@@ -12,7 +12,7 @@ import { bundleDaemon } from './bundle.js';
 import { copyrightFile } from './copyright.js';
 import { defaultIni } from './default-ini.js';
 import { NODE_VERSION, officialNodeLicense, packagingCacheDir } from './node-dist.js';
-import { NODE_HEAP_FLAGS } from '../runtime/node-flags.js';
+import { NODE_V8_FLAGS } from '../runtime/node-flags.js';
 
 export const MAINTAINER = 'takd developers <takd@example.org>';
 
@@ -34,7 +34,7 @@ const DESCRIPTION = `GPS receivers and tactical radios to Cursor-on-Target
 
 const ARMHF_LAUNCHER = `#!/bin/sh
 # takd on armhf: Debian's nodejs runs the bundle; native addons are in /usr/lib/takd.
-exec /usr/bin/node ${NODE_HEAP_FLAGS.join(' ')} /usr/lib/takd/takd.cjs "$@"
+exec /usr/bin/node ${NODE_V8_FLAGS.join(' ')} /usr/lib/takd/takd.cjs "$@"
 `;
 
 export interface DebOptions {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AddonFile } from './addons.js';
 import type { BinaryArch } from './node-dist.js';
-import { NODE_HEAP_FLAGS } from '../runtime/node-flags.js';
+import { NODE_V8_FLAGS } from '../runtime/node-flags.js';
 
 /** The fuse string Node's SEA support looks for (from Node's documentation). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -44,7 +44,7 @@ export function generateSeaBlob(options: SeaBlobOptions): string {
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: options.useCodeCache,
-    execArgv: NODE_HEAP_FLAGS,
+    execArgv: NODE_V8_FLAGS,
     assets,
   };
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
