@@ -11,7 +11,7 @@ import { generateSeaBlob, injectBlob } from './sea.js';
 import { NODE_V8_FLAGS } from '../runtime/node-flags.js';
 
 /** Bump when the recipe changes in a way the inputs' hash cannot see. */
-const RECIPE_VERSION = 2;
+const RECIPE_VERSION = 3;
 
 /** Binaries are ~110 MB: the cache keeps the most recent few. */
 const CACHED_BINARIES_KEPT = 6;

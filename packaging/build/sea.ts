@@ -49,7 +49,9 @@ export function generateSeaBlob(options: SeaBlobOptions): string {
   };
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   const [command, ...args] = nodeCommand(options.arch, options.nodePath);
-  execFileSync(command, [...args, '--experimental-sea-config', configPath], { stdio: 'pipe' });
+  // V8 rejects a code cache made under other flags (it checks a hash of them), and node
+  // then warns at every start: make it under the flags the binary runs with.
+  execFileSync(command, [...args, ...NODE_V8_FLAGS, '--experimental-sea-config', configPath], { stdio: 'pipe' });
   return blobPath;
 }
 
