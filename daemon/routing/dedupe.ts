@@ -14,7 +14,7 @@
 import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
 import { Fingerprinter } from './fingerprint.js';
-import { FingerprintIndex } from './fingerprint-index.js';
+import { FingerprintRing } from './fingerprint-ring.js';
 
 export interface DedupeOptions {
   /** How long an event is remembered; default 30 s. */
@@ -25,58 +25,34 @@ export interface DedupeOptions {
 
 export class Dedupe {
   private readonly print = new Fingerprinter();
-  /** First hash → ring slot of the newest event with it. */
-  private readonly slotOf: FingerprintIndex;
-  /** The ring, oldest at `head`: both hashes and the expiry of each remembered event. */
-  private readonly firstHash: Int32Array;
-  private readonly secondHash: Int32Array;
+  private readonly ring: FingerprintRing;
+  /** When each ring slot's event is forgotten. */
   private readonly expires: Float64Array;
-  private head = 0;
-  private count = 0;
   private readonly windowMs: number;
-  private readonly maxEntries: number;
 
   constructor(
     private readonly clock: Clock,
     options: DedupeOptions = {},
   ) {
     this.windowMs = options.windowMs ?? 30_000;
-    this.maxEntries = Math.max(1, options.maxEntries ?? 20_000);
-    this.firstHash = new Int32Array(this.maxEntries);
-    this.secondHash = new Int32Array(this.maxEntries);
-    this.expires = new Float64Array(this.maxEntries);
-    this.slotOf = new FingerprintIndex(this.maxEntries);
+    const maxEntries = Math.max(1, options.maxEntries ?? 20_000);
+    this.ring = new FingerprintRing(maxEntries);
+    this.expires = new Float64Array(maxEntries);
   }
 
   get size(): number {
-    return this.count;
+    return this.ring.count;
   }
 
   /** True the first time an event is offered within the window; false for a repeat. */
   firstSighting(event: CotEvent, now = this.clock.now()): boolean {
-    while (this.count > 0 && this.expires[this.head]! <= now) this.dropOldest();
+    const ring = this.ring;
+    while (ring.count > 0 && this.expires[ring.head]! <= now) ring.dropOldest();
     const print = this.print;
     print.begin().string(event.uid).string(event.type).number(event.time).finish();
-    const hashA = print.a;
-    const hashB = print.b;
-    const slot = this.slotOf.get(hashA);
-    if (slot !== -1 && this.secondHash[slot] === hashB) return false;
-    if (this.count === this.maxEntries) this.dropOldest();
-    const at = (this.head + this.count) % this.maxEntries;
-    this.firstHash[at] = hashA;
-    this.secondHash[at] = hashB;
-    this.expires[at] = now + this.windowMs;
-    this.slotOf.set(hashA, at);
-    this.count += 1;
+    if (ring.find(print.a, print.b) !== -1) return false;
+    if (ring.count === ring.capacity) ring.dropOldest();
+    this.expires[ring.push(print.a, print.b)] = now + this.windowMs;
     return true;
-  }
-
-  private dropOldest(): void {
-    const head = this.head;
-    const hash = this.firstHash[head]!;
-    // A newer event with the same first hash may own the index entry now: leave it.
-    this.slotOf.deleteIfSlot(hash, head);
-    this.head = (head + 1) % this.maxEntries;
-    this.count -= 1;
   }
 }

@@ -10,7 +10,7 @@ import type { CotEvent } from '../codec/event.js';
 import type { Clock } from './clock.js';
 import type { Recipients } from './detail-scan.js';
 import { Fingerprinter } from './fingerprint.js';
-import { FingerprintIndex } from './fingerprint-index.js';
+import { FingerprintRing } from './fingerprint-ring.js';
 
 export interface DestinationBookOptions {
   /** A sighting older than this no longer counts; default 15 min. */
@@ -24,28 +24,21 @@ export type RecipientLinks = ReadonlySet<string> | 'unknown';
 
 /** Sightings of one kind of name, by fingerprint, oldest first. */
 class Sightings {
-  /** First hash → slot of the newest sighting with it. */
-  private readonly slotOf: FingerprintIndex;
-  private readonly firstHash: Int32Array;
-  private readonly secondHash: Int32Array;
-  /** The link, or undefined for a slot left behind when its name moved to another link. */
+  private readonly ring: FingerprintRing;
+  /** The link of each ring slot, or undefined for a slot left behind when its name moved to another link. */
   private readonly links: (string | undefined)[];
   private readonly seenAt: Float64Array;
-  private head = 0;
-  private count = 0;
 
-  constructor(private readonly capacity: number) {
-    this.firstHash = new Int32Array(capacity);
-    this.secondHash = new Int32Array(capacity);
+  constructor(capacity: number) {
+    this.ring = new FingerprintRing(capacity);
     this.links = new Array<string | undefined>(capacity);
     this.seenAt = new Float64Array(capacity);
-    this.slotOf = new FingerprintIndex(capacity);
   }
 
   /** The slot of a name's sighting, or -1. */
   find(a: number, b: number): number {
-    const slot = this.slotOf.get(a);
-    return slot !== -1 && this.secondHash[slot] === b && this.links[slot] !== undefined ? slot : -1;
+    const slot = this.ring.find(a, b);
+    return slot !== -1 && this.links[slot] !== undefined ? slot : -1;
   }
 
   linkAt(slot: number): string {
@@ -65,23 +58,14 @@ class Sightings {
     }
     // Moved (or new): the old slot is left behind, the sighting goes to the newest end.
     if (known !== -1) this.links[known] = undefined;
-    if (this.count === this.capacity) this.dropOldest();
-    const slot = (this.head + this.count) % this.capacity;
-    this.firstHash[slot] = a;
-    this.secondHash[slot] = b;
+    const ring = this.ring;
+    if (ring.count === ring.capacity) {
+      this.links[ring.head] = undefined;
+      ring.dropOldest();
+    }
+    const slot = ring.push(a, b);
     this.links[slot] = link;
     this.seenAt[slot] = now;
-    this.slotOf.set(a, slot);
-    this.count += 1;
-  }
-
-  private dropOldest(): void {
-    const head = this.head;
-    const a = this.firstHash[head] as number;
-    this.slotOf.deleteIfSlot(a, head);
-    this.links[head] = undefined;
-    this.head = (head + 1) % this.capacity;
-    this.count -= 1;
   }
 }
 
