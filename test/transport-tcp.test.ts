@@ -325,7 +325,8 @@ test('a listener refuses clients beyond maxClients and logs it once', async () =
     }
     await waitUntil(() => sockets.filter((s) => s.destroyed).length === 3, 'three refused');
     assert.equal(listener.clientCount, 2);
-    assert.equal(logger.lines.filter((l) => l.msg === 'too many clients; refusing new connections').length, 1);
+    assert.equal(logger.lines.filter((l) => l.msg === 'connection refused: listener limit reached').length, 1);
+    assert.equal(listener.status().counters['refused.full'], 3);
   } finally {
     for (const socket of sockets) socket.destroy();
     await listener.close();

@@ -48,6 +48,11 @@ export class CotStreamDecoder {
     this.requested = version;
   }
 
+  /** True while an event has begun arriving and is not complete yet (for a per-event deadline). */
+  get midEvent(): boolean {
+    return this.current === 0 ? this.xmlFramer.midEvent : this.protoDeframer.midFrame;
+  }
+
   /** Forget partial frames (after a reconnect) and go back to XML. */
   reset(): void {
     this.xmlFramer.reset();

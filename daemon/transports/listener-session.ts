@@ -3,7 +3,12 @@
  *
  * Acts as a TAK server would: answers pings with pongs (ATAK resets a silent server link
  * after 25 s), offers TAK protocol 1 when the listener is configured for it and switches
- * when the client asks, and drops the client after a long read silence.
+ * when the client asks.
+ *
+ * Bounded both ways: what is queued towards the client (answers and relayed events) is
+ * capped, and while it is over the cap takd stops reading from the client, so a client that
+ * writes without reading cannot make takd buffer without end. The listener's sweep asks
+ * `expired()` for the deadlines (first event, one event, idle, a client that reads nothing).
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -21,9 +26,8 @@ import {
   requestedVersion,
 } from './control-events.js';
 import { deliver } from './deliver.js';
-import { holdWhileGateClosed } from './inbound-gate.js';
+import type { ClosedReason, ListenerLimits } from './listener-limits.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
-import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
 import type { EventOrigin, Logger, TransportCounters } from './types.js';
 import { formatAddress } from './url.js';
@@ -33,9 +37,19 @@ export class ListenerSession {
   readonly peer: string;
   readonly queue: WriteQueue;
   private readonly decoder: CotStreamDecoder;
-  private readonly watchdog: SilenceWatchdog;
   private protocol: 0 | 1 = 0;
   private offerUid: string | undefined;
+  private readonly connectedAt: number;
+  private lastEventAt: number;
+  private eventsSeen = 0;
+  /** When the event now arriving began, while one is incomplete. */
+  private eventStartedAt: number | undefined;
+  /** Why reading is paused: the daemon's inbound gate is closed, or the client does not read. */
+  private gateHold = false;
+  private outboundHold = false;
+  /** Bytes the kernel had taken at the last sweep, and since when that has not moved while bytes wait. */
+  private lastSentBytes = 0;
+  private stalledSince: number | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -45,8 +59,11 @@ export class ListenerSession {
     private readonly logger: Logger,
     canSend: boolean,
     private readonly delivering: boolean,
+    private readonly limits: ListenerLimits,
+    now: number,
   ) {
     this.peer = formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0);
+    this.connectedAt = this.lastEventAt = now;
     this.queue = new WriteQueue(streamEncoder(0), {
       capacity: options.maxQueue ?? DEFAULTS.maxQueue,
       logger,
@@ -60,26 +77,13 @@ export class ListenerSession {
         logger.debug({ transport: transportName, peer: this.peer, reason: error.reason }, 'undecodable data from client');
       },
     });
-    this.watchdog = new SilenceWatchdog({
-      pingAfterMs: 0,
-      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.listenerIdleTimeoutMs,
-      sendPing: () => undefined,
-      onIdle: (silentFor) => {
-        logger.info({ transport: transportName, peer: this.peer, silentFor }, 'client silent; dropping it');
-        socket.destroy();
-      },
-    });
     const keepAliveMs = options.keepAliveMs ?? DEFAULTS.keepAliveMs;
     if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.watchdog.heard();
-      this.decoder.push(chunk);
-      holdWhileGateClosed(socket, options.inboundGate);
-    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.setOutboundHold(false));
     socket.on('error', (error) => logger.debug({ transport: transportName, peer: this.peer, err: error.message }, 'client connection error'));
     socket.on('close', () => {
-      this.watchdog.stop();
       this.queue.detach();
       this.queue.clear();
     });
@@ -94,11 +98,68 @@ export class ListenerSession {
     this.socket.destroy();
   }
 
+  /**
+   * The deadline this client has missed at `now`, if any. `receiving`: the listener takes
+   * events, so a client is expected to send them (ATAK sends its position at once and pings
+   * when it has nothing else to say); a send-only listener serves clients that only read.
+   */
+  expired(now: number, receiving: boolean): ClosedReason | undefined {
+    const { firstEventTimeoutMs, eventTimeoutMs, idleTimeoutMs, stallTimeoutMs } = this.limits;
+    if (receiving) {
+      if (firstEventTimeoutMs > 0 && this.eventsSeen === 0 && now - this.connectedAt >= firstEventTimeoutMs) return 'firstEventTimeout';
+      if (eventTimeoutMs > 0 && this.eventStartedAt !== undefined && now - this.eventStartedAt >= eventTimeoutMs) return 'eventTimeout';
+      if (idleTimeoutMs > 0 && now - this.lastEventAt >= idleTimeoutMs) return 'idle';
+    }
+    // Bytes wait for the client and the kernel has taken none of them since the last look.
+    const sent = this.socket.bytesWritten - this.socket.writableLength;
+    if (this.socket.writableLength === 0 || sent !== this.lastSentBytes) {
+      this.lastSentBytes = sent;
+      this.stalledSince = undefined;
+    } else if (this.stalledSince === undefined) {
+      this.stalledSince = now;
+    } else if (stallTimeoutMs > 0 && now - this.stalledSince >= stallTimeoutMs) {
+      return 'slowReader';
+    }
+    return undefined;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.decoder.push(chunk);
+    if (this.decoder.midEvent) this.eventStartedAt ??= Date.now();
+    else this.eventStartedAt = undefined;
+    if (this.socket.writableLength >= this.limits.maxOutboundBytes) this.setOutboundHold(true);
+    const gate = this.options.inboundGate;
+    if (gate !== undefined && !this.gateHold && gate.closed()) {
+      this.gateHold = true;
+      this.updateReading();
+      gate.whenOpen(() => {
+        this.gateHold = false;
+        this.updateReading();
+      });
+    }
+  }
+
+  private setOutboundHold(hold: boolean): void {
+    if (this.outboundHold === hold) return;
+    this.outboundHold = hold;
+    this.updateReading();
+  }
+
+  private updateReading(): void {
+    if (this.socket.destroyed) return;
+    if (this.gateHold || this.outboundHold) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Answers go out ahead of queued events; while the client is over its bound they are not written. */
   private writeControl(event: CotEvent): void {
-    if (!this.socket.destroyed) this.socket.write(streamEncoder(this.protocol)(event));
+    if (this.socket.destroyed || this.socket.writableLength >= this.limits.maxOutboundBytes) return;
+    this.socket.write(streamEncoder(this.protocol)(event));
   }
 
   private onStreamEvent(event: CotEvent): void {
+    this.eventsSeen += 1;
+    this.lastEventAt = Date.now();
     switch (event.type) {
       case PING:
         this.writeControl(pongEvent());

@@ -1,6 +1,7 @@
 /** Options shared by the transports. Every one has a default fit for a field deployment. */
 import type { CotEvent } from '../codec/event.js';
 import type { BackoffOptions } from '../lifecycle/backoff.js';
+import type { ListenerLimits } from './listener-limits.js';
 import type { TlsSettings } from './tls-options.js';
 import type { EventHandler, Logger } from './types.js';
 
@@ -60,8 +61,10 @@ export interface TransportOptions {
   maxAttempts?: number;
   /** Our uid, for ping uids. */
   ownUid?: string;
-  /** Listeners: connected clients at most; more are refused. Default 256. */
+  /** Listeners: connected clients at most; more are refused. Default 256 (same as limits.maxClients). */
   maxClients?: number;
+  /** Listeners: per-address limits, deadlines and bounds (listener-limits.ts); each has a default. */
+  limits?: Partial<ListenerLimits>;
   /** How often interface names are re-resolved to addresses; default 10 s. */
   interfaceRecheckMs?: number;
 }

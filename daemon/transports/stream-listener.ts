@@ -4,14 +4,19 @@
  * listener go to every connected client (each with its own bounded queue).
  * TLS: server certificate required; with a client CA, clients must present a certificate
  * that chains to it.
+ *
+ * Every connection passes the door (listener-limits.ts) before anything else, TLS
+ * handshake included: the TCP server admits it, then hands it to a TLS server that never
+ * listens itself. A sweep once a second closes clients that missed a deadline.
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { CotEvent } from '../codec/event.js';
 import { Backoff } from '../lifecycle/backoff.js';
 import { classifyError, TransportConfigError } from './errors.js';
+import { ListenerAdmission, resolveListenerLimits, tlsRefusalReason, type ClosedReason } from './listener-limits.js';
 import { ListenerSession } from './listener-session.js';
-import { DEFAULTS, type TransportOptions } from './options.js';
+import type { TransportOptions } from './options.js';
 import { OncePerInterval } from './once-per-interval.js';
 import { loadTlsServerOptions, nodeTls } from './tls-options.js';
 import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
@@ -25,7 +30,12 @@ export class StreamListener implements Transport {
   private readonly counters = newCounters();
   private readonly sessions = new Set<ListenerSession>();
   private readonly backoff: Backoff;
+  private readonly admission: ListenerAdmission;
+  /** Admitted TLS connections whose handshake is still running, by `address|port`. */
+  private readonly handshaking = new Map<string, string>();
   private server: Server | undefined;
+  private tlsServer: TlsServer | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private state: TransportState = 'stopped';
   private message = 'not started';
@@ -44,6 +54,10 @@ export class StreamListener implements Transport {
     this.canReceive = spec.direction !== 'send';
     this.logger = options.logger ?? silentLogger;
     this.backoff = new Backoff(options.backoff);
+    const limits = { ...options.limits };
+    if (options.maxClients !== undefined) limits.maxClients = options.maxClients;
+    if (options.idleTimeoutMs !== undefined) limits.idleTimeoutMs = options.idleTimeoutMs;
+    this.admission = new ListenerAdmission(resolveListenerLimits(limits));
   }
 
   /** The bound port (useful with port 0 in tests). */
@@ -61,21 +75,23 @@ export class StreamListener implements Transport {
     if (this.server) return;
     this.closing = false;
     if (this.spec.kind === 'tls-listen') {
-      const tlsOptions = loadTlsServerOptions(this.options.tls ?? {});
-      const server = nodeTls().createServer(tlsOptions, (socket) => this.accept(socket));
-      server.on('tlsClientError', (error, socket: TLSSocket) => {
-        const cause = classifyError(error).cause;
-        const fields = { transport: this.name, peer: formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0), cause };
-        // A device retrying with a bad certificate must not flood the log: one line per cause per minute.
-        if (this.refusalLog.shouldLog(cause)) this.logger.warn(fields, 'TLS client refused');
-        else this.logger.debug(fields, 'TLS client refused');
-      });
-      this.server = server;
-    } else {
-      this.server = createNetServer((socket) => this.accept(socket));
+      const tlsOptions = { ...loadTlsServerOptions(this.options.tls ?? {}), handshakeTimeout: this.admission.limits.handshakeTimeoutMs };
+      const tlsServer = nodeTls().createServer(tlsOptions, (socket) => this.onHandshakeDone(socket));
+      tlsServer.on('tlsClientError', (error, socket: TLSSocket) => this.onTlsClientError(error, socket));
+      this.tlsServer = tlsServer;
     }
+    this.server = createNetServer((socket) => this.onConnection(socket));
     this.server.on('error', (error) => this.onServerError(error));
     this.listen();
+    this.sweepTimer = setInterval(() => this.sweep(), this.sweepPeriodMs());
+    this.sweepTimer.unref();
+  }
+
+  /** A quarter of the shortest deadline, between 20 ms and 1 s. */
+  private sweepPeriodMs(): number {
+    const { firstEventTimeoutMs, eventTimeoutMs, idleTimeoutMs, stallTimeoutMs } = this.admission.limits;
+    const deadlines = [firstEventTimeoutMs, eventTimeoutMs, idleTimeoutMs, stallTimeoutMs].filter((ms) => ms > 0);
+    return Math.max(20, Math.min(1_000, ...deadlines.map((ms) => ms / 4)));
   }
 
   /** Resolves once listening; rejects if the listener fails for good (configuration error). */
@@ -124,19 +140,60 @@ export class StreamListener implements Transport {
     this.retryTimer = setTimeout(() => this.listen(), delay);
   }
 
+  /** Every new TCP connection, TLS or not: admitted, or closed at once and counted. */
+  private onConnection(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const address = socket.remoteAddress ?? '?';
+    const tls = this.tlsServer !== undefined;
+    const refusal = this.admission.admit(address, tls);
+    if (refusal !== undefined) {
+      const { maxClients, maxPerAddress } = this.admission.limits;
+      const fields = { transport: this.name, peer: address, reason: refusal, maxClients, maxPerAddress, fromAddress: this.admission.connectionsFrom(address) };
+      if (this.refusalLog.shouldLog(`refused ${refusal}`)) this.logger.warn(fields, 'connection refused: listener limit reached');
+      socket.destroy();
+      return;
+    }
+    const key = `${address}|${socket.remotePort ?? 0}`;
+    socket.on('close', () => {
+      this.admission.release(address);
+      if (this.handshaking.delete(key)) this.admission.handshakeDone(address);
+    });
+    if (this.tlsServer === undefined) {
+      this.accept(socket);
+      return;
+    }
+    this.handshaking.set(key, address);
+    this.tlsServer.emit('connection', socket);
+  }
+
+  private onHandshakeDone(socket: TLSSocket): void {
+    const address = socket.remoteAddress ?? '?';
+    if (this.handshaking.delete(`${address}|${socket.remotePort ?? 0}`)) this.admission.handshakeDone(address);
+    this.accept(socket);
+  }
+
+  private onTlsClientError(error: Error, socket: TLSSocket): void {
+    // Node reports a handshake timeout without closing the connection.
+    socket.destroy();
+    const reason = tlsRefusalReason((error as { code?: string }).code, socket.authorizationError);
+    this.admission.tlsRefused[reason] += 1;
+    const cause = socket.authorizationError ? `${String(socket.authorizationError)}` : classifyError(error).cause;
+    const fields = { transport: this.name, peer: formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0), reason, cause };
+    // A device retrying with a bad certificate must not flood the log: one line per reason per minute.
+    if (this.refusalLog.shouldLog(`tls ${reason}`)) this.logger.warn(fields, 'TLS client refused');
+    else this.logger.debug(fields, 'TLS client refused');
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
-    const maxClients = this.options.maxClients ?? DEFAULTS.maxClients;
-    if (this.sessions.size >= maxClients) {
-      if (this.refusalLog.shouldLog('too many clients')) this.logger.warn({ transport: this.name, maxClients }, 'too many clients; refusing new connections');
-      socket.destroy();
-      return;
-    }
     this.counters.connects += 1;
-    const session = new ListenerSession(socket, this.name, this.options, this.counters, this.logger, this.canSend, this.canReceive);
+    const session = new ListenerSession(socket, this.name, this.options, this.counters, this.logger, this.canSend, this.canReceive, this.admission.limits, Date.now());
     this.sessions.add(session);
     this.logger.info({ transport: this.name, peer: session.peer }, 'client connected');
     socket.on('close', () => {
@@ -146,6 +203,17 @@ export class StreamListener implements Transport {
       this.sessions.delete(session);
       this.logger.info({ transport: this.name, peer: session.peer }, 'client disconnected');
     });
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const session of this.sessions) {
+      const reason = session.expired(now, this.canReceive);
+      if (reason === undefined) continue;
+      this.admission.closed[reason] += 1;
+      this.logger.info({ transport: this.name, peer: session.peer, reason }, CLOSED_BECAUSE[reason]);
+      session.close();
+    }
   }
 
   send(event: CotEvent): boolean {
@@ -168,6 +236,8 @@ export class StreamListener implements Transport {
   async close(): Promise<void> {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     this.settleListenWaiters(new Error(`${this.name}: closed`));
     for (const session of this.sessions) session.close();
     const server = this.server;
@@ -189,7 +259,21 @@ export class StreamListener implements Transport {
       state: this.state,
       message: `${this.message}; ${this.sessions.size} client(s)`,
       protocol: this.options.proto ?? 0,
-      counters: { ...this.counters, eventsSent: sent, eventsDropped: dropped },
+      counters: { ...this.counters, eventsSent: sent, eventsDropped: dropped, ...this.limitCounters() },
     };
   }
+
+  /** Refusals and closes by reason; the TLS reasons only where there is TLS. */
+  private limitCounters(): Record<string, number> {
+    const all = this.admission.counters();
+    if (this.tlsServer !== undefined) return all;
+    return Object.fromEntries(Object.entries(all).filter(([name]) => !name.startsWith('tlsRefused.')));
+  }
 }
+
+const CLOSED_BECAUSE: Record<ClosedReason, string> = {
+  firstEventTimeout: 'client sent no complete event in time; closed',
+  eventTimeout: 'client took too long to finish an event; closed',
+  idle: 'client silent; closed',
+  slowReader: 'client reads nothing of what is sent to it; closed',
+};

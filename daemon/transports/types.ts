@@ -61,7 +61,8 @@ export interface TransportStatus {
   message: string;
   /** The protocol currently used to send: 0 XML, 1 TAK protocol v1. */
   protocol: 0 | 1;
-  counters: TransportCounters;
+  /** The common counters, and any a transport keeps besides (listeners: refusals by reason). */
+  counters: TransportCounters & Record<string, number>;
 }
 
 /** Something takd can send events to. */

@@ -1,6 +1,7 @@
 // Test PKI made at test time with the openssl CLI: a CA, a server certificate for
 // localhost/127.0.0.1/::1, a client certificate (PEM pair, combined PEM, PKCS#12 with a
-// password), and a second, unrelated CA with its own client and server certificates.
+// password), a client certificate that has expired, and a second, unrelated CA with its own
+// client and server certificates.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,9 @@ export interface TestPki {
   wrongClientKey: string;
   wrongServerCert: string;
   wrongServerKey: string;
+  /** From the right CA, valid for one day in 2020. */
+  expiredClientCert: string;
+  expiredClientKey: string;
   cleanup(): void;
 }
 
@@ -46,6 +50,19 @@ function newLeaf(dir: string, ca: string, name: string, cn: string, extensions: 
   openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
 }
 
+/** `openssl x509` cannot back-date a certificate; `openssl ca` can, with a minimal database. */
+function newExpiredLeaf(dir: string, ca: string, name: string, cn: string): void {
+  writeFileSync(join(dir, `${name}.db`), '');
+  writeFileSync(join(dir, `${name}.serial`), '1000\n');
+  writeFileSync(join(dir, `${name}.cnf`), [
+    '[ca]', 'default_ca = expired', '[expired]', `database = ${name}.db`, `serial = ${name}.serial`, 'new_certs_dir = .',
+    'default_md = sha256', 'policy = any', 'x509_extensions = leaf', '[any]', 'commonName = supplied', '[leaf]', CLIENT_EXT, '',
+  ].join('\n'));
+  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+  openssl(dir, ['ca', '-batch', '-config', `${name}.cnf`, '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`,
+    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-notext']);
+}
+
 const SERVER_EXT = 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth';
 const CLIENT_EXT = 'extendedKeyUsage=clientAuth';
 
@@ -55,6 +72,7 @@ export function makeTestPki(): TestPki {
   newCa(dir, 'ca');
   newLeaf(dir, 'ca', 'server', 'localhost', SERVER_EXT);
   newLeaf(dir, 'ca', 'client', 'takd-test-client', CLIENT_EXT);
+  newExpiredLeaf(dir, 'ca', 'expired-client', 'takd-expired-client');
   newCa(dir, 'wrong-ca');
   newLeaf(dir, 'wrong-ca', 'wrong-client', 'intruder', CLIENT_EXT);
   newLeaf(dir, 'wrong-ca', 'wrong-server', 'localhost', SERVER_EXT);
@@ -78,6 +96,8 @@ export function makeTestPki(): TestPki {
     wrongClientKey: path('wrong-client.key'),
     wrongServerCert: path('wrong-server.pem'),
     wrongServerKey: path('wrong-server.key'),
+    expiredClientCert: path('expired-client.pem'),
+    expiredClientKey: path('expired-client.key'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

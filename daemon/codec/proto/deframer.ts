@@ -64,6 +64,11 @@ export class ProtoStreamDeframer {
     this.maxSkipBytes = Math.max(options.maxSkipBytes ?? DEFAULT_MAX_SKIP_BYTES, this.maxBytes);
   }
 
+  /** True while a frame has begun (its header or payload is arriving) and not yet ended. */
+  get midFrame(): boolean {
+    return this.state !== State.Hunt;
+  }
+
   /** Bytes held for a frame that spans chunks (at most maxBytes). */
   get bufferedBytes(): number {
     return this.assembly ? this.assembled : 0;

@@ -123,6 +123,11 @@ export class XmlEventFramer {
     this.acc = Buffer.allocUnsafe(Math.min(this.maxEventBytes + 16, 16 * 1024));
   }
 
+  /** True while an event has begun and not yet ended (its bytes are arriving). */
+  get midEvent(): boolean {
+    return this.state !== State.Hunt;
+  }
+
   /** Forget any partial frame (e.g. after a reconnect). Counters are kept. */
   reset(): void {
     this.state = State.Hunt;

@@ -1,0 +1,194 @@
+// The listener's door and deadlines (listener-limits.ts), tried as hostile clients would on
+// loopback: a client that writes pings and never reads, one address holding every slot,
+// idle and trickling connections, half-finished TLS handshakes and refused certificates.
+// Each case is bounded in count and time, and a well-behaved client keeps working beside it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { CotEvent } from '../daemon/codec/event.js';
+import { encodeXmlString } from '../daemon/codec/xml/encode.js';
+import { createTransport } from '../daemon/transports/index.js';
+import type { ListenerLimits } from '../daemon/transports/listener-limits.js';
+import type { StreamListener } from '../daemon/transports/stream-listener.js';
+import type { Transport } from '../daemon/transports/types.js';
+import { makeTestPki } from './support/certs.js';
+import { pli, recordingLogger } from './support/transport-fixtures.js';
+import { waitUntil } from './support/wait.js';
+
+const PING = '<event version="2.0" uid="takPing" type="t-x-c-t" how="h-g-i-g-o" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2099-01-01T00:00:00Z"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/><detail/></event>';
+
+async function startListener(url: string, limits: Partial<ListenerLimits>, extra: object = {}): Promise<{ listener: StreamListener; received: CotEvent[] }> {
+  const received: CotEvent[] = [];
+  const listener = createTransport(url, { onEvent: (event) => received.push(event), limits, logger: recordingLogger(), ...extra }) as StreamListener;
+  listener.start();
+  await listener.listening();
+  return { listener, received };
+}
+
+function counter(listener: StreamListener, name: string): number {
+  return listener.status().counters[name] ?? 0;
+}
+
+function open(port: number, localAddress = '127.0.0.1'): Socket {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
+  socket.on('error', () => undefined);
+  return socket;
+}
+
+const connected = (socket: Socket): Promise<void> => new Promise((resolve) => socket.once('connect', () => resolve()));
+
+test('a client that sends pings and never reads is held back, then closed; another client is unaffected', async () => {
+  const { listener, received } = await startListener('tcp+listen://127.0.0.1:0', { maxOutboundBytes: 64 * 1024, stallTimeoutMs: 500 });
+  const flooder = open(listener.port as number);
+  flooder.pause(); // never reads a pong
+  const good = open(listener.port as number);
+  const atGood: string[] = [];
+  good.on('data', (chunk: Buffer) => atGood.push(chunk.toString('latin1')));
+  try {
+    await Promise.all([connected(flooder), connected(good)]);
+    const burst = Buffer.from(PING.repeat(200));
+    let written = 0;
+    let blocked = false;
+    // At most 40 MB of pings: takd must stop reading long before that.
+    while (written < 40 * 1024 * 1024 && !flooder.destroyed) {
+      if (!flooder.write(burst)) {
+        blocked = true;
+        break;
+      }
+      written += burst.length;
+      if (written % (1024 * 1024) < burst.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(blocked, `the flooder's writes never blocked after ${written} bytes: takd kept reading without bound`);
+    good.write(encodeXmlString(pli(1)));
+    listener.send(pli(2));
+    await waitUntil(() => received.some((e) => e.uid === pli(1).uid), 'the good client is still read');
+    await waitUntil(() => atGood.join('').includes(pli(2).uid), 'the good client still gets events');
+    await waitUntil(() => counter(listener, 'closed.slowReader') === 1, 'the flooder closed as a slow reader');
+    await waitUntil(() => listener.clientCount === 1, 'only the good client left');
+  } finally {
+    flooder.destroy();
+    good.destroy();
+    await listener.close();
+  }
+});
+
+test('one address cannot take every slot: per-address limit, then the reserve lets a new address in', async () => {
+  const { listener, received } = await startListener('tcp+listen://127.0.0.1:0', { maxClients: 16, maxPerAddress: 12, reserve: 2, firstEventTimeoutMs: 0 });
+  const sockets: Socket[] = [];
+  try {
+    for (let i = 0; i < 40; i += 1) sockets.push(open(listener.port as number, '127.0.0.1'));
+    await waitUntil(() => counter(listener, 'refused.perAddress') + counter(listener, 'refused.reserve') === 28, '28 refused from one address');
+    assert.equal(listener.clientCount, 12);
+    // 127.0.0.2 and .3 are other addresses on loopback.
+    for (let i = 0; i < 4; i += 1) sockets.push(open(listener.port as number, '127.0.0.2'));
+    await waitUntil(() => listener.clientCount === 14 && counter(listener, 'refused.reserve') >= 2, 'the second address held to the reserve');
+    const phone = open(listener.port as number, '127.0.0.3');
+    sockets.push(phone);
+    await connected(phone);
+    phone.write(encodeXmlString(pli(3)));
+    await waitUntil(() => received.length === 1, 'a phone from a new address gets in and is read');
+    assert.equal(listener.clientCount, 15);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await listener.close();
+  }
+});
+
+test('deadlines: no first event, an event that trickles in, and silence each close the client and are counted', async () => {
+  const limits = { firstEventTimeoutMs: 300, eventTimeoutMs: 300, idleTimeoutMs: 1_000 };
+  const { listener, received } = await startListener('tcp+listen://127.0.0.1:0', limits);
+  const silent = open(listener.port as number);
+  const trickler = open(listener.port as number);
+  const quiet = open(listener.port as number);
+  let trickle: NodeJS.Timeout | undefined;
+  try {
+    await Promise.all([connected(silent), connected(trickler), connected(quiet)]);
+    quiet.write(encodeXmlString(pli(4)));
+    trickler.write(encodeXmlString(pli(6)));
+    const xml = encodeXmlString(pli(5));
+    const slow = Buffer.from(xml.slice(xml.indexOf('<event')));
+    let at = 0;
+    // One byte every 20 ms keeps the link busy, but the event cannot finish within 300 ms
+    // (and it is closed before the idle deadline, which counts complete events only).
+    trickle = setInterval(() => {
+      if (at < slow.length && !trickler.destroyed) trickler.write(slow.subarray(at, (at += 1)));
+    }, 20);
+    await waitUntil(() => counter(listener, 'closed.firstEventTimeout') === 1, 'the silent client closed');
+    await waitUntil(() => counter(listener, 'closed.eventTimeout') === 1, 'the trickling client closed');
+    await waitUntil(() => counter(listener, 'closed.idle') === 1, 'the client that went quiet closed');
+    assert.deepEqual(received.map((e) => e.uid).sort(), [pli(4).uid, pli(6).uid].sort());
+    assert.equal(listener.clientCount, 0);
+  } finally {
+    clearInterval(trickle);
+    for (const socket of [silent, trickler, quiet]) socket.destroy();
+    await listener.close();
+  }
+});
+
+test('a send-only listener keeps a consumer that never writes (no deadline applies to it)', async () => {
+  const { listener } = await startListener('tcp+listen+wo://127.0.0.1:0', { firstEventTimeoutMs: 100, eventTimeoutMs: 100, idleTimeoutMs: 200 });
+  const consumer = open(listener.port as number);
+  let text = '';
+  consumer.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  try {
+    await connected(consumer);
+    await waitUntil(() => listener.clientCount === 1, 'consumer connected');
+    for (let i = 0; i < 8; i += 1) {
+      listener.send(pli(100 + i));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await waitUntil(() => text.includes(pli(107).uid), 'every event reached the consumer');
+    assert.equal(listener.clientCount, 1);
+    assert.equal(counter(listener, 'closed.idle') + counter(listener, 'closed.firstEventTimeout'), 0);
+  } finally {
+    consumer.destroy();
+    await listener.close();
+  }
+});
+
+test('TLS: half-finished handshakes are capped per address and time out; refused certificates are counted by reason', async () => {
+  const pki = makeTestPki();
+  const tls = { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert };
+  const { listener, received } = await startListener('tls+listen://127.0.0.1:0', { maxHandshakesPerAddress: 4, handshakeTimeoutMs: 400 }, { tls });
+  const port = listener.port as number;
+  const half: Socket[] = [];
+  const clients: Transport[] = [];
+  try {
+    for (let i = 0; i < 20; i += 1) {
+      const socket = open(port);
+      socket.once('connect', () => socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xc8, 0x01])));
+      half.push(socket);
+    }
+    await waitUntil(() => counter(listener, 'refused.handshakes') === 16, '16 handshakes refused');
+    await waitUntil(() => counter(listener, 'tlsRefused.handshakeTimeout') === 4, 'the 4 admitted handshakes timed out');
+    await waitUntil(() => half.every((s) => s.destroyed || s.readableEnded), 'every half-open connection closed');
+
+    const attempt = (cert: string | undefined, key: string | undefined): Promise<void> =>
+      new Promise((resolve) => {
+        const options = { port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(pki.caCert), ...(cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : {}) };
+        const socket = tlsConnect(options, () => socket.write(encodeXmlString(pli(9))));
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+      });
+    await attempt(undefined, undefined);
+    await attempt(pki.wrongClientCert, pki.wrongClientKey);
+    await attempt(pki.expiredClientCert, pki.expiredClientKey);
+    await waitUntil(() => counter(listener, 'tlsRefused.noCertificate') === 1, 'no certificate counted');
+    await waitUntil(() => counter(listener, 'tlsRefused.unknownCa') === 1, 'unknown CA counted');
+    await waitUntil(() => counter(listener, 'tlsRefused.expired') === 1, 'expired counted');
+
+    const good = createTransport(`tls://localhost:${port}`, { tls: { cert: pki.clientCert, key: pki.clientKey, ca: pki.caCert } });
+    clients.push(good);
+    good.start();
+    good.send(pli(10));
+    await waitUntil(() => received.some((e) => e.uid === pli(10).uid), 'a good client still gets in');
+    assert.equal(received.length, 1, 'nothing from the refused clients was read');
+  } finally {
+    for (const socket of half) socket.destroy();
+    for (const client of clients) await client.close();
+    await listener.close();
+    pki.cleanup();
+  }
+});
