@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { seededRandom } from './support/proto-fixtures.js';
 import { encodeProtoMesh, encodeProtoStream } from '../daemon/codec/proto/index.js';
-import { DEFAULT_MAX_SKIP_BYTES } from '../daemon/codec/proto/deframer.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../daemon/codec/proto/deframer.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import { advertisedVersions, protocolRequestEvent, requestedVersion, responseStatus } from '../daemon/transports/control-events.js';
 import { createTransport, TransportConfigError } from '../daemon/transports/index.js';
@@ -139,10 +139,9 @@ for (const proto of [0, 1] as const) {
         sent += 1;
       }
       // Whatever half-frame the noise left open is closed by filler, then good events follow.
-      // XML: an end tag. v1: bytes that are not 0xBF, more than the deframer's skip limit — a
-      // noise header claiming a "believable" oversize length (up to DEFAULT_MAX_SKIP_BYTES) is
-      // skipped byte-exact, swallowing whatever follows it.
-      const filler = proto === 0 ? Buffer.from('</event>') : Buffer.alloc(DEFAULT_MAX_SKIP_BYTES + 70_000, 0x20);
+      // XML: an end tag. v1: bytes that are not 0xBF, more than the largest frame — a noise
+      // header with a plausible length waits for that many payload bytes before it is found out.
+      const filler = proto === 0 ? Buffer.from('</event>') : Buffer.alloc(DEFAULT_MAX_FRAME_BYTES + 16, 0x20);
       if (!socket.write(filler)) await new Promise((resolve) => socket.once('drain', resolve));
       for (let i = 0; i < 3; i += 1) socket.write(encode({ ...pli(2), uid: 'after-the-noise' }));
       await waitUntil(() => received.some((e) => e.uid === 'after-the-noise'), 'the good event after the noise');

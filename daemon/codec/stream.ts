@@ -93,17 +93,19 @@ export class CotStreamDecoder {
     return this.requested !== 0;
   };
 
-  private readonly onProtoFrame = (payload: Buffer): void => {
+  /** Returns false for a payload that is not a TakMessage, so the deframer hunts through it again. */
+  private readonly onProtoFrame = (payload: Buffer): boolean => {
     let event: CotEvent | undefined;
     try {
       event = decodeTakMessage(payload).event;
     } catch (err) {
       this.reportDecodeFailure(err, undefined);
-      return;
+      return false;
     }
-    if (event === undefined) return; // a pure TakControl message: nothing to deliver
+    if (event === undefined) return true; // a pure TakControl message: nothing to deliver
     this.counters.events++;
     this.onEvent(event, payload);
+    return true;
   };
 
   private reportDecodeFailure(err: unknown, offset: number | undefined): void {

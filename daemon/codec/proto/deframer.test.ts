@@ -1,5 +1,5 @@
 // ProtoStreamDeframer: any chunking gives the same frames; zero-copy inside a chunk;
-// oversize skipped in step; bad headers counted and resynchronised.
+// oversize and bad headers counted and resynchronised without losing the frames behind them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CotDecodeError } from '../errors.js';
@@ -84,11 +84,11 @@ test('payloads inside one chunk are views of it; a frame spanning chunks is asse
   assert.equal(deframer.bufferedBytes, 0);
 });
 
-test('an oversize frame is skipped in step without being buffered, and the next frame is delivered', () => {
+test('an oversize length is corruption: counted, and the frames behind it are found (not skipped on its word)', () => {
   const small = encodeProtoStream(vectorEvent());
-  const bigPayload = Buffer.alloc(300, 0xbf); // full of magic bytes: hunting would misframe
+  const bigPayload = Buffer.alloc(300, 0xbf); // full of magic bytes: every one a false start
   const big = Buffer.concat([Buffer.of(0xbf, 0xac, 0x02), bigPayload]);
-  const stream = Buffer.concat([small, big, small]);
+  const stream = Buffer.concat([small, big, small, small]);
   for (const chunkSize of [1, 7, 64, stream.length]) {
     const chunks: Buffer[] = [];
     for (let at = 0; at < stream.length; at += chunkSize) chunks.push(stream.subarray(at, at + chunkSize));
@@ -99,25 +99,51 @@ test('an oversize frame is skipped in step without being buffered, and the next 
       deframer.push(chunk, (p) => payloads.push(Buffer.from(p)), (e) => reasons.push(e.reason));
       assert.ok(deframer.bufferedBytes <= 256);
     }
-    assert.deepEqual(payloads, [payloadOf(small), payloadOf(small)], `chunks of ${chunkSize}`);
-    assert.deepEqual(reasons, ['oversize']);
+    assert.deepEqual(payloads, [payloadOf(small), payloadOf(small), payloadOf(small)], `chunks of ${chunkSize}`);
+    assert.equal(reasons[0], 'oversize');
     assert.equal(deframer.counters.oversize, 1);
     assert.equal(deframer.counters.bytesDropped, big.length);
   }
 });
 
-test('a length beyond maxSkipBytes is a bad header: hunt for the next 0xBF', () => {
-  const small = encodeProtoStream(vectorEvent());
-  const { payloads, errors, deframer } = run(
-    [Buffer.concat([Buffer.of(0xbf, 0xff, 0xff, 0xff, 0x7f), small])],
-    { maxBytes: 1000, maxSkipBytes: 5000 },
-  );
-  assert.deepEqual(payloads, [payloadOf(small)]);
-  assert.deepEqual(
-    errors.map((e) => e.reason),
-    ['bad-header'],
-  );
-  assert.equal(deframer.counters.badHeader, 1);
+test('a length varint cut short and followed by garbage swallows no good frame', () => {
+  const good = Array.from({ length: 10 }, (_, i) => encodeProtoStream({ ...vectorEvent(), uid: `good-${i}` }));
+  // 0xBF, a varint that says "more to come", then text: read as a length, the text makes a
+  // believable size (here 0x78 * 128 + …), which must not be taken on its word.
+  const garbage = Buffer.from('xyzzy garbage that is not a frame '.repeat(20));
+  const stream = Buffer.concat([Buffer.of(0xbf, 0x80), garbage, ...good]);
+  for (const chunkSize of [1, 13, 512, stream.length]) {
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += chunkSize) chunks.push(stream.subarray(at, at + chunkSize));
+    const { payloads, errors, deframer } = run(chunks);
+    assert.deepEqual(payloads, good.map(payloadOf), `chunks of ${chunkSize}`);
+    assert.deepEqual(errors.map((e) => e.reason), ['bad-header']);
+    assert.equal(deframer.counters.bytesDropped, 2 + garbage.length);
+  }
+});
+
+test('a payload the caller cannot decode is hunted again: a good frame inside it is found', () => {
+  const inner = encodeProtoStream(vectorEvent());
+  // A plausible header (length 100, first byte 0x12) whose payload holds a real frame.
+  const fake = Buffer.concat([Buffer.of(0xbf, 100, 0x12, 0x00), inner, Buffer.alloc(100 - 2 - inner.length, 0x20)]);
+  const stream = Buffer.concat([fake, inner]);
+  for (const chunkSize of [1, 5, stream.length]) {
+    const deframer = new ProtoStreamDeframer();
+    const payloads: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += chunkSize) {
+      deframer.push(stream.subarray(at, at + chunkSize), (p) => {
+        try {
+          decodeTakMessage(p);
+        } catch {
+          return false;
+        }
+        payloads.push(Buffer.from(p));
+        return true;
+      }, () => undefined);
+    }
+    assert.deepEqual(payloads, [payloadOf(inner), payloadOf(inner)], `chunks of ${chunkSize}`);
+    assert.equal(deframer.counters.rescanned, 1);
+  }
 });
 
 test('reset() drops a partial frame', () => {

@@ -1,14 +1,22 @@
 /**
  * ProtoStreamDeframer: a TAK protocol v1 stream (`BF varint(length) TakMessage`, repeated)
  * → one payload per frame, over any chunking. It never throws on input, holds at most one
- * frame (≤ maxBytes) and reports every problem to `onError` with a reason:
+ * frame (≤ maxBytes) and reports every problem to `onError` with a reason.
  *
- * - `bad-header`: a byte other than 0xBF where a frame should start (one error per run of
- *   such bytes), a length varint longer than 10 bytes, a length of 0 (an empty TakMessage
- *   carries nothing and no sender emits one: taken as corruption), or a length beyond
- *   `maxSkipBytes` (not a believable frame). After a bad header it hunts for the next 0xBF.
- * - `oversize`: a length above `maxBytes` but believable. The payload is skipped byte-exact
- *   without being buffered, so the stream stays in step.
+ * A frame start must be plausible: 0xBF, a length of 1..maxBytes in at most 10 varint
+ * bytes, and a payload that begins as every TakMessage does (field 1 or 2,
+ * length-delimited: 0x0A or 0x12). Anything else is corruption (tak-protocol.md §2: drop it
+ * and hunt for the next 0xBF):
+ *
+ * - `bad-header`: bytes where a frame should start that do not start one (one error per run
+ *   of such bytes, however many false starts it holds);
+ * - `oversize`: a length above `maxBytes` where a frame was due (inside a run of garbage it
+ *   is just more garbage). Nothing is skipped on its word: a corrupt length must not
+ *   swallow the good frames behind it.
+ *
+ * Resynchronising never loses a frame start: the bytes of a rejected header are hunted
+ * again, and so is the payload of a frame the caller could not decode (`emit` returns
+ * false), so a false start inside garbage costs nothing but the search.
  *
  * Payloads that lie wholly inside one pushed chunk are emitted as `subarray` views of it
  * (valid until the caller reuses that chunk); a frame spanning chunks is copied once into a
@@ -19,14 +27,18 @@ import { TAK_MAGIC } from './header.js';
 import { MAX_VARINT_BYTES } from './varint.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 65536;
-export const DEFAULT_MAX_SKIP_BYTES = 16 * 1024 * 1024;
 
 export interface ProtoStreamDeframerOptions {
   /** Largest payload delivered (default 65536, as commoncommo's receive buffer). */
   maxBytes?: number;
-  /** Largest oversize payload skipped in step; a longer length is a bad header (default 16 MiB). */
-  maxSkipBytes?: number;
 }
+
+/** What a frame's payload gets; return false when it is not a TakMessage (the bytes are hunted again). */
+export type PayloadSink = (payload: Buffer) => unknown;
+
+/** TakMessage's fields 1 (takControl) and 2 (cotEvent) as length-delimited tags: a payload starts with one. */
+const TAG_TAK_CONTROL = 0x0a;
+const TAG_COT_EVENT = 0x12;
 
 export interface ProtoDeframerCounters {
   frames: number;
@@ -34,25 +46,29 @@ export interface ProtoDeframerCounters {
   bytesDropped: number;
   badHeader: number;
   oversize: number;
+  /** Frames whose payload the caller could not decode: their bytes were hunted again. */
+  rescanned: number;
 }
 
 const enum State {
   Hunt,
   Length,
+  /** The header is complete: the payload's first byte decides whether this was a frame start. */
+  FirstByte,
   Payload,
-  Skip,
 }
 
 export class ProtoStreamDeframer {
-  readonly counters: ProtoDeframerCounters = { frames: 0, bytesDropped: 0, badHeader: 0, oversize: 0 };
+  readonly counters: ProtoDeframerCounters = { frames: 0, bytesDropped: 0, badHeader: 0, oversize: 0, rescanned: 0 };
   private readonly maxBytes: number;
-  private readonly maxSkipBytes: number;
   private state = State.Hunt;
   private inGarbage = false;
   private lengthValue = 0;
   private lengthScale = 1;
-  private lengthBytes = 0;
-  /** Payload or skip bytes still to come. */
+  /** The varint bytes of the header being read, to hunt again if it is rejected. */
+  private readonly header = Buffer.alloc(MAX_VARINT_BYTES);
+  private headerLength = 0;
+  /** Payload bytes still to come. */
   private remaining = 0;
   private assembly: Buffer | undefined;
   private assembled = 0;
@@ -61,7 +77,6 @@ export class ProtoStreamDeframer {
 
   constructor(options: ProtoStreamDeframerOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.maxSkipBytes = Math.max(options.maxSkipBytes ?? DEFAULT_MAX_SKIP_BYTES, this.maxBytes);
   }
 
   /** True while a frame has begun (its header or payload is arriving) and not yet ended. */
@@ -74,29 +89,8 @@ export class ProtoStreamDeframer {
     return this.assembly ? this.assembled : 0;
   }
 
-  push(chunk: Buffer, emit: (payload: Buffer) => void, onError: (error: CotDecodeError) => void): void {
-    let i = 0;
-    while (i < chunk.length) {
-      switch (this.state) {
-        case State.Hunt:
-          i = this.hunt(chunk, i, onError);
-          break;
-        case State.Length:
-          i = this.readLength(chunk, i, onError);
-          break;
-        case State.Payload:
-          i = this.readPayload(chunk, i, emit);
-          break;
-        case State.Skip: {
-          const n = Math.min(this.remaining, chunk.length - i);
-          this.counters.bytesDropped += n;
-          this.remaining -= n;
-          i += n;
-          if (this.remaining === 0) this.state = State.Hunt;
-          break;
-        }
-      }
-    }
+  push(chunk: Buffer, emit: PayloadSink, onError: (error: CotDecodeError) => void): void {
+    this.scan(chunk, emit, onError);
     this.streamOffset += chunk.length;
   }
 
@@ -107,69 +101,80 @@ export class ProtoStreamDeframer {
     this.assembly = undefined;
     this.assembled = 0;
     this.remaining = 0;
+    this.headerLength = 0;
+  }
+
+  private scan(chunk: Buffer, emit: PayloadSink, onError: (error: CotDecodeError) => void): void {
+    let i = 0;
+    while (i < chunk.length) {
+      switch (this.state) {
+        case State.Hunt:
+          i = this.hunt(chunk, i, onError);
+          break;
+        case State.Length:
+          i = this.readLength(chunk, i, emit, onError);
+          break;
+        case State.FirstByte: {
+          const first = chunk[i];
+          if (first === TAG_TAK_CONTROL || first === TAG_COT_EVENT) this.state = State.Payload;
+          else this.rejectHeader(emit, onError, 'bad-header', 'no TakMessage starts here', i);
+          break;
+        }
+        case State.Payload:
+          i = this.readPayload(chunk, i, emit, onError);
+          break;
+      }
+    }
   }
 
   private hunt(chunk: Buffer, i: number, onError: (error: CotDecodeError) => void): number {
     const magicAt = chunk.indexOf(TAK_MAGIC, i);
     const garbageEnd = magicAt === -1 ? chunk.length : magicAt;
     if (garbageEnd > i) {
-      if (!this.inGarbage) {
-        this.inGarbage = true;
-        this.fail(onError, 'bad-header', 'expected 0xBF at the start of a frame', this.streamOffset + i);
-      }
+      this.garbage(onError, 'bad-header', 'expected 0xBF at the start of a frame', this.streamOffset + i);
       this.counters.bytesDropped += garbageEnd - i;
     }
     if (magicAt === -1) return chunk.length;
-    this.inGarbage = false;
     this.state = State.Length;
     this.lengthValue = 0;
     this.lengthScale = 1;
-    this.lengthBytes = 0;
+    this.headerLength = 0;
     return magicAt + 1;
   }
 
-  private readLength(chunk: Buffer, i: number, onError: (error: CotDecodeError) => void): number {
+  private readLength(chunk: Buffer, i: number, emit: PayloadSink, onError: (error: CotDecodeError) => void): number {
     while (i < chunk.length) {
-      const byte = chunk[i++];
+      const byte = chunk[i++] as number;
+      this.header[this.headerLength++] = byte;
       this.lengthValue += (byte & 0x7f) * this.lengthScale;
       this.lengthScale *= 0x80;
-      this.lengthBytes++;
       if (byte & 0x80) {
-        if (this.lengthBytes >= MAX_VARINT_BYTES) {
-          this.badHeader(onError, 'frame length varint is longer than 10 bytes', i);
+        if (this.headerLength >= MAX_VARINT_BYTES) {
+          this.rejectHeader(emit, onError, 'bad-header', 'frame length varint is longer than 10 bytes', i);
           return i;
         }
         continue;
       }
-      this.startPayload(this.lengthValue, onError, i);
+      const length = this.lengthValue;
+      if (length === 0) {
+        this.rejectHeader(emit, onError, 'bad-header', 'frame length is 0', i);
+      } else if (length > this.maxBytes) {
+        this.rejectHeader(emit, onError, 'oversize', `frame length ${length} exceeds the ${this.maxBytes}-byte limit; taken as corruption`, i);
+      } else {
+        this.state = State.FirstByte;
+        this.remaining = length;
+      }
       return i;
     }
     return i;
   }
 
-  private startPayload(length: number, onError: (error: CotDecodeError) => void, i: number): void {
-    const offset = this.streamOffset + i;
-    if (length === 0) {
-      this.badHeader(onError, 'frame length is 0', i);
-    } else if (length > this.maxSkipBytes) {
-      this.badHeader(onError, `frame length ${length} is not believable`, i);
-    } else if (length > this.maxBytes) {
-      this.counters.bytesDropped += 1 + this.lengthBytes;
-      this.state = State.Skip;
-      this.remaining = length;
-      this.fail(onError, 'oversize', `frame of ${length} bytes exceeds the ${this.maxBytes}-byte limit; skipped`, offset);
-    } else {
-      this.state = State.Payload;
-      this.remaining = length;
-    }
-  }
-
-  private readPayload(chunk: Buffer, i: number, emit: (payload: Buffer) => void): number {
+  private readPayload(chunk: Buffer, i: number, emit: PayloadSink, onError: (error: CotDecodeError) => void): number {
     const available = chunk.length - i;
     if (!this.assembly && available >= this.remaining) {
       const payload = chunk.subarray(i, i + this.remaining);
-      this.deliver(payload, emit);
-      return i + payload.length;
+      // Not a TakMessage: hunt again from its first byte, which is where the chunk resumes.
+      return this.deliver(payload, emit) ? i + payload.length : this.rescanFrom(i);
     }
     if (!this.assembly) {
       this.assembly = Buffer.allocUnsafe(this.remaining);
@@ -182,34 +187,55 @@ export class ProtoStreamDeframer {
       const payload = this.assembly;
       this.assembly = undefined;
       this.assembled = 0;
-      this.deliver(payload, emit);
+      if (!this.deliver(payload, emit)) {
+        this.rescanFrom(i);
+        this.scan(payload, emit, onError);
+      }
     }
     return i + n;
   }
 
-  private deliver(payload: Buffer, emit: (payload: Buffer) => void): void {
+  /** Emits a payload; false if the caller could not use it. */
+  private deliver(payload: Buffer, emit: PayloadSink): boolean {
     this.state = State.Hunt;
     this.remaining = 0;
+    if (emit(payload) === false) return false;
+    this.inGarbage = false;
     this.counters.frames++;
-    emit(payload);
+    return true;
   }
 
-  private badHeader(onError: (error: CotDecodeError) => void, message: string, i: number): void {
-    this.counters.bytesDropped += 1 + this.lengthBytes;
+  /** A frame the caller rejected (and counted): its payload bytes are hunted again, as garbage already reported. */
+  private rescanFrom(i: number): number {
+    this.counters.rescanned++;
+    this.counters.bytesDropped += 1 + this.headerLength;
     this.state = State.Hunt;
-    // Junk that follows belongs to the same corruption: one error, not two.
     this.inGarbage = true;
-    this.fail(onError, 'bad-header', message, this.streamOffset + i);
+    return i;
   }
 
-  private fail(
-    onError: (error: CotDecodeError) => void,
-    reason: 'bad-header' | 'oversize',
-    message: string,
-    offset: number,
-  ): void {
-    if (reason === 'bad-header') this.counters.badHeader++;
-    else this.counters.oversize++;
+  /** Not a frame start after all: drop the 0xBF and hunt again through the header bytes read so far. */
+  private rejectHeader(emit: PayloadSink, onError: (error: CotDecodeError) => void, reason: 'bad-header' | 'oversize', message: string, i: number): void {
+    this.counters.bytesDropped += 1;
+    this.state = State.Hunt;
+    if (reason === 'oversize' && !this.inGarbage) {
+      this.counters.oversize++;
+      onError(new CotDecodeError(reason, message, this.streamOffset + i));
+      this.inGarbage = true;
+    } else {
+      this.garbage(onError, 'bad-header', message, this.streamOffset + i);
+    }
+    const header = Buffer.from(this.header.subarray(0, this.headerLength));
+    this.headerLength = 0;
+    // Stream offsets inside the re-read header are approximate (they point at the chunk).
+    this.scan(header, emit, onError);
+  }
+
+  /** Reports the start of a run of garbage once. */
+  private garbage(onError: (error: CotDecodeError) => void, reason: 'bad-header', message: string, offset: number): void {
+    if (this.inGarbage) return;
+    this.inGarbage = true;
+    this.counters.badHeader++;
     onError(new CotDecodeError(reason, message, offset));
   }
 }

@@ -84,18 +84,20 @@ test('a zero length is a bad header (an empty TakMessage carries nothing)', () =
   assert.deepEqual(reasons, ['bad-header']);
 });
 
-test('an oversize length is skipped as oversize; the next frame is found', () => {
+test('an oversize length is counted as oversize; the next frame is found', () => {
   const oversize = Buffer.concat([Buffer.of(0xbf, 0x81, 0x80, 0x04), Buffer.alloc(65537, 0x42)]);
   const { events, reasons } = readStream(Buffer.concat([oversize, good]));
   assert.equal(events, 1);
   assert.deepEqual(reasons, ['oversize']);
 });
 
-test('a payload that is not protobuf is bad-protobuf', () => {
-  const garbage = Buffer.concat([Buffer.of(0xbf, 0x06), Buffer.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff)]);
+test('a payload that is not protobuf is bad-protobuf; one that does not start as a TakMessage is a bad header', () => {
+  const garbage = Buffer.concat([Buffer.of(0xbf, 0x06), Buffer.of(0x12, 0xff, 0xff, 0xff, 0xff, 0xff)]);
   const { events, reasons } = readStream(Buffer.concat([garbage, good]));
   assert.equal(events, 1);
   assert.deepEqual(reasons, ['bad-protobuf']);
+  const notStarting = Buffer.concat([Buffer.of(0xbf, 0x06), Buffer.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff)]);
+  assert.deepEqual(readStream(Buffer.concat([notStarting, good])).reasons, ['bad-header']);
   assert.equal(payloadError(Buffer.of(0x12, 0x40, 0x0a)), 'bad-protobuf', 'length runs past the end');
   assert.equal(payloadError(Buffer.of(0x0f)), 'bad-protobuf', 'wire type 7 does not exist');
   assert.equal(payloadError(Buffer.of(0x0b, 0x08, 0x01)), 'bad-protobuf', 'a group that never ends');

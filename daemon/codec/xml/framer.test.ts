@@ -128,3 +128,28 @@ test('stopping works when the frame was assembled across chunks', () => {
   assert.equal(framer.push(whole.subarray(0, 100), () => true), undefined);
   assert.deepEqual(framer.push(whole.subarray(100), () => true), Buffer.from('REST'));
 });
+
+test('"</event>" and "<event" inside a comment or CDATA section do not end or cut the event', () => {
+  const tricky = [
+    '<event uid="c1"><detail><!-- </event> --><remarks>a</remarks></detail></event>',
+    '<event uid="c2"><detail><remarks><![CDATA[</event> <event uid="x"> ]]></remarks></detail></event>',
+    '<event uid="c3"><detail><!-- <event --><!----></detail></event>',
+  ];
+  const stream = Buffer.from(`${tricky.join('\n')}\n<event uid="after"/>`);
+  const expected = [...tricky, '<event uid="after"/>'];
+  for (let cut = 1; cut < stream.length; cut += 1) {
+    const { frames, errors } = frameAll([stream.subarray(0, cut), stream.subarray(cut)]);
+    assert.deepEqual(frames, expected, `split at ${cut}`);
+    assert.deepEqual(errors, [], `split at ${cut}`);
+  }
+  const { frames } = frameAll([...stream].map((b) => Buffer.of(b)));
+  assert.deepEqual(frames, expected, 'one byte at a time');
+});
+
+test('a comment that never ends inside an event is dropped as oversize, and framing goes on', () => {
+  const open = Buffer.from(`<event uid="o"><detail><!-- ${'x'.repeat(300)}`);
+  const next = Buffer.from('--></detail></event><event uid="next"/>');
+  const { frames, errors } = frameAll([open, next], 256);
+  assert.deepEqual(frames, ['<event uid="next"/>']);
+  assert.deepEqual(errors.map((e) => e.reason), ['oversize']);
+});

@@ -34,6 +34,12 @@ export type FrameSink = (frame: Buffer, streamOffset: number) => boolean | void;
 
 const OPEN = Buffer.from('<event');
 const CLOSE = Buffer.from('</event');
+/** Comments and CDATA sections may hold "</event>" or "<event" as text: the body scan steps over them. */
+const MARKUP_OPEN = Buffer.from('<!');
+const COMMENT_OPEN = Buffer.from('<!--');
+const COMMENT_CLOSE = Buffer.from('-->');
+const CDATA_OPEN = Buffer.from('<![CDATA[');
+const CDATA_CLOSE = Buffer.from(']]>');
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
@@ -110,6 +116,10 @@ export class XmlEventFramer {
   private openAheadIn: Buffer | undefined;
   private openAheadFrom = 0;
   private openAhead = -1;
+  /** The first "<!" at or after markupAheadFrom in buffer markupAheadIn (-1: none): one search per buffer, not per event. */
+  private markupAheadIn: Buffer | undefined;
+  private markupAheadFrom = 0;
+  private markupAhead = -1;
 
   /** Assembly buffer for whatever is pending across chunks (a partial frame or tag). */
   private acc: Buffer;
@@ -145,6 +155,7 @@ export class XmlEventFramer {
     const chunkOffset = this.counters.bytesIn;
     this.counters.bytesIn += chunk.length;
     this.openAheadIn = undefined; // a caller may pass the same Buffer again with new bytes
+    this.markupAheadIn = undefined;
     let from = 0;
     if (this.accLength > 0) {
       // Something is pending from earlier chunks: continue it in the assembly buffer, and
@@ -208,6 +219,7 @@ export class XmlEventFramer {
 
   private shiftPositions(by: number): void {
     this.accOffset += by;
+    this.markupAheadIn = undefined;
     this.tagScan -= by;
     this.closeScan -= by;
     this.nestedScan -= by;
@@ -331,6 +343,26 @@ export class XmlEventFramer {
 
       // State.Body
       const close = buffer.indexOf(CLOSE, this.closeScan);
+      const markup = this.nextMarkup(buffer, this.closeScan);
+      if (markup !== -1 && (close === -1 || markup < close)) {
+        const nestedBefore = this.findNestedOpen(buffer, markup);
+        if (nestedBefore !== -1) {
+          this.truncated(frameStart, nestedBefore, baseOffset);
+          pos = nestedBefore;
+          this.state = State.Hunt;
+          continue;
+        }
+        const sectionEnd = this.markupSectionEnd(buffer, markup);
+        if (sectionEnd === -1) {
+          // The comment or CDATA section goes on in the next chunk.
+          this.closeScan = markup;
+          if (end - frameStart > this.maxEventBytes || moreInChunk) return this.dropOversize(buffer, frameStart, end, baseOffset);
+          return { consumed: end, stopped: false, pendingFrom: frameStart };
+        }
+        this.closeScan = sectionEnd;
+        this.nestedScan = Math.max(this.nestedScan, sectionEnd);
+        continue;
+      }
       const nestedLimit = close === -1 ? end : close;
       const nested = this.findNestedOpen(buffer, nestedLimit);
       if (nested !== -1) {
@@ -386,6 +418,32 @@ export class XmlEventFramer {
       }
       at = found + 1;
     }
+  }
+
+  /** buffer.indexOf("<!", pos), remembered per buffer so that a chunk of many events is searched once. */
+  private nextMarkup(buffer: Buffer, pos: number): number {
+    const ahead = this.markupAhead;
+    if (this.markupAheadIn === buffer && this.markupAheadFrom <= pos && (ahead === -1 || ahead >= pos)) return ahead;
+    this.markupAheadIn = buffer;
+    this.markupAheadFrom = pos;
+    this.markupAhead = buffer.indexOf(MARKUP_OPEN, pos);
+    return this.markupAhead;
+  }
+
+  /**
+   * Where the comment or CDATA section starting at `at` ends (just past "-->" or "]]>"); -1
+   * if its end (or enough of its start to tell) is not in the buffer yet. Other "<!"
+   * markup is not allowed in an event body: it is stepped over and the parser refuses it.
+   */
+  private markupSectionEnd(buffer: Buffer, at: number): number {
+    for (const [open, close] of [[COMMENT_OPEN, COMMENT_CLOSE], [CDATA_OPEN, CDATA_CLOSE]] as const) {
+      const have = Math.min(open.length, buffer.length - at);
+      if (buffer.compare(open, 0, have, at, at + have) !== 0) continue;
+      if (have < open.length) return -1;
+      const found = buffer.indexOf(close, at + open.length);
+      return found === -1 ? -1 : found + close.length;
+    }
+    return at + MARKUP_OPEN.length;
   }
 
   /** buffer.indexOf(OPEN, pos), from what findNestedOpen already found when it can tell. */
