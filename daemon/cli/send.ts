@@ -7,6 +7,7 @@ import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
 import { createTransportFromSpec } from '../transports/index.js';
 import { textLogger } from '../transports/text-logger.js';
+import { transportDirection } from '../transports/url.js';
 
 const HELP = `Usage: takd send URL [options] < events.xml
 
@@ -44,7 +45,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     }
     const { spec } = flags;
     if (spec.kind === 'tcp-listen' || spec.kind === 'tls-listen') throw new UsageError('send needs a destination, not a listener URL');
-    if ('direction' in spec && spec.direction === 'receive') throw new UsageError('a +ro URL cannot send');
+    if (transportDirection(spec) === 'receive') throw new UsageError('a +ro URL cannot send');
     transport = createTransportFromSpec(spec, {
       ...flags.options,
       name: flags.url,
