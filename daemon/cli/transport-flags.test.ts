@@ -67,7 +67,7 @@ test('bad values name the environment key, as `takd run` does', () => {
   assert.throws(() => options({ FTS_COMPAT: 'y' }), /FTS_COMPAT: 'y' is not a boolean \(allowed: true\/false\/yes\/no\/on\/off\/1\/0\)/);
 });
 
-test('flags win over the environment; COT_URL is the URL when none is given; TAKD_ keys are not read', () => {
+test('flags win over the environment; COT_URL is the URL when none is given; keys that set no output are not read', () => {
   const parsed = parseTransportFlags(['--proto', '0', '--ttl', '3', '--interface', 'eth1', '--password-file', '/run/pass'], {}, {
     COT_URL: 'udp://239.2.3.1:6969',
     TAK_PROTO: '1',
@@ -75,6 +75,8 @@ test('flags win over the environment; COT_URL is the URL when none is given; TAK
     PYTAK_MULTICAST_LOCAL_ADDRS: 'eth0',
     PYTAK_TLS_CLIENT_PASSWORD: 'atakatak',
     TAKD_OUTPUT_CLI_TTL: '9',
+    COT_STALE: 'whenever',
+    DEBUG: 'maybe',
   });
   assert.equal(parsed.url, 'udp://239.2.3.1:6969');
   assert.equal(parsed.spec.kind, 'udp');
