@@ -109,7 +109,7 @@ export const SECTIONS: readonly SectionSpec[] = [
     doc: 'A device: a driver reading a link (serial port, TCP, replay file, simulator).',
     keys: [
       { key: 'driver', type: { kind: 'enum', values: DRIVER_NAMES }, required: true, doc: 'device family' },
-      { key: 'link', type: { kind: 'link-url' }, defaultText: 'gpsd: tcp://127.0.0.1:2947; others: required', doc: 'serial:///dev/…?baud=N, tcp://host:port, udp://0.0.0.0:5050 (receive), file:///capture.log, sim://?speed=walk' },
+      { key: 'link', type: { kind: 'link-url' }, defaultText: 'gpsd: tcp://127.0.0.1:2947; others: required', doc: "serial:///dev/…?baud=N, tcp://host:port, udp://0.0.0.0:5050 (receive), file:///capture.log, sim://?speed=walk; without ?baud= (serial) or a port (tcp): the driver's default, e.g. meshtastic 115200 baud, ais 38400 (takd config show prints it)" },
       { key: 'enabled', type: { kind: 'boolean' }, default: true, doc: 'false keeps the section but does not open the device' },
       ...radioSourceKeys,
     ],

@@ -7,9 +7,9 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routi
 import type { OutputFilterConfig } from '../daemon/routing/filter.js';
 import type { FsyncPolicy } from '../daemon/routing/store/durable-queue.js';
 import type { RateLimit } from '../daemon/routing/token-bucket.js';
-import { roleOfUrl } from '../daemon/routing/roles.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
+import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import type { ConfigValue } from './values.js';
 
@@ -45,12 +45,16 @@ export interface RadioSourceSettings {
 export interface InputConfig {
   id: string;
   url: string;
+  /** The URL parsed once: role and direction come from here (transportRole, transportDirection). */
+  spec: TransportSpec;
   tls: TlsFiles;
 }
 
 export interface OutputConfig {
   id: string;
   url: string;
+  /** The URL parsed once: role and direction come from here (transportRole, transportDirection). */
+  spec: TransportSpec;
   proto: 0 | 1;
   ttl: number;
   interfaces: string[];
@@ -134,7 +138,7 @@ function tlsFiles(r: Reader): TlsFiles {
 }
 
 /** Values were checked by the loader (schema `check`), so the routing parsers do not throw here. */
-function outputRouting(r: Reader, url: string): OutputRouting {
+function outputRouting(r: Reader, spec: TransportSpec): OutputRouting {
   const filter: OutputFilterConfig = compact({
     types: r.list('types'),
     excludeTypes: r.list('exclude_types'),
@@ -148,13 +152,14 @@ function outputRouting(r: Reader, url: string): OutputRouting {
     bytesPerSecond: r.value('rate_bytes') === undefined ? undefined : r.number('rate_bytes'),
     eventsPerMinute: r.value('rate_events') === undefined ? undefined : r.number('rate_events'),
   });
-  const receiveOnly = /^[a-z+]*\+ro[+:]/i.test(url);
-  const stored = r.value('store') === undefined ? roleOfUrl(url) === 'server' : r.boolean('store');
+  // A receive-only output sends nothing, so it has nothing to store.
+  const sends = transportDirection(spec) !== 'receive';
+  const stored = r.value('store') === undefined ? transportRole(spec) === 'server' : r.boolean('store');
   return compact({
     filter,
     rate,
     maxEventBytes: r.value('max_event_bytes') === undefined ? undefined : r.number('max_event_bytes'),
-    store: stored && !receiveOnly ? { maxBytes: r.number('store_max_bytes'), fsync: parseFsyncPolicy(r.string('fsync')) } : undefined,
+    store: stored && sends ? { maxBytes: r.number('store_max_bytes'), fsync: parseFsyncPolicy(r.string('fsync')) } : undefined,
   });
 }
 
@@ -194,6 +199,26 @@ function named(config: LoadedConfig, kind: string): [string, Reader][] {
     .map(([id, values]) => [id, new Reader(values)]);
 }
 
+function outputConfig(id: string, r: Reader): OutputConfig {
+  // The loader checked the URL (schema type transport-url), so this does not throw.
+  const spec = parseTransportUrl(r.string('url'));
+  return {
+    id,
+    url: r.string('url'),
+    spec,
+    proto: r.string('proto') === '1' ? 1 : 0,
+    ttl: r.number('ttl'),
+    interfaces: r.list('interface'),
+    tls: tlsFiles(r),
+    maxQueue: r.number('max_queue'),
+    sleepMs: r.ms('sleep'),
+    ftsCompat: r.boolean('fts_compat'),
+    hello: r.boolean('hello'),
+    pli: r.boolean('pli'),
+    routing: outputRouting(r, spec),
+  };
+}
+
 export function viewConfig(loaded: LoadedConfig): TakdConfig {
   const single = (name: string): Reader => new Reader(loaded.sections.get(name) ?? new Map());
   const takd = single('takd');
@@ -214,21 +239,8 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     shutdownTimeoutMs: takd.ms('shutdown_timeout'),
     maxInQueue: takd.number('max_in_queue'),
     sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), radio: radioSettings(r) })),
-    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), tls: tlsFiles(r) })),
-    outputs: named(loaded, 'output').map(([id, r]) => ({
-      id,
-      url: r.string('url'),
-      proto: r.string('proto') === '1' ? 1 : 0,
-      ttl: r.number('ttl'),
-      interfaces: r.list('interface'),
-      tls: tlsFiles(r),
-      maxQueue: r.number('max_queue'),
-      sleepMs: r.ms('sleep'),
-      ftsCompat: r.boolean('fts_compat'),
-      hello: r.boolean('hello'),
-      pli: r.boolean('pli'),
-      routing: outputRouting(r, r.string('url')),
-    })),
+    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r) })),
+    outputs: named(loaded, 'output').map(([id, r]) => outputConfig(id, r)),
     pli: compact({
       enabled: pli.boolean('enabled'),
       noFix: pli.string('no_fix') === 'silent' ? 'silent' : 'last-known',

@@ -43,7 +43,7 @@ export interface LinkError extends Error {
  */
 export interface LinkOptions {
   url: URL;
-  /** Bits per second; serial default from the driver, replay pacing default 4800. */
+  /** Bits per second: the URL's `baud`, else on serial the driver's default; replay pacing default 4800. */
   baud?: number;
 }
 
@@ -63,6 +63,14 @@ export interface ByteLink {
   chunks(): AsyncIterable<Buffer>;
   write(bytes: Buffer): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A device family's link settings, used when the link URL does not say. */
+export interface LinkDefaults {
+  /** serial:// speed, bits per second (NMEA GPS 4800, AIS 38400, Meshtastic 115200). */
+  baud?: number;
+  /** tcp:// port (gpsd 2947, Meshtastic 4403, Dire Wolf KISS 8001). */
+  port?: number;
 }
 
 /** A kind of link (one per URL scheme). `open` rejects with a LinkError of kind `open-failed`. */
@@ -193,8 +201,8 @@ export interface UsbFingerprint {
 export interface Driver<F = unknown, M = unknown> {
   name: string;
   summary: string;
-  /** Link defaults: serial baud, TCP port. */
-  defaults: { baud?: number; port?: number };
+  /** Link defaults, applied where the link URL does not say (applyLinkDefaults in links/index.ts). */
+  defaults: LinkDefaults;
   usb: UsbFingerprint[];
   framer(): Framer<F>;
   decoder(): Decoder<F, M>;

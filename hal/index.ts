@@ -9,7 +9,7 @@ export { GpsdDecoder, gpsdDriver, GPSD_WATCH, GPSD_DEFAULT_PORT } from './driver
 export { simDriver, SimLinkProvider, SimTrack, SIM_SPEEDS } from './drivers/sim/index.js';
 export { epochSentences, type SimulatedFix } from './drivers/sim/nmea-writer.js';
 export { MockLinkProvider, MockDevice } from './links/mock.js';
-export { defaultLinkProviders, resolveLink, type LinkProviders } from './links/index.js';
+export { applyLinkDefaults, defaultLinkProviders, resolveLink, type LinkProviders, type LinkWithDefaults } from './links/index.js';
 export { startSource, type SourceOptions } from './source.js';
 export { silentLogger } from './logger.js';
 export {

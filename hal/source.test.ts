@@ -3,8 +3,13 @@
 // same story against a real pty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GnssFix } from './contract.js';
+import type { GnssFix, LinkOptions } from './contract.js';
+import { aisDriver } from './drivers/ais/index.js';
+import { gpsdDriver } from './drivers/gpsd/index.js';
+import { kissAprsDriver } from './drivers/kiss-aprs/index.js';
+import { meshtasticDriver } from './drivers/meshtastic/index.js';
 import { nmeaGnssDriver } from './drivers/nmea-gnss/index.js';
+import type { RegisteredDriver } from './registry.js';
 import { epochSentences, type SimulatedFix } from './drivers/sim/nmea-writer.js';
 import { MockLinkProvider } from './links/mock.js';
 import { startSource } from './source.js';
@@ -70,4 +75,27 @@ test('source: driver onOpen bytes are written to the device; write() reaches it'
   await source.write(Buffer.from('$PUBX,00*33\r\n'));
   assert.deepEqual(device.written.map((b) => b.toString()), ['HELLO\r\n', '$PUBX,00*33\r\n']);
   await source.stop();
+});
+
+test("a link URL that does not say is opened with the driver's link defaults: baud on serial, the port on tcp", async () => {
+  const serial = new MockLinkProvider('serial');
+  const tcp = new MockLinkProvider('tcp');
+  const providers = new Map([['serial', serial], ['tcp', tcp]]);
+  const cases: [string, RegisteredDriver, string, (options: LinkOptions) => unknown, unknown][] = [
+    ['serial:///dev/ttyACM0', meshtasticDriver as RegisteredDriver, '/dev/ttyACM0', (o) => o.baud, 115200],
+    ['serial:///dev/ttyAIS', aisDriver as RegisteredDriver, '/dev/ttyAIS', (o) => o.baud, 38400],
+    ['serial:///dev/ttyTNC', kissAprsDriver as RegisteredDriver, '/dev/ttyTNC', (o) => o.baud, 9600],
+    ['serial:///dev/ttyGPS', nmeaGnssDriver as RegisteredDriver, '/dev/ttyGPS', (o) => o.baud, 4800],
+    ['serial:///dev/ttyUSB9?baud=4800', aisDriver as RegisteredDriver, '/dev/ttyUSB9', (o) => o.baud, 4800],
+    ['tcp://127.0.0.1', gpsdDriver as RegisteredDriver, '127.0.0.1:2947', (o) => o.url.href, 'tcp://127.0.0.1:2947'],
+    ['tcp://radio.local', meshtasticDriver as RegisteredDriver, 'radio.local:4403', (o) => o.url.port, '4403'],
+    ['tcp://127.0.0.1:10110', aisDriver as RegisteredDriver, '127.0.0.1:10110', (o) => o.url.port, '10110'],
+  ];
+  for (const [url, driver, path, read, expected] of cases) {
+    const device = (url.startsWith('tcp:') ? tcp : serial).device(path);
+    const source = startSource({ id: 'source.x', url, driver, providers, retryInitialMs: 10, retryMaxMs: 50 });
+    await waitUntil(() => device.isOpen, `${url} opened`, 5000);
+    assert.equal(read(device.openedWith.at(-1) as LinkOptions), expected, `${url} with ${driver.name}`);
+    await source.stop();
+  }
 });

@@ -14,7 +14,7 @@ import { silentLogger } from './logger.js';
 export interface SourceOptions<F, M> {
   /** Config section id, e.g. `source.gps`; names the source in logs and status.json. */
   id: string;
-  /** Link URL: `serial:///dev/ttyUSB0?baud=9600`, `tcp://127.0.0.1:2947`, `file:///x.log?pace=fast`. */
+  /** Link URL: `serial:///dev/ttyUSB0?baud=9600`, `tcp://127.0.0.1:2947`, `file:///x.log?pace=fast`; the driver's defaults fill in what it does not say. */
   url: string;
   driver: Driver<F, M>;
   providers: LinkProviders;
@@ -47,7 +47,7 @@ class RunningSource<F, M> implements Source<M> {
 
   constructor(private readonly options: SourceOptions<F, M>) {
     this.id = options.id;
-    ({ provider: this.provider, options: this.linkOptions } = resolveLink(options.url, options.providers));
+    ({ provider: this.provider, options: this.linkOptions } = resolveLink(options.url, options.providers, options.driver.defaults));
     this.queue = new AsyncQueue<M>(options.queueCapacity ?? 1024);
     this.framer = options.driver.framer();
     this.decoder = options.driver.decoder();
@@ -55,7 +55,7 @@ class RunningSource<F, M> implements Source<M> {
     this.state = {
       id: options.id,
       state: 'connecting',
-      detail: `opening ${options.url}`,
+      detail: `opening ${this.linkOptions.url.href}`,
       connects: 0,
       disconnects: 0,
       messages: 0,

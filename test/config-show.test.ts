@@ -31,6 +31,28 @@ describe('config show', () => {
     assert.match(result.stdout, /^callsign = X-1 +; flag --callsign$/m);
   });
 
+  it("shows a source's link with the driver's defaults where the URL says nothing, and says so", () => {
+    const file = dir.file(
+      'radios.ini',
+      [
+        '[source.radio]', 'driver = meshtastic', 'link = serial:///dev/ttyACM0',
+        '[source.ais]', 'driver = ais', 'link = serial:///dev/ttyUSB1',
+        '[source.gps]', 'driver = nmea-gnss', 'link = serial:///dev/ttyUSB0?baud=9600',
+        '[source.gpsd]', 'driver = gpsd', 'link = tcp://127.0.0.1',
+        '[source.sim]', 'driver = sim', 'link = sim://?speed=walk',
+        '',
+      ].join('\n'),
+    );
+    const result = spawnSync(process.execPath, [TAKD_MAIN, 'config', 'show', '-c', file], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.equal(result.status, 0, result.stderr);
+    const at = (line: number): string => `${file}:${line}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(result.stdout, new RegExp(`^link += serial:///dev/ttyACM0\\?baud=115200 +; ${at(3)}; baud 115200: driver default \\(meshtastic\\)$`, 'm'));
+    assert.match(result.stdout, new RegExp(`^link += serial:///dev/ttyUSB1\\?baud=38400 +; ${at(6)}; baud 38400: driver default \\(ais\\)$`, 'm'));
+    assert.match(result.stdout, new RegExp(`^link += serial:///dev/ttyUSB0\\?baud=9600 +; ${at(9)}$`, 'm'), 'the URL says: no default');
+    assert.match(result.stdout, new RegExp(`^link += tcp://127.0.0.1:2947 +; ${at(12)}; port 2947: driver default \\(gpsd\\)$`, 'm'));
+    assert.match(result.stdout, new RegExp(`^link += sim://\\?speed=walk +; ${at(15)}$`, 'm'));
+  });
+
   it('every driver in the HAL registry can be named in config', () => {
     for (const driver of drivers) assert.ok((DRIVER_NAMES as readonly string[]).includes(driver.name), driver.name);
   });

@@ -3,13 +3,14 @@
 import { eventToJson } from '../codec/json.js';
 import type { CotEvent } from '../codec/event.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './command.js';
-import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from '../transports/cli-flags.js';
+import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
+import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
 import { createTransportFromSpec } from '../transports/index.js';
 import { oneLineXml } from '../transports/stream-codec.js';
 import { textLogger } from '../transports/text-logger.js';
 import type { Transport } from '../transports/types.js';
-import { parseTransportUrl, type TransportSpec } from '../transports/url.js';
+import type { TransportSpec } from '../transports/url.js';
 
 const HELP = `Usage: takd listen URL [--json] [options]
 
@@ -60,7 +61,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       remaining -= 1;
       if (remaining === 0) finish(EXIT_OK);
     };
-    transport = createTransportFromSpec(receiveOnly(parseTransportUrl(flags.url)), {
+    transport = createTransportFromSpec(receiveOnly(flags.spec), {
       ...flags.options,
       name: flags.url,
       logger: textLogger(io.stderr, 'takd listen', flags.verbose ? 'info' : 'warn'),
@@ -68,7 +69,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     });
     transport.start();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TransportConfigError) {
+    if (error instanceof UsageError || error instanceof TransportConfigError || error instanceof ConfigError) {
       io.stderr.write(`takd listen: ${error.message}\n${error instanceof UsageError ? "Run 'takd listen --help' for usage.\n" : ''}`);
       return EXIT_USAGE;
     }

@@ -2,11 +2,12 @@
 // and every event has been handed to the network; 1 with the cause if it could not deliver.
 import { CotStreamDecoder } from '../codec/stream.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './command.js';
-import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from '../transports/cli-flags.js';
+import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
+import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
 import { createTransportFromSpec } from '../transports/index.js';
 import { textLogger } from '../transports/text-logger.js';
-import { parseTransportUrl } from '../transports/url.js';
+import { transportDirection } from '../transports/url.js';
 
 const HELP = `Usage: takd send URL [options] < events.xml
 
@@ -42,9 +43,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       retries = Number(retriesText);
       if (!Number.isInteger(retries) || retries < 1) throw new UsageError(`--retries ${retriesText}: a whole number >= 1`);
     }
-    const spec = parseTransportUrl(flags.url);
+    const { spec } = flags;
     if (spec.kind === 'tcp-listen' || spec.kind === 'tls-listen') throw new UsageError('send needs a destination, not a listener URL');
-    if ('direction' in spec && spec.direction === 'receive') throw new UsageError('a +ro URL cannot send');
+    if (transportDirection(spec) === 'receive') throw new UsageError('a +ro URL cannot send');
     transport = createTransportFromSpec(spec, {
       ...flags.options,
       name: flags.url,
@@ -58,7 +59,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     });
     transport.start();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TransportConfigError) {
+    if (error instanceof UsageError || error instanceof TransportConfigError || error instanceof ConfigError) {
       io.stderr.write(`takd send: ${error.message}\n${error instanceof UsageError ? "Run 'takd send --help' for usage.\n" : ''}`);
       return EXIT_USAGE;
     }

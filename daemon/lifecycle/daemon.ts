@@ -11,7 +11,8 @@ import type { Logger } from '../log.js';
 import type { OutputCounters } from '../routing/counters.js';
 import { CotClock, localIdentity, PliReporter, type PliIdentity } from '../pli/index.js';
 import { localUid } from '../pli/local.js';
-import { createTransport, type TransportOptions } from '../transports/index.js';
+import { createTransportFromSpec, type TransportOptions } from '../transports/index.js';
+import { outputTransportOptions } from '../transports/output-settings.js';
 import { sectionFingerprint, type OutputConfig, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
 import { SourceComponent, TransportComponent } from './components.js';
@@ -250,7 +251,7 @@ export class Daemon {
         id: output.id,
         kind: 'output',
         fingerprint: sectionFingerprint(config.loaded, output.id),
-        create: () => new TransportComponent(output.id, 'output', () => createTransport(output.url, this.transportOptions(output.id, output)), this.routing),
+        create: () => new TransportComponent(output.id, 'output', () => createTransportFromSpec(output.spec, this.transportOptions(output.id, output)), this.routing),
       });
     }
     for (const input of config.inputs) {
@@ -258,7 +259,7 @@ export class Daemon {
         id: input.id,
         kind: 'input',
         fingerprint: sectionFingerprint(config.loaded, input.id),
-        create: () => new TransportComponent(input.id, 'input', () => createTransport(input.url, this.transportOptions(input.id, { tls: input.tls })), this.routing),
+        create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls })), this.routing),
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {
@@ -305,23 +306,13 @@ export class Daemon {
 
   private transportOptions(id: string, settings: Partial<OutputConfig>): TransportOptions {
     const options: TransportOptions = {
+      ...outputTransportOptions(settings),
       name: id,
       logger: this.logger.child({ component: id }),
       onEvent: (event) => this.routing.publish(event, id),
       inboundGate: this.routing.inboundGate,
       ownUid: this.ownUid,
     };
-    if (settings.proto !== undefined) options.proto = settings.proto;
-    if (settings.tls !== undefined && Object.keys(settings.tls).length > 0) options.tls = settings.tls;
-    if (settings.ttl !== undefined) options.ttl = settings.ttl;
-    if (settings.interfaces !== undefined && settings.interfaces.length > 0) options.interfaces = settings.interfaces;
-    if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
-    if (settings.sleepMs !== undefined && settings.sleepMs > 0) {
-      const ms = settings.sleepMs;
-      options.pauseBetweenWritesMs = () => ms;
-    } else if (settings.ftsCompat) {
-      options.pauseBetweenWritesMs = () => Math.floor(Math.random() * 5000);
-    }
     if (settings.hello) options.hello = () => this.lastPli;
     return options;
   }

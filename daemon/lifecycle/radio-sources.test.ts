@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MockLinkProvider } from '../../hal/index.js';
-import type { SourceConfig } from '../../config/view.js';
+import { loadConfig } from '../../config/loader.js';
+import { viewConfig, type SourceConfig } from '../../config/view.js';
+import { waitUntil } from '../../test/support/wait.js';
 import { silentLogger } from '../log.js';
 import type { AttachableOutput } from '../routing/attachable-target.js';
 import { makeEvent } from '../../test/support/routing.js';
@@ -69,4 +71,23 @@ test('a meshtastic source is a router output that takes only the chosen kinds in
     await mesh.stop();
   }
   assert.equal(attached.has('source.mesh'), false, 'removed from the router on stop');
+});
+
+test('a radio configured without ?baud= is opened at its driver default (meshtastic 115200, ais 38400)', async () => {
+  const settings = ['source.radio.driver=meshtastic', 'source.radio.link=serial:///dev/ttyACM0', 'source.ais.driver=ais', 'source.ais.link=serial:///dev/ttyUSB1'];
+  const config = viewConfig(loadConfig({ args: settings.flatMap((s) => ['--set', s]), env: {}, defaultFile: '/nonexistent/takd.ini' }).config);
+  // A fake serial port at the HAL seam: it records how each link was opened.
+  const serial = new MockLinkProvider('serial');
+  const radio = serial.device('/dev/ttyACM0');
+  const ais = serial.device('/dev/ttyUSB1');
+  const components = config.sources.map((source) => radioSourceComponent(source, { ...deps(new Map()), providers: new Map([['serial', serial]]) }));
+  try {
+    for (const component of components) await component?.start();
+    await waitUntil(() => radio.isOpen && ais.isOpen, 'both serial ports open', 5000);
+    assert.equal(radio.openedWith[0]?.baud, 115200);
+    assert.equal(ais.openedWith[0]?.baud, 38400);
+    assert.match(components.find((c) => c?.id === 'source.ais')?.status().detail ?? '', /running on mock \/dev\/ttyUSB1/);
+  } finally {
+    for (const component of components) await component?.stop();
+  }
 });

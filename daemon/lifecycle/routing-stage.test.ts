@@ -110,3 +110,35 @@ test('with an unsynchronised clock, staleness follows the same GPS time the repo
     rmSync(stateDir, { recursive: true, force: true });
   }
 });
+
+test('phones on a receive-only listener (tcp+listen+ro) are peers: their events go to the server', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'takd-stage-'));
+  try {
+    const stage = new RoutingStage(logger, { STATE_DIRECTORY: stateDir });
+    stage.configure(config('output.server.url=tcp://127.0.0.1:9', 'output.mesh.url=udp://239.2.3.1:6969', 'input.phones.url=tcp+listen+ro://127.0.0.1:9'));
+    const server = recorder('output.server');
+    const mesh = recorder('output.mesh');
+    stage.setOutput('output.server', server);
+    stage.setOutput('output.mesh', mesh);
+    stage.publish(chat('chat-1'), 'input.phones');
+    assert.deepEqual(server.sent.map((e) => e.uid), ['chat-1'], 'from phones to the TAK server');
+    assert.deepEqual(mesh.sent.map((e) => e.uid), ['chat-1'], 'and to Mesh SA');
+    stage.close();
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
+test('a receive-only output (+ro) gets no router output and no durable queue, whatever its role', () => {
+  const c = config('output.feed.url=tcp+ro://127.0.0.1:9', 'output.feed.store=true', 'output.phones.url=tls+listen+ro://127.0.0.1:9');
+  for (const output of c.outputs) assert.equal(output.routing.store, undefined, output.id);
+  const stateDir = mkdtempSync(join(tmpdir(), 'takd-stage-'));
+  try {
+    const stage = new RoutingStage(logger, { STATE_DIRECTORY: stateDir });
+    stage.configure(c);
+    assert.deepEqual(stage.status().outputs, []);
+    stage.close();
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});

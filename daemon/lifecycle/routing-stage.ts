@@ -9,12 +9,13 @@ import type { CotEvent } from '../codec/event.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../routing/clock.js';
 import type { AttachableOutput } from '../routing/attachable-target.js';
-import { roleOfUrl, type LinkRole } from '../routing/roles.js';
+import type { LinkRole } from '../routing/roles.js';
 import { Router, type RouterOutput, type RouterStatus } from '../routing/router.js';
 import { queueDirectory, stateDirectory } from '../routing/settings.js';
 import { DurableQueue } from '../routing/store/durable-queue.js';
 import type { OutputConfig, TakdConfig } from '../../config/view.js';
 import type { InboundGate } from '../transports/options.js';
+import { transportDirection, transportRole } from '../transports/url.js';
 
 interface OpenQueue {
   queue: DurableQueue;
@@ -24,7 +25,7 @@ interface OpenQueue {
 
 /** Receive-only outputs (`+ro`) never send, so they get no router output. */
 function sends(output: OutputConfig): boolean {
-  return !/^[a-z+]*\+ro[+:]/i.test(output.url);
+  return transportDirection(output.spec) !== 'receive';
 }
 
 export class RoutingStage {
@@ -47,8 +48,8 @@ export class RoutingStage {
   configure(config: TakdConfig): void {
     const outputs = config.outputs.filter(sends);
     const roles: Record<string, LinkRole> = {};
-    for (const output of config.outputs) roles[output.id] = roleOfUrl(output.url);
-    for (const input of config.inputs) roles[input.id] = roleOfUrl(input.url);
+    for (const output of config.outputs) roles[output.id] = transportRole(output.spec);
+    for (const input of config.inputs) roles[input.id] = transportRole(input.spec);
     for (const source of config.sources) roles[source.id] = 'device';
     const key = JSON.stringify([roles, outputs.map((o) => [o.id, o.routing])]);
     if (this.router !== undefined && key === this.routerKey) return;

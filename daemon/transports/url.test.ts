@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TransportConfigError } from './errors.js';
-import { parseTransportUrl } from './url.js';
+import { parseTransportUrl, transportDirection, transportRole } from './url.js';
 
 test('tcp, tls and ssl with default ports and modifiers', () => {
   assert.deepEqual(parseTransportUrl('tcp://tak.example.org'), { kind: 'tcp', host: 'tak.example.org', port: 8087, direction: 'both' });
@@ -62,5 +62,25 @@ test('mistakes are configuration errors that name the key and say what is wrong'
       assert.match(error.message, message, url);
       return true;
     });
+  }
+});
+
+test('role and direction come from the parsed URL: modifiers change the direction, never the role', () => {
+  const cases: [string, string, string][] = [
+    ['tcp://h', 'server', 'both'],
+    ['ssl+wo://h', 'server', 'send'],
+    ['tls+ro://h', 'server', 'receive'],
+    ['tcp+listen://0.0.0.0', 'peers', 'both'],
+    ['tcp+listen+ro://0.0.0.0:8087', 'peers', 'receive'],
+    ['TCP+RO+LISTEN://0.0.0.0', 'peers', 'receive'],
+    ['tls+listen+wo://[::]', 'peers', 'send'],
+    ['udp://239.2.3.1', 'mesh', 'both'],
+    ['udp+broadcast+ro://255.255.255.255', 'mesh', 'receive'],
+    ['log://stdout', 'sink', 'send'],
+    ['file:///tmp/cot.xml', 'sink', 'send'],
+  ];
+  for (const [url, role, direction] of cases) {
+    const spec = parseTransportUrl(url);
+    assert.deepEqual([transportRole(spec), transportDirection(spec)], [role, direction], url);
   }
 });

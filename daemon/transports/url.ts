@@ -51,6 +51,32 @@ export interface FileSpec {
 
 export type TransportSpec = StreamSpec | ListenSpec | UdpSpec | LogSpec | FileSpec;
 
+/**
+ * What the far end of a transport is to the box, by kind (the router's link roles,
+ * daemon/routing/roles.ts): a TAK server we connect to, Mesh SA, phones that connect to us,
+ * or a record of everything. A `+ro`/`+wo` modifier changes the direction, never the role.
+ */
+export type TransportRole = 'server' | 'mesh' | 'peers' | 'sink';
+
+const ROLE_OF_KIND: Record<TransportSpec['kind'], TransportRole> = {
+  tcp: 'server',
+  tls: 'server',
+  'tcp-listen': 'peers',
+  'tls-listen': 'peers',
+  udp: 'mesh',
+  log: 'sink',
+  file: 'sink',
+};
+
+export function transportRole(spec: TransportSpec): TransportRole {
+  return ROLE_OF_KIND[spec.kind];
+}
+
+/** Which way events flow; log:// and file:// only ever write. */
+export function transportDirection(spec: TransportSpec): Direction {
+  return 'direction' in spec ? spec.direction : 'send';
+}
+
 export const DEFAULT_PORTS = { tcp: 8087, tls: 8089, udp: 6969 } as const;
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;

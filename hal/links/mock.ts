@@ -1,5 +1,7 @@
 // A link to fake hardware, for tests: the test plays the device (send bytes, unplug, plug
-// back in) and sees what the daemon wrote. Follows the same contract as the real links.
+// back in) and sees what the daemon wrote, and how it opened the link (the baud a serial
+// port would be set to). Follows the same contract as the real links. Registered under
+// another scheme (`new MockLinkProvider('serial')`) it stands in for that kind of link.
 import type { ByteLink, DeviceInfo, LinkOptions, LinkProvider } from '../contract.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { HalLinkError } from './errors.js';
@@ -7,6 +9,8 @@ import { HalLinkError } from './errors.js';
 export class MockDevice {
   /** Everything the daemon wrote, in order. */
   readonly written: Buffer[] = [];
+  /** The options of each open, in order (url as resolved, baud). */
+  readonly openedWith: LinkOptions[] = [];
   plugged = true;
   opens = 0;
   private open: MockByteLink | undefined;
@@ -34,8 +38,9 @@ export class MockDevice {
   }
 
   /** @internal used by MockLinkProvider */
-  attach(link: MockByteLink): void {
+  attach(link: MockByteLink, options: LinkOptions): void {
     this.opens++;
+    this.openedWith.push(options);
     this.open = link;
   }
 
@@ -69,10 +74,12 @@ class MockByteLink implements ByteLink {
 }
 
 export class MockLinkProvider implements LinkProvider {
-  readonly scheme = 'mock';
   private readonly devices = new Map<string, MockDevice>();
 
-  /** The fake device at `path` (mock:///path), created on first use. */
+  /** `scheme`: the URL scheme it answers to; 'serial' makes it a fake serial port. */
+  constructor(readonly scheme = 'mock') {}
+
+  /** The fake device at `path` (mock:///path; for tcp://host:port, `host:port`), created on first use. */
   device(path: string): MockDevice {
     let device = this.devices.get(path);
     if (device === undefined) {
@@ -83,12 +90,13 @@ export class MockLinkProvider implements LinkProvider {
   }
 
   async open(options: LinkOptions): Promise<ByteLink> {
-    const device = this.devices.get(options.url.pathname);
+    const path = options.url.host === '' ? options.url.pathname : options.url.host;
+    const device = this.devices.get(path);
     if (device === undefined || !device.plugged) {
-      throw new HalLinkError('open-failed', `${options.url.pathname}: no such device`);
+      throw new HalLinkError('open-failed', `${path}: no such device`);
     }
     const link = new MockByteLink(device);
-    device.attach(link);
+    device.attach(link, options);
     return link;
   }
 

@@ -1,12 +1,15 @@
 /**
  * Command-line flags shared by `takd send` and `takd listen`, merged over PyTAK's
- * environment keys (flags win). Returns the URL, the transport options and the flags
- * specific to the command; throws UsageError or TransportConfigError.
+ * environment keys (flags win). Returns the URL parsed once, the transport options and the
+ * flags specific to the command; throws UsageError, TransportConfigError (a bad URL or
+ * flag value) or ConfigError (a bad PyTAK environment value, named as the daemon names it).
  */
-import { UsageError } from '../cli/command.js';
-import type { TransportOptions } from './options.js';
-import { optionsFromPytakEnv } from './pytak-env.js';
-import { parseTtl } from './url.js';
+import { pytakOutput } from '../../config/pytak-output.js';
+import { UsageError } from './command.js';
+import type { TransportOptions } from '../transports/options.js';
+import { outputTransportOptions } from '../transports/output-settings.js';
+import type { TlsSettings } from '../transports/tls-options.js';
+import { parseTransportUrl, parseTtl, type TransportSpec } from '../transports/url.js';
 
 export const TRANSPORT_FLAGS_HELP = `Transport options (PyTAK environment keys work too: TAK_PROTO, PYTAK_TLS_*, PYTAK_MULTICAST_*):
   --proto 0|1            TAK protocol: 0 XML (default), 1 protobuf (negotiated on streams)
@@ -23,6 +26,7 @@ export const TRANSPORT_FLAGS_HELP = `Transport options (PyTAK environment keys w
 
 export interface ParsedFlags {
   url: string;
+  spec: TransportSpec;
   options: TransportOptions;
   verbose: boolean;
   /** Flags the command handles itself: name → value ('' for switches). */
@@ -33,8 +37,9 @@ const VALUE_FLAGS = new Set(['--proto', '--cert', '--key', '--password-file', '-
 
 /** `commandFlags`: the command's own flags, each mapped to whether it takes a value. */
 export function parseTransportFlags(args: string[], commandFlags: Record<string, boolean>, env: NodeJS.ProcessEnv): ParsedFlags {
-  const options: TransportOptions = optionsFromPytakEnv(env);
-  const tls = { ...options.tls };
+  /** What the flags set; applied over the environment's settings once the URL is known. */
+  const options: TransportOptions = {};
+  const tls: TlsSettings = {};
   const interfaces: string[] = [];
   const extra = new Map<string, string>();
   let url: string | undefined;
@@ -60,7 +65,6 @@ export function parseTransportFlags(args: string[], commandFlags: Record<string,
         break;
       case '--password-file':
         tls.passwordFile = value;
-        delete tls.password;
         break;
       case '--ca':
         tls.ca = value;
@@ -92,7 +96,14 @@ export function parseTransportFlags(args: string[], commandFlags: Record<string,
     if (env.COT_URL) url = env.COT_URL;
     else throw new UsageError('missing URL (or set COT_URL)');
   }
-  if (interfaces.length > 0) options.interfaces = interfaces;
-  if (Object.keys(tls).length > 0) options.tls = tls;
-  return { url, options, verbose, extra };
+  const spec = parseTransportUrl(url);
+  // PyTAK's environment for this URL first, the flags over it.
+  const { tls: envTls, ...fromEnv } = outputTransportOptions(pytakOutput(url, env));
+  const merged: TransportOptions = { ...fromEnv, ...options };
+  if (interfaces.length > 0) merged.interfaces = interfaces;
+  const mergedTls: TlsSettings = { ...envTls, ...tls };
+  // --password-file replaces PYTAK_TLS_CLIENT_PASSWORD.
+  if (tls.passwordFile !== undefined && tls.password === undefined) delete mergedTls.password;
+  if (Object.keys(mergedTls).length > 0) merged.tls = mergedTls;
+  return { url, spec, options: merged, verbose, extra };
 }

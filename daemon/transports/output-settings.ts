@@ -1,0 +1,43 @@
+/**
+ * An [output.*] section's transport settings → TransportOptions: the one mapping, used by
+ * the daemon for its outputs and inputs and by `takd send` / `takd listen` for PyTAK's
+ * environment (config/pytak-output.ts reads those keys through the configuration schema).
+ */
+import type { TransportOptions } from './options.js';
+import type { TlsSettings } from './tls-options.js';
+
+/** PyTAK's pause between writes with FTS_COMPAT: a random part of 5 s. */
+export const FTS_COMPAT_MAX_PAUSE_MS = 5_000;
+
+/** The transport part of an output's configuration (config/view.ts OutputConfig has these). */
+export interface OutputTransportSettings {
+  proto: 0 | 1;
+  tls: TlsSettings;
+  ttl: number;
+  interfaces: string[];
+  maxQueue: number;
+  /** PYTAK_SLEEP: a fixed pause between writes, ms; 0: none. Wins over ftsCompat. */
+  sleepMs: number;
+  /** FTS_COMPAT: a random pause up to 5 s between writes. */
+  ftsCompat: boolean;
+}
+
+/** Options for the settings given; a setting left out keeps the transport's default. */
+export function outputTransportOptions(settings: Partial<OutputTransportSettings>): TransportOptions {
+  const options: TransportOptions = {};
+  if (settings.proto !== undefined) options.proto = settings.proto;
+  if (settings.tls !== undefined && Object.keys(settings.tls).length > 0) options.tls = settings.tls;
+  if (settings.ttl !== undefined) options.ttl = settings.ttl;
+  if (settings.interfaces !== undefined && settings.interfaces.length > 0) options.interfaces = settings.interfaces;
+  if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
+  const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
+  if (pause !== undefined) options.pauseBetweenWritesMs = pause;
+  return options;
+}
+
+/** PYTAK_SLEEP (fixed) or FTS_COMPAT (random up to 5 s); undefined: no pause. */
+export function pauseBetweenWrites(sleepMs: number, ftsCompat: boolean): (() => number) | undefined {
+  if (sleepMs > 0) return () => sleepMs;
+  if (ftsCompat) return () => Math.floor(Math.random() * FTS_COMPAT_MAX_PAUSE_MS);
+  return undefined;
+}
