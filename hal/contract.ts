@@ -60,6 +60,11 @@ export interface LinkOptions {
  */
 export interface ByteLink {
   readonly description: string;
+  /**
+   * Chunks this link threw away because its reader was too far behind: only links that
+   * cannot hold the sender back (UDP) drop, and count here over the link's life.
+   */
+  readonly dropped?: number;
   chunks(): AsyncIterable<Buffer>;
   write(bytes: Buffer): Promise<void>;
   close(): Promise<void>;
@@ -221,6 +226,10 @@ export interface SourceStatus {
   connects: number;
   disconnects: number;
   messages: number;
+  /** Messages dropped, oldest first, because the consumer fell behind by the queue's capacity. */
+  messagesDropped: number;
+  /** Chunks (datagrams) the links dropped before framing, across reconnects (ByteLink.dropped). */
+  linkDropped: number;
   framer: FramerCounters;
   decoder: Record<string, number>;
   lastError?: string;

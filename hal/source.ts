@@ -39,6 +39,8 @@ class RunningSource<F, M> implements Source<M> {
   private readonly logger: HalLogger;
   private readonly state: SourceStatus;
   private link: ByteLink | undefined;
+  /** What earlier links (before a reconnect) dropped. */
+  private closedLinksDropped = 0;
   private stopped = false;
   private cancelSleep: (() => void) | undefined;
   private readonly done: Promise<void>;
@@ -59,6 +61,8 @@ class RunningSource<F, M> implements Source<M> {
       connects: 0,
       disconnects: 0,
       messages: 0,
+      messagesDropped: 0,
+      linkDropped: 0,
       framer: this.framer.counters,
       decoder: this.decoder.counters,
     };
@@ -73,7 +77,13 @@ class RunningSource<F, M> implements Source<M> {
   }
 
   status(): SourceStatus {
-    return { ...this.state, framer: { ...this.framer.counters }, decoder: { ...this.decoder.counters } };
+    return {
+      ...this.state,
+      messagesDropped: this.queue.dropped,
+      linkDropped: this.closedLinksDropped + (this.link?.dropped ?? 0),
+      framer: { ...this.framer.counters },
+      decoder: { ...this.decoder.counters },
+    };
   }
 
   async write(bytes: Buffer): Promise<void> {
@@ -121,6 +131,7 @@ class RunningSource<F, M> implements Source<M> {
       this.logger.info({ link: link.description }, 'device open');
       const ended = await this.pump(link);
       this.link = undefined;
+      this.closedLinksDropped += link.dropped ?? 0;
       if (ended) {
         this.setState('ended', `end of ${link.description}`);
         this.queue.end();

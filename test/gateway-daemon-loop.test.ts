@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { TAKD_MAIN, TakdProcess, waitFor } from './support/daemon-process.js';
 import { daemonModule, startScript, type ScriptProcess, eventSender, relayServer } from './support/loop-scripts.js';
 import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
+import { settles, waitUntil } from './support/wait.js';
 
 const notRunnable = netnsUnavailableReason();
 const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
@@ -107,23 +108,21 @@ test('two takd boxes on one multicast group, both bridging to one server: every 
 
   const senders = [relay, phoneA, phoneB];
   for (const child of senders) child.tell('go');
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await waitUntil(() => senders.every((child) => child.values('sent').length >= 25), 'traffic from both phones and the server');
   for (const child of senders) child.tell('stop');
-
-  // Quiet: once the senders stop, traffic must stop too (a loop would keep it going).
-  const total = () => relay.lines.length + phoneA.lines.length + phoneB.lines.length;
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  let previous = total();
-  for (let tries = 0; tries < 40; tries++) {
-    await sleep(300);
-    if (total() === previous) break;
-    previous = total();
-  }
-  await sleep(1_000);
-  assert.equal(total(), previous, 'no traffic a second after the senders stopped');
-
-  const sent = { PA: phoneA.values('sent').length, PB: phoneB.values('sent').length, SRV: relay.values('sent').length };
+  await waitUntil(() => senders.every((child) => child.stopped() !== undefined), 'all senders stopped');
+  const sent = { PA: phoneA.stopped() as number, PB: phoneB.stopped() as number, SRV: relay.stopped() as number };
   assert.ok(sent.PA > 10 && sent.PB > 10, `events published: ${JSON.stringify(sent)}`);
+
+  // Every event reaches the phones it is for; then traffic must stop (a loop would keep it going).
+  const heardAll = (phone: ScriptProcess, other: 'PA' | 'PB'): boolean => {
+    const heard = new Set(phone.values('heard'));
+    const wanted = [...Array.from({ length: sent[other] }, (_, n) => `${other}-${n}`), ...Array.from({ length: sent.SRV }, (_, n) => `SRV-${n}`)];
+    return wanted.every((uid) => heard.has(uid));
+  };
+  await waitUntil(() => heardAll(phoneA, 'PB') && heardAll(phoneB, 'PA'), 'each phone has the other phone\'s and the server\'s events', 20_000);
+  const total = () => relay.lines.length + phoneA.lines.length + phoneB.lines.length;
+  assert.ok(await settles(total, 1_000, 15_000), 'no traffic a second after the senders stopped');
 
   for (const [phone, own, other] of [[phoneA, 'PA', 'PB'], [phoneB, 'PB', 'PA']] as const) {
     const heard = counts(phone.values('heard'));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { daemonModule, startScript, type ScriptProcess, relayServer } from './support/loop-scripts.js';
 import { connect, NetNs, netnsUnavailableReason } from './support/netns.js';
-import { waitUntil } from './support/wait.js';
+import { settles, waitUntil } from './support/wait.js';
 
 const notRunnable = netnsUnavailableReason();
 const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
@@ -47,7 +47,10 @@ const BOX = `
       const now = Date.now();
       router.publish({ uid: name + '-' + n++, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: name } }, { id: 'pli', role: 'self' });
     }, 40);
-    if (text.includes('stop')) clearInterval(timer);
+    if (text.includes('stop')) {
+      clearInterval(timer);
+      out({ stopped: n });
+    }
     if (text.includes('status')) out({ status: router.status() });
   });
 `;
@@ -82,28 +85,22 @@ test('two boxes on one multicast group, both bridging to one server: every event
   const boxB = start(b, BOX, { BOX: JSON.stringify({ name: 'B', iface: 'b0' }) });
   await waitUntil(() => boxA.lines.some((l) => l.ready) && boxB.lines.some((l) => l.ready), 'both boxes up');
 
+  const own = (box: ScriptProcess, name: string): number => box.values('local').filter((u) => u.startsWith(`${name}-`)).length;
   for (const child of [relay, boxA, boxB]) child.tell('go');
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await waitUntil(() => own(boxA, 'A') >= 25 && own(boxB, 'B') >= 25 && relay.values('sent').length >= 25, 'traffic from both boxes and the server');
   for (const child of [relay, boxA, boxB]) child.tell('stop');
-
-  // Quiet: once the sources stop, traffic must stop too (a loop would keep it going).
-  const total = () => relay.lines.length + boxA.lines.length + boxB.lines.length;
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  let previous = total();
-  for (let tries = 0; tries < 60; tries++) {
-    await sleep(300);
-    if (total() === previous) break;
-    previous = total();
-  }
-  await sleep(1_000);
-  assert.equal(total(), previous, 'no traffic a second after the sources stopped');
-
-  const published = {
-    A: Math.max(...boxA.values('local').filter((u) => u.startsWith('A-')).map((u) => Number(u.slice(2)))) + 1,
-    B: Math.max(...boxB.values('local').filter((u) => u.startsWith('B-')).map((u) => Number(u.slice(2)))) + 1,
-    SRV: Math.max(...relay.values('received').filter((u) => u.startsWith('SRV-')).map((u) => Number(u.slice(4))), -1) + 1,
-  };
+  await waitUntil(() => [relay, boxA, boxB].every((child) => child.stopped() !== undefined), 'all senders stopped');
+  const published = { A: boxA.stopped() as number, B: boxB.stopped() as number, SRV: relay.stopped() as number };
   assert.ok(published.A > 10 && published.B > 10, `events published: ${JSON.stringify(published)}`);
+
+  // Every event of each box reaches the other box's users; then traffic must stop (a loop would keep it going).
+  const reachedOtherBox = (box: ScriptProcess, other: 'A' | 'B'): boolean => {
+    const local = new Set(box.values('local'));
+    return Array.from({ length: published[other] }, (_, n) => `${other}-${n}`).every((uid) => local.has(uid));
+  };
+  await waitUntil(() => reachedOtherBox(boxA, 'B') && reachedOtherBox(boxB, 'A'), 'each box has the other box\'s events');
+  const total = () => relay.lines.length + boxA.lines.length + boxB.lines.length;
+  assert.ok(await settles(total, 1_000, 15_000), 'no traffic a second after the sources stopped');
 
   for (const [box, other] of [[boxA, 'B'], [boxB, 'A']] as const) {
     const local = counts(box.values('local'));

@@ -125,8 +125,10 @@ async function crashAndRestart(t: { after(fn: () => Promise<void>): void }, tear
   await server.listen(port);
   const second = new Gateway(dir, port);
   gateways.push(second);
-  await waitUntil(() => server.arrivals.length >= expected.length && second.last?.pending === 0, 'the persisted events arrived');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Done when nothing waits and the server has every event the router sent: a duplicate would
+  // show as one more arrival (and fail the test), not be cut off by a fixed wait.
+  const settled = (): boolean => second.last !== undefined && second.last.pending === 0 && server.arrivals.length === second.last.sent;
+  await waitUntil(() => server.arrivals.length >= expected.length && settled(), 'the persisted events arrived, and all the router sent');
   return { server, expected, report: second.last as GatewayReport };
 }
 

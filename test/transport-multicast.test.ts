@@ -138,6 +138,8 @@ test('our own datagrams coming back (two interfaces on one LAN) are dropped; a p
   const final = await self.stop();
   assert.ok(self.received().every((r) => r.uid.startsWith('peer-')), 'none of our own events delivered');
   assert.ok((final.ownDropped as number) > 0, `own datagrams came back and were dropped: ${String(final.ownDropped)}`);
+  const counters = (final.status as { counters: { ownDatagramsDropped?: number } }).counters;
+  assert.equal(counters.ownDatagramsDropped, final.ownDropped, 'and status() reports them (status.json, /metrics)');
 });
 
 test('broadcast: subnet-directed and limited (255.255.255.255), mesh framing', { skip }, async () => {

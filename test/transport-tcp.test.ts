@@ -149,18 +149,27 @@ test('the server is killed mid-stream and restarted: the client reconnects and r
   }
 });
 
-test('a server that stops answering without closing is detected within the idle timeout', async () => {
+test('a server that answered once and then stops answering without closing is detected within the idle timeout', async () => {
   const server = new RawServer();
   const port = await server.listen();
   const logger = recordingLogger();
-  // Accepts, reads, never writes: the pings go unanswered (a wedged server or a dead NAT path).
+  // Answers the first ping, then reads and never writes again: later pings go unanswered (a
+  // wedged server or a dead NAT path). A peer that never answered at all is a plain
+  // consumer and is not dropped for its silence (transport-silent-peer.test.ts).
+  let answered = false;
+  server.onData = (socket, chunk) => {
+    if (answered || !chunk.includes('t-x-c-t"')) return;
+    answered = true;
+    socket.write(encodeXmlString({ ...pli(0), uid: 'pong', type: 't-x-c-t-r' }));
+  };
   const client = createTransport(`tcp://127.0.0.1:${port}`, { pingAfterMs: 100, idleTimeoutMs: 500, backoff: { initialMs: 5_000 }, logger });
   try {
     client.start();
     await waitUntil(() => client.status().counters.connects === 1, 'connected');
     await waitUntil(() => client.status().state === 'backoff', 'idle link detected', 10_000);
     assert.match(client.status().message, /READ_IDLE: nothing received for \d+ ms/);
-    assert.ok(count(server.text, 't-x-c-t"') >= 1, 'pings were sent before giving up');
+    assert.ok(answered, 'the server answered a ping first');
+    assert.ok(count(server.text, 't-x-c-t"') >= 2, 'pings were sent before giving up');
     assert.ok(logger.lines.some((l) => l.level === 'warn' && l.msg === 'disconnected'));
   } finally {
     await client.close();

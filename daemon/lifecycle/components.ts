@@ -166,7 +166,15 @@ export function sourceStatus(id: string, status: SourceStatus, failure?: string)
     kind: 'source',
     state: failure !== undefined ? 'failed' : SOURCE_STATES[status.state],
     detail: failure !== undefined ? `failed: ${failure}` : status.detail,
-    counters: { connects: status.connects, disconnects: status.disconnects, messages: status.messages, ...prefixed('framer', status.framer), ...prefixed('decoder', status.decoder) },
+    counters: {
+      connects: status.connects,
+      disconnects: status.disconnects,
+      messages: status.messages,
+      messagesDropped: status.messagesDropped,
+      'link.dropped': status.linkDropped,
+      ...prefixed('framer', status.framer),
+      ...prefixed('decoder', status.decoder),
+    },
   };
   const lastError = failure ?? status.lastError;
   if (lastError !== undefined) result.lastError = lastError;

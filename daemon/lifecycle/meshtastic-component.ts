@@ -94,10 +94,14 @@ export class MeshtasticComponent implements Component {
     });
   }
 
-  /** The router's view of the radio: up once the handshake completed; send = offer to the budget. */
+  /**
+   * The router's view of the radio: up once the handshake completed; send = offer to the
+   * budget. What becomes of an offered event is counted where it happens and reported in
+   * this component's status: notChosen, refused.* (the client), airtime.* (the budget),
+   * radio.packetsSent; the router counts sent and refused per output.
+   */
   private meshOutput(client: MeshtasticClient): AttachableOutput {
     const chosen = new Set(this.options.send);
-    const counters = { eventsQueued: 0, eventsSent: 0, eventsDropped: 0, eventsReceived: 0, decodeErrors: 0, connects: 0, disconnects: 0 };
     return {
       name: this.id,
       send: (event) => {
@@ -110,7 +114,7 @@ export class MeshtasticComponent implements Component {
       },
       flush: () => Promise.resolve(),
       // The budget holds what waits, so the router never sees a queue here.
-      status: () => ({ state: client.session.configComplete ? 'up' : 'connecting', counters }),
+      status: () => ({ state: client.session.configComplete ? 'up' : 'connecting' }),
     };
   }
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { waitUntil } from '../../test/support/wait.js';
 import { fatalErrorHandler, installSignalHandlers } from './signals.js';
 
 function recordingLogger(lines: string[]): Logger {
@@ -23,30 +23,37 @@ describe('signal handlers', () => {
     const lines: string[] = [];
     const exits: number[] = [];
     let reloads = 0;
+    const finishReload: (() => void)[] = [];
     let finishStop: () => void = () => undefined;
     const uninstall = installSignalHandlers(
       {
-        reload: async () => {
+        reload: () => {
           reloads += 1;
-          await sleep(20);
+          return new Promise<void>((resolve) => finishReload.push(resolve));
         },
         stop: () => new Promise<void>((resolve) => (finishStop = resolve)),
       },
       recordingLogger(lines),
       (code) => exits.push(code),
     );
+    // After a macrotask every promise callback queued before it has run.
+    const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     try {
       process.emit('SIGHUP', 'SIGHUP');
       process.emit('SIGHUP', 'SIGHUP');
       process.emit('SIGHUP', 'SIGHUP');
-      await sleep(100);
+      assert.equal(reloads, 1, 'one reload at a time');
+      finishReload[0]?.();
+      await waitUntil(() => reloads === 2, 'the HUPs during the first reload run one more', 5_000);
+      finishReload[1]?.();
+      await settled();
       assert.equal(reloads, 2, 'the HUPs during a reload collapse into one more');
       process.emit('SIGTERM', 'SIGTERM');
       assert.deepEqual(exits, []);
       process.emit('SIGINT', 'SIGINT');
       assert.deepEqual(exits, [1]);
       finishStop();
-      await sleep(10);
+      await waitUntil(() => exits.length === 2, 'exit after the stop finished', 5_000);
       assert.deepEqual(exits, [1, 0]);
       assert.deepEqual(lines, ['info stopping', 'warn second signal: exiting now']);
     } finally {

@@ -5,6 +5,7 @@ import { MockLinkProvider, epochSentences, nmeaGnssDriver, startSource, SimTrack
 import { PliReporter } from './reporter.js';
 import { CotClock } from './time.js';
 import { runOwnPosition } from './run.js';
+import { waitUntil } from '../../test/support/wait.js';
 
 test('own position: a GPS source on a mock device → PLI events; stop() ends the task', async () => {
   const mock = new MockLinkProvider();
@@ -18,11 +19,11 @@ test('own position: a GPS source on a mock device → PLI events; stop() ends th
     send: (_output, event) => events.push(event),
   });
   const task = runOwnPosition(source, reporter);
-  while (!device.isOpen) await new Promise((r) => setTimeout(r, 5));
+  await waitUntil(() => device.isOpen, 'the GPS device open');
   const track = new SimTrack({ lat: 52.52, lon: 13.4, speed: 0, fixLossEverySeconds: 0 });
   const start = Date.UTC(2026, 0, 1);
   for (let s = 0; s < 3; s++) device.send(epochSentences(track.at(start + s * 1000, start)));
-  while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await waitUntil(() => events.length > 0, 'a PLI event');
   assert.equal(events[0].uid, 'takd-run');
   assert.ok(Math.abs(events[0].point.lat - 52.52) < 0.01);
   await task.stop();

@@ -26,7 +26,10 @@ export interface OutputCounters {
   notAddressed: number;
   /** Stored bytes that did not decode back into an event, or the queue failed to write. */
   storeErrors: number;
-  /** The transport refused (receive-only). */
+  /**
+   * The transport did not take it: receive-only, dropped at once (a datagram too large or
+   * with too many in flight), or not a kind it carries (a radio's `send` choice).
+   */
   refused: number;
 }
 

@@ -22,7 +22,7 @@ export interface OutputTarget {
   readonly name: string;
   /** True while events sent now go out (connected and, for v1, negotiated). */
   isUp(): boolean;
-  /** Hands one event to the transport; false if it never sends (receive-only). */
+  /** Hands one event to the transport; false if it did not take it (counted as refused). */
   send(event: CotEvent): boolean;
   /**
    * True while the transport's own queue is backed up (a slow socket): events then wait

@@ -33,14 +33,26 @@ export interface TransportOptions {
   interfaces?: string[];
   /** MAX_OUT_QUEUE; default 100. */
   maxQueue?: number;
+  /**
+   * Reconnect delays. Stream clients reset to the first delay after a connection that
+   * stayed up `resetAfterMs` (default DEFAULTS.backoffResetAfterMs, 30 s).
+   */
   backoff?: BackoffOptions;
   /** Default 10 s. */
   connectTimeoutMs?: number;
-  /** TCP keepalive idle time; default 10 s, 0 disables. */
+  /**
+   * TCP keepalive idle time; default 10 s, 0 disables. Node then probes every second and
+   * gives up after 10 unanswered probes, so a dead idle link is noticed within about 20 s.
+   */
   keepAliveMs?: number;
   /** Ping (t-x-c-t) after this much read silence; default 15 s (as ATAK), 0 disables. */
   pingAfterMs?: number;
-  /** Reconnect after this much read silence; default 60 s for clients, 120 s for listener clients; 0 disables. */
+  /**
+   * Reconnect after this much read silence; default 60 s for clients, 120 s for listener
+   * clients; 0 disables. Clients apply it only to a peer that has sent something on this
+   * connection (a pong will do): a plain consumer that never sends is not disconnected
+   * for its silence (keepalive and write errors watch that link).
+   */
   idleTimeoutMs?: number;
   /** How long to wait for t-x-takp-r after asking for v1; default 60 s (tak-protocol.md §4.1). */
   negotiationTimeoutMs?: number;
@@ -76,6 +88,8 @@ export const DEFAULTS = {
   pingAfterMs: 15_000,
   idleTimeoutMs: 60_000,
   listenerIdleTimeoutMs: 120_000,
+  /** A client connection up this long was healthy: the next reconnect starts from the first delay. */
+  backoffResetAfterMs: 30_000,
   negotiationTimeoutMs: 60_000,
   maxEventBytes: 65_536,
   interfaceRecheckMs: 10_000,

@@ -2,7 +2,13 @@
  * tcp:// and tls:// (ssl://) clients to a TAK server, with +wo / +ro.
  *
  * One connection at a time; on EOF, error, connect timeout or read silence it reconnects
- * with jittered exponential backoff. Events wait in a bounded drop-oldest queue meanwhile.
+ * with jittered exponential backoff, which starts over after a connection that stayed up
+ * 30 s (DEFAULTS.backoffResetAfterMs). Events wait in a bounded drop-oldest queue meanwhile.
+ *
+ * Read silence counts only for a peer that has answered on this connection (a TAK server
+ * answers our pings): a plain consumer that never sends (a script, Node-RED's TCP input,
+ * `nc -l`) stays connected however quiet it is. A dead link to it is still noticed, by
+ * TCP keepalive while idle and by write errors while sending.
  * TAK protocol v1 is used only when asked for (proto 1) and the server offers it
  * (t-x-takp-v → t-x-takp-q → t-x-takp-r, tak-protocol.md §4.1); otherwise XML.
  * +wo still reads (and discards) what the server sends, so the socket stays healthy and
@@ -67,7 +73,7 @@ export class StreamClient implements Transport {
     this.canReceive = spec.direction !== 'send';
     this.logger = options.logger ?? silentLogger;
     this.peer = formatAddress(spec.host, spec.port);
-    this.backoff = new Backoff(options.backoff);
+    this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
     this.queue = new WriteQueue(streamEncoder(0), {
       capacity: options.maxQueue ?? DEFAULTS.maxQueue,
       pauseBetweenWritesMs: options.pauseBetweenWritesMs,
@@ -204,6 +210,7 @@ export class StreamClient implements Transport {
     this.watchdog = new SilenceWatchdog({
       pingAfterMs: this.options.pingAfterMs ?? DEFAULTS.pingAfterMs,
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      onlyOnceHeard: true,
       sendPing: () => {
         if (!this.negotiation?.awaitingAnswer) this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
       },

@@ -52,6 +52,8 @@ export interface TransportCounters {
   decodeErrors: number;
   connects: number;
   disconnects: number;
+  /** udp: our own datagrams that came back (two of our interfaces on one LAN), dropped unread. */
+  ownDatagramsDropped?: number;
 }
 
 export interface TransportStatus {
@@ -69,9 +71,11 @@ export interface TransportStatus {
 export interface CotOutput {
   readonly name: string;
   /**
-   * Queues one event for sending. Never blocks, never throws: when the queue is full the
-   * oldest queued event is dropped and counted. Returns false if this transport is
-   * receive-only (nothing queued).
+   * Queues one event for sending. Never blocks, never throws. Returns false when the event
+   * was not taken: the transport is receive-only, or it dropped this event at once (a
+   * datagram too large, not encodable, too many in flight; counted in eventsDropped).
+   * Streams never refuse: when their queue is full the oldest queued event is dropped and
+   * counted, and the new one is taken.
    */
   send(event: CotEvent): boolean;
   /** True while events sent now go out (connected and, for v1, negotiated). Cheaper than status(). */

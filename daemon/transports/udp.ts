@@ -52,6 +52,7 @@ export class UdpTransport implements Transport {
   private idleWaiters: (() => void)[] = [];
   private state: TransportState = 'stopped';
   private message = 'not started';
+  /** Our own multicast datagrams that came back (two of our interfaces on one LAN) and were dropped. */
   ownDatagramsDropped = 0;
 
   constructor(
@@ -202,6 +203,12 @@ export class UdpTransport implements Transport {
     return this.state === 'up';
   }
 
+  /**
+   * False for an event dropped here and now (not encodable, too large for a datagram, no
+   * usable interface, too many datagrams in flight): counted in eventsDropped, and the
+   * router counts it as refused rather than sent. A send that fails later in the kernel
+   * is counted in eventsDropped only.
+   */
   send(event: CotEvent): boolean {
     if (!this.canSend) return false;
     this.counters.eventsQueued += 1;
@@ -211,17 +218,17 @@ export class UdpTransport implements Transport {
     } catch (error) {
       this.logger.warn({ transport: this.name, uid: event.uid, err: (error as Error).message }, 'event could not be encoded; dropped');
       this.dropLog.note(1, 'not encodable');
-      return true;
+      return false;
     }
     if (bytes.length > MAX_DATAGRAM[this.family]) {
       this.dropLog.note(1, `too large for a datagram (${bytes.length} bytes)`);
-      return true;
+      return false;
     }
     // A socket still binding queues the datagram and sends it once bound (after our TTL setup).
     const senders = this.senders;
     if (senders.length === 0 || this.inFlight >= this.maxInFlight * senders.length) {
       this.dropLog.note(1, senders.length === 0 ? 'no usable interface' : 'send queue full');
-      return true;
+      return false;
     }
     for (const sender of senders) {
       this.inFlight += 1;
@@ -302,7 +309,7 @@ export class UdpTransport implements Transport {
       state: this.state,
       message: this.message,
       protocol: this.options.proto ?? 0,
-      counters: { ...this.counters, eventsDropped: this.dropLog.total },
+      counters: { ...this.counters, eventsDropped: this.dropLog.total, ownDatagramsDropped: this.ownDatagramsDropped },
     };
   }
 }

@@ -2,6 +2,7 @@
 // dropping the connection and no longer listening; "replug" listens again on the same port.
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { waitUntil } from '../../test/support/wait.js';
 import { linkContractSuite } from './contract-suite.js';
 import { TcpLinkProvider } from './tcp.js';
 
@@ -34,7 +35,7 @@ linkContractSuite('tcp', async () => {
   return {
     open: () => provider.open({ url: new URL(`tcp://127.0.0.1:${port}`) }),
     deviceSend: async (bytes) => {
-      while (sockets.length === 0) await new Promise((r) => setTimeout(r, 5));
+      await waitUntil(() => sockets.length > 0, 'the server accepted the link', 5000);
       sockets[sockets.length - 1].write(bytes);
     },
     deviceReceived: () => Buffer.concat(received),

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TcpLinkProvider } from './tcp.js';
 import { isLinkError } from './errors.js';
 import type { GnssFix } from '../contract.js';
@@ -10,6 +9,7 @@ import { startSource } from '../source.js';
 import { nmeaGnssDriver } from '../drivers/nmea-gnss/index.js';
 import { defaultLinkProviders } from './index.js';
 import { epochSentences, type SimulatedFix } from '../drivers/sim/nmea-writer.js';
+import { waitUntil } from '../../test/support/wait.js';
 
 const fixAt = (second: number): SimulatedFix => ({
   time: Date.UTC(2026, 0, 1, 0, 0, second), lat: -33.9, lon: 151.2, altMSL: 50, geoidSep: 22, speed: 0, track: 0, valid: true,
@@ -26,7 +26,7 @@ test('tcp: data flows both ways; the peer closing ends chunks() with disconnecte
   try {
     const provider = new TcpLinkProvider();
     const link = await provider.open({ url: new URL(`tcp://127.0.0.1:${port}`) });
-    while (accepted.length === 0) await sleep(5);
+    await waitUntil(() => accepted.length === 1, 'the server accepted the link');
     const received = once(accepted[0], 'data');
     await link.write(Buffer.from('?WATCH;\n'));
     assert.equal(String((await received)[0]), '?WATCH;\n');
@@ -75,13 +75,13 @@ test('tcp: a source reconnects after the server drops it and decodes what comes 
     for await (const f of source.messages()) fixes.push(f);
   })();
   try {
-    while (accepted.length < 1) await sleep(5);
+    await waitUntil(() => accepted.length === 1, 'the first connection');
     accepted[0].write(epochSentences(fixAt(0)) + epochSentences(fixAt(1)));
-    while (fixes.length < 1) await sleep(5);
+    await waitUntil(() => fixes.length >= 1, 'a fix from the first connection');
     accepted[0].destroy();
-    while (accepted.length < 2) await sleep(5);
+    await waitUntil(() => accepted.length === 2, 'the source reconnected');
     accepted[1].write(epochSentences(fixAt(5)) + epochSentences(fixAt(6)) + epochSentences(fixAt(7)));
-    while (!fixes.some((f) => f.time === fixAt(6).time)) await sleep(5);
+    await waitUntil(() => fixes.some((f) => f.time === fixAt(6).time), 'a fix from the second connection');
     assert.equal(source.status().connects, 2);
     assert.equal(source.status().disconnects, 1);
   } finally {

@@ -47,3 +47,21 @@ test('udp link: a port in use or a missing port fails to open with a clear error
   await assert.rejects(new UdpLinkProvider().open({ url: new URL(`udp://192.0.2.1:${port}`) }), /udp 192\.0\.2\.1/);
   taken.close();
 });
+
+test('udp link: while nobody reads, datagrams beyond 1 MiB waiting are dropped and counted in link.dropped', async () => {
+  const port = await freeUdpPort();
+  const link = await new UdpLinkProvider().open({ url: new URL(`udp://127.0.0.1:${port}`) });
+  const sender = createSocket('udp4');
+  const datagram = Buffer.alloc(60_000, 0x41);
+  try {
+    // One at a time, letting the link take each from the kernel, until it has to drop (bounded: 4 MB sent at most).
+    for (let sent = 0; sent < 70 && (link.dropped ?? 0) === 0; sent += 1) {
+      await new Promise<void>((resolve, reject) => sender.send(datagram, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok((link.dropped ?? 0) > 0, 'datagrams dropped while more than 1 MiB waited');
+  } finally {
+    sender.close();
+    await link.close();
+  }
+});

@@ -13,7 +13,7 @@ const NEWLINE = Buffer.from('\n');
 
 class UdpLink implements ByteLink {
   readonly description: string;
-  /** Datagrams dropped because the consumer was too far behind. */
+  /** Datagrams dropped because the consumer was too far behind (ByteLink.dropped; in a source's status as linkDropped). */
   dropped = 0;
   private readonly queue = new ChunkQueue();
   private closedLocally = false;

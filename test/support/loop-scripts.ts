@@ -1,6 +1,6 @@
 // Scripts for the processes of the loop tests, run inside network namespaces with
 // `node --input-type=module -e`: a TAK-Server-like relay and the event injector it and the
-// phones share. They print one JSON object per line ({ready}, {received}, {sent}).
+// phones share. They print one JSON object per line ({ready}, {received}, {sent}, {stopped}).
 import type { ChildProcess } from 'node:child_process';
 import type { NetNs } from './netns.js';
 
@@ -9,7 +9,8 @@ export const daemonModule = (path: string): string => JSON.stringify(new URL(`..
 
 /**
  * Sends a PLI `<prefix>-n` every 40 ms to each of `peers` (a JS expression in the script)
- * between "go" and "stop" on stdin; `prefix` is a JS expression too.
+ * between "go" and "stop" on stdin, and on "stop" says how many it sent ({stopped: n});
+ * `prefix` is a JS expression too.
  */
 export const eventSender = (prefix: string, peers: string): string => `
   let n = 0;
@@ -22,7 +23,10 @@ export const eventSender = (prefix: string, peers: string): string => `
       for (const peer of ${peers}) peer.write(encodeXml(event, { declaration: true }));
       out({ sent: event.uid });
     }, 40);
-    if (text.includes('stop')) clearInterval(timer);
+    if (text.includes('stop')) {
+      clearInterval(timer);
+      out({ stopped: n });
+    }
   });
 `;
 
@@ -56,6 +60,8 @@ export interface ScriptProcess {
   lines: Record<string, unknown>[];
   tell(word: string): void;
   values(key: string): string[];
+  /** How many events it sent, once it has stopped sending ({stopped: n}). */
+  stopped(): number | undefined;
 }
 
 /** The JSON objects a child process writes to stdout, one per line, collected as they arrive. */
@@ -84,5 +90,6 @@ export function startScript(where: NetNs, script: string, children: ChildProcess
     lines,
     tell: (word) => child.stdin?.write(`${word}\n`),
     values: (key) => lines.filter((l) => typeof l[key] === 'string').map((l) => l[key] as string),
+    stopped: () => lines.find((l) => typeof l.stopped === 'number')?.stopped as number | undefined,
   };
 }

@@ -17,3 +17,26 @@ export async function eventually(condition: () => boolean, limitMs: number): Pro
 export async function waitUntil(condition: () => boolean, what: string, limitMs = 15_000): Promise<void> {
   if (!(await eventually(condition, limitMs))) throw new Error(`gave up waiting for: ${what}`);
 }
+
+/**
+ * For showing that something stops (traffic once its senders stopped: a loop would keep it
+ * going): true once `value()` has stayed the same for `quietMs`, false if it still changes
+ * after `limitMs`.
+ */
+export async function settles(value: () => number, quietMs: number, limitMs: number): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  let last = value();
+  let changedAt = Date.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const now = Date.now();
+    const current = value();
+    if (current !== last) {
+      last = current;
+      changedAt = now;
+    } else if (now - changedAt >= quietMs) {
+      return true;
+    }
+    if (now > deadline) return false;
+  }
+}

@@ -1,6 +1,9 @@
-// The SAX parser behind the XML codec, behind a two-method seam so that the engines of
-// the sax family can be measured inside the real codec (test/bench/xml-engines.ts).
-// saxes is the default: it was the faster of the two in that measurement (BENCHMARKS.md).
+// The SAX engine seam of the XML codec: two methods, so that engines can be swapped and
+// measured inside the real codec (test/bench/codec-xml.ts). The decoder's default is the
+// quick engine (quick-engine.ts), which parses the subset of XML that CoT senders write and
+// hands anything else to saxes, the engine here; saxes alone parses the detail fragments
+// the fragment scan does not take (detail.ts). Of the sax family, saxes was the faster
+// inside the codec (BENCHMARKS.md).
 // Positions are indexes into the source string just past the '>' of the tag.
 import { SaxesParser } from 'saxes';
 import { CotDecodeError } from '../errors.js';
