@@ -6,6 +6,8 @@ export interface PositionReport {
   lon?: number;
   /** false when the sentence itself says the position is not valid (RMC/GLL `V`, GGA quality 0). */
   valid: boolean;
+  /** Decimal places of degrees the sentence's lat/lon text resolves. */
+  degreeDecimals?: number;
 }
 
 export interface GgaReport extends PositionReport {
@@ -13,6 +15,8 @@ export interface GgaReport extends PositionReport {
   quality: number;
   altMSL?: number;
   geoidSep?: number;
+  /** Decimal places of the altitude and geoid separation text. */
+  altitudeDecimals?: number;
   satellitesUsed?: number;
   hdop?: number;
 }
@@ -24,6 +28,7 @@ export interface GnsReport extends PositionReport {
   navigationStatus: string;
   altMSL?: number;
   geoidSep?: number;
+  altitudeDecimals?: number;
   satellitesUsed?: number;
   hdop?: number;
 }

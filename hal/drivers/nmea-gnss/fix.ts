@@ -57,9 +57,11 @@ export function finishFix(epoch: EpochData, time: number | undefined, previousMo
   if (position !== undefined) {
     fix.lat = position.lat;
     fix.lon = position.lon;
+    if (position.degreeDecimals !== undefined) fix.latLonDecimals = position.degreeDecimals;
   }
   if (fix.mode === 3 && heightSource?.altMSL !== undefined) {
     fix.altMSL = heightSource.altMSL;
+    if ('altitudeDecimals' in heightSource && heightSource.altitudeDecimals !== undefined) fix.altitudeDecimals = heightSource.altitudeDecimals;
     const geoidSep = 'geoidSep' in heightSource ? heightSource.geoidSep : undefined;
     if (geoidSep !== undefined) {
       fix.geoidSep = geoidSep;

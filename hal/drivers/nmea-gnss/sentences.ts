@@ -2,7 +2,7 @@
 // small function that records what the sentence says into the epoch. Adding a sentence is
 // one row and one function.
 import type { EpochData } from './epoch.js';
-import { course, decimal, dayNumber, integer, kmhToMps, knotsToMps, latLon, rmcDate } from './fields.js';
+import { course, decimal, decimalPlaces, dayNumber, degreeDecimals, integer, kmhToMps, knotsToMps, latLon, rmcDate } from './fields.js';
 
 export interface SentenceHandler {
   /** Index of the `hhmmss.ss` field, when the sentence carries the epoch's time. */
@@ -27,10 +27,12 @@ function applyGga(f: string[], epoch: EpochData): boolean {
     valid: quality > 0,
     lat: latLon(f[2], f[3], 90),
     lon: latLon(f[4], f[5], 180),
+    degreeDecimals: degreeDecimals(f[2], f[4]),
     satellitesUsed: integer(f[7]),
     hdop: decimal(f[8]),
     altMSL,
     geoidSep: altMSL === undefined ? undefined : decimal(f[11]),
+    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[11])),
   };
   epoch.evidence.push({ sentence: 'GGA', report: epoch.gga });
   return true;
@@ -46,6 +48,7 @@ function applyRmc(f: string[], epoch: EpochData): boolean {
     differential: status === 'D',
     lat: latLon(f[3], f[4], 90),
     lon: latLon(f[5], f[6], 180),
+    degreeDecimals: degreeDecimals(f[3], f[5]),
     speed: knotsToMps(decimal(f[7])),
     track: course(f[8]),
     modeIndicator,
@@ -107,6 +110,7 @@ function applyGll(f: string[], epoch: EpochData): boolean {
     valid: status === 'A' && f[7] !== 'N',
     lat: latLon(f[1], f[2], 90),
     lon: latLon(f[3], f[4], 180),
+    degreeDecimals: degreeDecimals(f[1], f[3]),
     modeIndicator: f[7] ?? '',
   };
   epoch.evidence.push({ sentence: 'GLL', report: epoch.gll });
@@ -135,10 +139,12 @@ function applyGns(f: string[], epoch: EpochData): boolean {
     navigationStatus: f[13] ?? '',
     lat: latLon(f[2], f[3], 90),
     lon: latLon(f[4], f[5], 180),
+    degreeDecimals: degreeDecimals(f[2], f[4]),
     satellitesUsed: integer(f[7]),
     hdop: decimal(f[8]),
     altMSL,
     geoidSep: altMSL === undefined ? undefined : decimal(f[10]),
+    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[10])),
   };
   epoch.evidence.push({ sentence: 'GNS', report: epoch.gns });
   return true;
