@@ -176,6 +176,13 @@ export interface GnssFix {
   pdop?: number;
   satellitesUsed?: number;
   satellitesVisible?: number;
+  /**
+   * Decimal places of degrees the receiver's own text resolves (NMEA minutes' decimals + 2):
+   * an RTK receiver writing `ddmm.mmmmmmm` says 9. Events built from the fix print at least 7.
+   */
+  latLonDecimals?: number;
+  /** Decimal places of the receiver's altitude text (GGA/GNS altitude and geoid separation). */
+  altitudeDecimals?: number;
   /** The sentence types that made this epoch, e.g. ['GGA', 'GSA', 'RMC']. */
   sentences: string[];
 }

@@ -46,7 +46,7 @@ export interface CotEvent {
 }
 
 export interface CotPoint {
-  /** WGS-84 decimal degrees, full precision. */
+  /** WGS-84 decimal degrees, full precision (events takd builds round to their source's, built-numbers.ts). */
   lat: number;
   lon: number;
   /** Height above the WGS-84 ellipsoid, metres; UNKNOWN_VALUE when unknown. */
@@ -102,9 +102,11 @@ export interface CotPrecisionLocation {
 
 /**
  * Drivers (hal/) build detail fragments such as <remarks> with this; hal/ imports nothing
- * from daemon/ but this file, so the one builder it needs is re-exported here.
+ * from daemon/ but this file, so the builders they need are re-exported here.
  */
 export { xmlElement } from './xml/escape.js';
+/** Likewise the rounding every event builder applies to its numbers. */
+export { builtPoint, builtTrack, roundTo, BUILT_DECIMALS, type SourceDecimals } from './built-numbers.js';
 
 /** CoT's "no value" for hae, ce and le. Inputs at or above UNKNOWN_THRESHOLD mean unknown too. */
 export const UNKNOWN_VALUE = 9999999;

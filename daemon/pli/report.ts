@@ -2,7 +2,7 @@
 // error estimates, contact, __group, takv, status battery, track, precisionlocation and
 // the legacy <uid Droid>, optionally health remarks.
 import type { CotEvent } from '../codec/event.js';
-import { UNKNOWN_VALUE } from '../codec/event.js';
+import { UNKNOWN_VALUE, builtPoint, builtTrack } from '../codec/event.js';
 import { xmlElement } from '../codec/xml/encode.js';
 import type { GnssFix } from '../../hal/contract.js';
 import type { PliIdentity } from './identity.js';
@@ -48,7 +48,7 @@ function positionSource(fix: GnssFix): string {
 function circularError(fix: GnssFix, ageMs: number): number {
   if (fix.eph === undefined) return UNKNOWN_VALUE;
   const drift = ageMs > 0 ? (ageMs / 1000) * Math.max(fix.speed ?? 0, ASSUMED_DRIFT_SPEED) : 0;
-  return Math.min(UNKNOWN_VALUE, round(fix.eph + drift, 1));
+  return Math.min(UNKNOWN_VALUE, fix.eph + drift);
 }
 
 export function buildPliEvent(input: PliInput): CotEvent {
@@ -61,27 +61,23 @@ export function buildPliEvent(input: PliInput): CotEvent {
     time,
     start: time,
     stale: time + input.staleMs,
-    point: {
+    // At the receiver's resolution: converting NMEA minutes and knots leaves binary noise.
+    point: builtPoint({
       lat: fix.lat,
       lon: fix.lon,
       hae: fix.altHAE ?? UNKNOWN_VALUE,
       ce: circularError(fix, ageMs),
-      le: fix.epv === undefined || fix.altHAE === undefined ? UNKNOWN_VALUE : round(fix.epv, 1),
-    },
+      le: fix.epv === undefined || fix.altHAE === undefined ? UNKNOWN_VALUE : fix.epv,
+    }, { degrees: fix.latLonDecimals, metres: fix.altitudeDecimals }),
     contact: identity.endpoint === undefined ? { callsign: identity.callsign } : { callsign: identity.callsign, endpoint: identity.endpoint },
     group: { name: identity.team, role: identity.role },
     takv: identity.takv,
     precisionLocation: { geopointsrc: positionSource(fix), altsrc: fix.altHAE === undefined ? '???' : positionSource(fix) },
   };
-  if (fix.speed !== undefined || fix.track !== undefined) event.track = { speed: fix.speed ?? 0, course: fix.track ?? 0 };
+  if (fix.speed !== undefined || fix.track !== undefined) event.track = builtTrack(fix.speed ?? 0, fix.track ?? 0);
   if (input.battery !== undefined) event.status = { battery: input.battery };
   let detail = xmlElement('uid', { Droid: identity.callsign });
   if (input.remarks) detail += xmlElement('remarks', {}, input.remarks);
   event.xmlDetail = detail;
   return event;
-}
-
-function round(value: number, decimals: number): number {
-  const scale = 10 ** decimals;
-  return Math.round(value * scale) / scale;
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UNKNOWN_VALUE } from '../../../daemon/codec/event.js';
+import { encodeXmlString } from '../../../daemon/codec/xml/encode.js';
+import { assertNoFloatNoise, attributeText } from '../../../test/support/built-numbers.js';
 import { AisDecoder, type AisMessage } from './decoder.js';
 import { createAisToCot, ownShipFix } from './to-cot.js';
 import { VesselCache } from './vessels.js';
@@ -39,7 +41,7 @@ test('ais cot: unknown vessel falls back to the MMSI and the configured default 
   assert.equal(event.type, 'a-n-S-X-M');
   assert.equal(event.contact?.callsign, '371798000');
   assert.equal(event.stale - event.time, 600_000);
-  assert.ok(Math.abs((event.track?.speed ?? 0) - 12.3 * 0.514444) < 1e-9);
+  assert.equal(event.track?.speed, 6.33); // 12.3 kn, to 2 decimals
   assert.equal(event.point.ce, 10, 'accuracy flag set: DGNSS');
 });
 
@@ -51,6 +53,15 @@ test('ais cot: SAR aircraft are air tracks with altitude; type 27 is long-lived'
   const [longRange] = decode(['!AIVDM,1,1,,B,KC5E2b@U19PFdLbMuc5=ROv62<7m,0*16']);
   const event = createAisToCot()(longRange, context);
   assert.equal((event?.stale ?? 0) - NOW, 21600_000);
+});
+
+test('ais cot: the XML of a target carries no floating-point noise (12.3 kn is speed="6.33")', () => {
+  const toCot = createAisToCot();
+  const messages = decode([...voyage, position, '!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A', '!AIVDM,1,1,,B,91b55wi;hbOS@OdQAC062Ch2089h,0*30']);
+  const xml = messages.map((m) => toCot(m, context)).filter((e) => e !== undefined).map((e) => encodeXmlString(e));
+  assert.equal(xml.length, 3);
+  for (const text of xml) assertNoFloatNoise(text);
+  assert.equal(attributeText(xml[1], 'track', 'speed'), '6.33');
 });
 
 test('ais cot: static-only reports and positions without a position make no event', () => {

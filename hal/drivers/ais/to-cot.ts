@@ -9,7 +9,7 @@
  * published as targets unless asked: they are the box's own position (see ownShipFix).
  */
 import type { CotEvent } from '../../../daemon/codec/event.js';
-import { UNKNOWN_VALUE, xmlElement } from '../../../daemon/codec/event.js';
+import { UNKNOWN_VALUE, builtPoint, builtTrack, xmlElement } from '../../../daemon/codec/event.js';
 import type { CotContext, GnssFix } from '../../contract.js';
 import type { AisMessage } from './decoder.js';
 import { mmsiClass, navigationStatusText, shipTypeFunction, shipTypeText } from './tables.js';
@@ -85,20 +85,20 @@ export function createAisToCot(options: AisCotOptions = {}): (message: AisMessag
       time: context.now,
       start: context.now,
       stale: context.now + (report.type === 27 ? longRangeStaleMs : staleMs),
-      point: {
+      point: builtPoint({
         lat: report.lat,
         lon: report.lon,
         hae: report.type === 9 && report.alt !== undefined ? report.alt : UNKNOWN_VALUE,
         ce: circularError(message),
         le: UNKNOWN_VALUE,
-      },
+      }),
       contact: { callsign: name || String(report.mmsi) },
       xmlDetail: xmlElement('remarks', {}, remarks(message)),
     };
     const course = validBearing(report.course) ?? validBearing(report.heading);
     // 102.2 kn means "102.2 or more": not a speed to draw a vector from.
     if (report.speed !== undefined && course !== undefined && report.speed < 102.2) {
-      event.track = { speed: report.speed * KNOTS_TO_MS, course };
+      event.track = builtTrack(report.speed * KNOTS_TO_MS, course);
     }
     return event;
   };

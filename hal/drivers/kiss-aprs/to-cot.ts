@@ -7,7 +7,7 @@
  * sent with stale = now, which deletes them on TAK clients.
  */
 import type { CotEvent } from '../../../daemon/codec/event.js';
-import { UNKNOWN_VALUE, xmlElement } from '../../../daemon/codec/event.js';
+import { UNKNOWN_VALUE, builtPoint, builtTrack, xmlElement } from '../../../daemon/codec/event.js';
 import type { CotContext } from '../../contract.js';
 import type { AprsPacket } from './packet.js';
 
@@ -49,18 +49,18 @@ export function createAprsToCot(options: AprsCotOptions = {}): (packet: AprsPack
       time: context.now,
       start: context.now,
       stale: packet.alive === false ? context.now : context.now + staleMs,
-      point: {
+      point: builtPoint({
         lat: packet.latitude,
         lon: packet.longitude,
         hae: packet.altitude ?? UNKNOWN_VALUE,
         ce: packet.posambiguity ? AMBIGUITY_CE[packet.posambiguity] : EXACT_CE,
         le: UNKNOWN_VALUE,
-      },
+      }),
       contact: { callsign: `${isObject ? (packet.object_name ?? name) : packet.from} (APRS)` },
     };
     const text = remarks(packet);
     if (text !== '') event.xmlDetail = xmlElement('remarks', {}, text);
-    if (packet.course !== undefined && packet.speed !== undefined) event.track = { course: packet.course % 360, speed: packet.speed / 3.6 };
+    if (packet.course !== undefined && packet.speed !== undefined) event.track = builtTrack(packet.speed / 3.6, packet.course % 360);
     return event;
   };
 }

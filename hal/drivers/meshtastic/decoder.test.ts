@@ -8,6 +8,8 @@ import type { MeshtasticMessage } from './messages.js';
 import { FromRadioType, TakPacketType, TakPacketV2Type, encodePlain } from './schema.js';
 import { MeshtasticSession } from './session.js';
 import { createMeshtasticToCot } from './to-cot.js';
+import { encodeXmlString } from '../../../daemon/codec/xml/encode.js';
+import { assertNoFloatNoise, attributeText } from '../../../test/support/built-numbers.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const context = { sourceId: 'source.mesh', now: NOW };
@@ -38,6 +40,12 @@ test('meshtastic: example B, a POSITION_APP packet with its units converted', ()
   assert.equal(event?.type, 'a-f-G-U-C');
   assert.equal(event?.how, 'm-g');
   assert.equal(event?.stale, NOW + 900_000);
+  // 1e-7° integers and km/h make noisy doubles (5 / 3.6 = 1.3888…): the XML has none of it.
+  assert.ok(event);
+  const xml = encodeXmlString(event);
+  assertNoFloatNoise(xml);
+  assert.equal(attributeText(xml, 'point', 'lat'), '52.5163');
+  assert.equal(attributeText(xml, 'track', 'speed'), '1.39');
 });
 
 test('meshtastic: example C, a TAKPacket PLI with callsign, uid, team, role and battery', () => {

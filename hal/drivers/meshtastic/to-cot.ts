@@ -7,7 +7,7 @@
  * text messages and TAK GeoChat become GeoChat events (`b-t-f`) in All Chat Rooms.
  */
 import type { CotEvent } from '../../../daemon/codec/event.js';
-import { UNKNOWN_VALUE, xmlElement } from '../../../daemon/codec/event.js';
+import { UNKNOWN_VALUE, builtPoint, builtTrack, xmlElement } from '../../../daemon/codec/event.js';
 import type { CotContext } from '../../contract.js';
 import type { MeshNode, MeshPosition, MeshtasticMessage } from './messages.js';
 import { nodeId } from './tables.js';
@@ -38,11 +38,11 @@ function pli(uid: string, callsign: string, position: MeshPosition, context: Cot
     time: context.now,
     start: context.now,
     stale: context.now + staleMs,
-    point: { lat: position.lat, lon: position.lon, hae: position.altitude ?? UNKNOWN_VALUE, ce: position.ce ?? UNKNOWN_VALUE, le: UNKNOWN_VALUE },
+    point: builtPoint({ lat: position.lat, lon: position.lon, hae: position.altitude ?? UNKNOWN_VALUE, ce: position.ce ?? UNKNOWN_VALUE, le: UNKNOWN_VALUE }),
     contact: { callsign },
     takv: { device: 'Meshtastic', platform: 'Meshtastic', os: '', version: '' },
   };
-  if (position.speed !== undefined && position.course !== undefined) event.track = { speed: position.speed, course: position.course };
+  if (position.speed !== undefined && position.course !== undefined) event.track = builtTrack(position.speed, position.course);
   if (position.altitudeIsMsl) event.xmlDetail = xmlElement('remarks', {}, 'altitude is MSL (node sent no HAE)');
   return event;
 }
@@ -61,7 +61,7 @@ function geoChat(senderUid: string, senderCallsign: string, text: string, messag
     time: context.now,
     start: context.now,
     stale: context.now + CHAT_STALE_MS,
-    point: { lat: position?.lat ?? 0, lon: position?.lon ?? 0, hae: UNKNOWN_VALUE, ce: UNKNOWN_VALUE, le: UNKNOWN_VALUE },
+    point: builtPoint({ lat: position?.lat ?? 0, lon: position?.lon ?? 0, hae: UNKNOWN_VALUE, ce: UNKNOWN_VALUE, le: UNKNOWN_VALUE }),
     xmlDetail: chat + link + remarks,
   };
 }

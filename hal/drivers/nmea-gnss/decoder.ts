@@ -3,10 +3,11 @@
  *
  * A receiver sends a burst of sentences per epoch (GGA, GSA, GSV…, RMC); only some carry the
  * time. An epoch ends when a sentence carries a different time, or, once the decoder has
- * seen a full cycle, at the sentence type that ended the previous one, so the fix goes out
- * right after the epoch's last sentence rather than one epoch late. A sentence that arrives
- * after that with the same time updates the fix and is emitted again (the later fix wins),
- * and becomes the new end of cycle.
+ * seen a full cycle, at the sentence that ended the previous one (its type and how many of
+ * that type the cycle had: a multi-constellation receiver ends on its third GSA, not its
+ * first), so the fix goes out right after the epoch's last sentence rather than one epoch
+ * late. A sentence that arrives after that with the same time updates the fix and is emitted
+ * again (the later fix wins), and becomes the new end of cycle.
  *
  * Input is one sentence per call as the line framer produces it (checksum already checked);
  * anything else is counted and ignored. Never throws on input.
@@ -52,6 +53,8 @@ export class NmeaGnssDecoder implements Decoder<string, GnssFix> {
   private lastEmitted: EpochData | undefined;
   /** The sentence type that ends a cycle, learnt from the last epoch closed by a time change. */
   private cycleEnd = '';
+  /** How many sentences of the cycleEnd type that epoch had: the cycle ends at that one. */
+  private cycleEndCount = 1;
   private previousMode: FixMode = 0;
   /** previousMode as it was before lastEmitted, for re-emitting that epoch. */
   private modeBeforeLast: FixMode = 0;
@@ -97,12 +100,12 @@ export class NmeaGnssDecoder implements Decoder<string, GnssFix> {
       return;
     }
     epoch.sentences.push(type);
-    if (time !== undefined) epoch.lastTimedType = type;
     if (epoch === this.lastEmitted) {
       // A late sentence of an epoch already sent: send the better fix and learn the real cycle end.
       this.cycleEnd = type;
+      this.cycleEndCount = epoch.countOf(type);
       this.emitEpoch(epoch, emit);
-    } else if (type === this.cycleEnd && epoch.hasFixReport()) {
+    } else if (type === this.cycleEnd && epoch.countOf(type) === this.cycleEndCount && epoch.hasFixReport()) {
       // Also without a time: a receiver that lost its fix sends the cycle's last sentence empty.
       // An epoch with nothing about the fix yet (a lone ZDA) waits for the sentences that follow.
       this.emitEpoch(epoch, emit);
@@ -124,6 +127,7 @@ export class NmeaGnssDecoder implements Decoder<string, GnssFix> {
     this.current = new EpochData();
     this.lastEmitted = undefined;
     this.cycleEnd = '';
+    this.cycleEndCount = 1;
     this.previousMode = 0;
     this.modeBeforeLast = 0;
     this.dates.reset();
@@ -139,7 +143,12 @@ export class NmeaGnssDecoder implements Decoder<string, GnssFix> {
       return current;
     }
     if (Math.abs(current.timeOfDay - time) < SAME_EPOCH_MS) return current;
-    this.cycleEnd = current.lastTimedType;
+    // Untimed sentences count too: gpsd's cycle ender is whatever came last before the time changed.
+    const last = current.sentences[current.sentences.length - 1];
+    if (last !== undefined) {
+      this.cycleEnd = last;
+      this.cycleEndCount = current.countOf(last);
+    }
     this.emitEpoch(current, emit);
     const next = new EpochData();
     next.timeOfDay = time;

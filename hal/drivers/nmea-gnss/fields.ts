@@ -41,6 +41,18 @@ export function latLon(field: string | undefined, hemisphere: string | undefined
   }
 }
 
+/** Digits after the decimal point in a field as the receiver wrote it (0 when none). */
+export function decimalPlaces(field: string | undefined): number {
+  if (field === undefined) return 0;
+  const dot = field.indexOf('.');
+  return dot === -1 ? 0 : field.length - dot - 1;
+}
+
+/** Decimal places of degrees that a `ddmm.mmmm` lat/lon pair resolves: minutes' decimals + 2 (1′/100 < 0.001°). */
+export function degreeDecimals(lat: string | undefined, lon: string | undefined): number {
+  return Math.max(decimalPlaces(lat), decimalPlaces(lon)) + 2;
+}
+
 /** `hhmmss.sss` → milliseconds since midnight UTC. */
 export function timeOfDay(field: string | undefined): number | undefined {
   if (field === undefined || field.length < 6) return undefined;

@@ -2,6 +2,7 @@
 // decides the fix mode, and estimates the horizontal/vertical error.
 import type { FixMode, FixStatus, GnssFix } from '../../contract.js';
 import type { EpochData, PositionReport } from './epoch.js';
+import { epochFixMode } from './fix-mode.js';
 
 /** GGA quality indicator → gpsd status. */
 const STATUS_BY_GGA_QUALITY: Readonly<Record<number, FixStatus>> = {
@@ -26,27 +27,11 @@ function has(report: PositionReport | undefined): report is PositionReport & { l
   return report !== undefined && report.lat !== undefined && report.lon !== undefined;
 }
 
-/** Mode from the most specific evidence: GSA's mode, else fix validity and whether there is an altitude. */
-function fixMode(epoch: EpochData, altitudeKnown: boolean, previousMode: FixMode): FixMode {
-  const { gga, gns, rmc, gll, gsa, pgrmz } = epoch;
-  const invalid =
-    (gga !== undefined && !gga.valid) ||
-    (gns !== undefined && !gns.valid) ||
-    (gga === undefined && gns === undefined && rmc !== undefined && !rmc.valid) ||
-    (gga === undefined && gns === undefined && rmc === undefined && gll !== undefined && !gll.valid);
-  if (invalid) return 1;
-  // A valid GGA with an altitude is a 3D fix even where the same receiver's GSA says 2D (Quectel, SiRF II).
-  if (gga !== undefined || gns !== undefined) return altitudeKnown ? 3 : 2;
-  if (gsa?.mode !== undefined) return gsa.mode as FixMode;
-  if (pgrmz?.mode !== undefined) return pgrmz.mode as FixMode;
-  // RMC or GLL alone say "valid" but not 2D or 3D: a 3D fix a second ago is still 3D (as gpsd keeps it).
-  if (rmc !== undefined || gll !== undefined) return previousMode === 3 ? 3 : 2;
-  return 0;
-}
-
+/** Status from the most specific sentence: GGA's quality, else the first GNS indicator, else RMC's. */
 function fixStatus(epoch: EpochData): FixStatus | undefined {
   if (epoch.gga !== undefined) return STATUS_BY_GGA_QUALITY[epoch.gga.quality];
-  const indicator = epoch.gns?.modes.charAt(0) || epoch.rmc?.modeIndicator || undefined;
+  const rmc = epoch.rmc;
+  const indicator = epoch.gns?.modes.charAt(0) || rmc?.modeIndicator || (rmc?.differential ? 'D' : undefined);
   return indicator === undefined ? undefined : STATUS_BY_MODE_INDICATOR[indicator];
 }
 
@@ -55,8 +40,7 @@ export function finishFix(epoch: EpochData, time: number | undefined, previousMo
   const fix: GnssFix = { mode: 0, sentences: epoch.sentences.slice() };
   if (time !== undefined) fix.time = time;
   const heightSource = epoch.gga?.altMSL !== undefined ? epoch.gga : epoch.gns?.altMSL !== undefined ? epoch.gns : epoch.pgrmz;
-  const altitudeKnown = heightSource?.altMSL !== undefined;
-  fix.mode = fixMode(epoch, altitudeKnown, previousMode);
+  fix.mode = epochFixMode(epoch, previousMode);
   const status = fixStatus(epoch);
   if (status !== undefined && fix.mode >= 2) fix.status = status;
 
@@ -73,9 +57,11 @@ export function finishFix(epoch: EpochData, time: number | undefined, previousMo
   if (position !== undefined) {
     fix.lat = position.lat;
     fix.lon = position.lon;
+    if (position.degreeDecimals !== undefined) fix.latLonDecimals = position.degreeDecimals;
   }
   if (fix.mode === 3 && heightSource?.altMSL !== undefined) {
     fix.altMSL = heightSource.altMSL;
+    if ('altitudeDecimals' in heightSource && heightSource.altitudeDecimals !== undefined) fix.altitudeDecimals = heightSource.altitudeDecimals;
     const geoidSep = 'geoidSep' in heightSource ? heightSource.geoidSep : undefined;
     if (geoidSep !== undefined) {
       fix.geoidSep = geoidSep;

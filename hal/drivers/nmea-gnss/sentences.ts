@@ -2,7 +2,7 @@
 // small function that records what the sentence says into the epoch. Adding a sentence is
 // one row and one function.
 import type { EpochData } from './epoch.js';
-import { course, decimal, dayNumber, integer, kmhToMps, knotsToMps, latLon, rmcDate } from './fields.js';
+import { course, decimal, decimalPlaces, dayNumber, degreeDecimals, integer, kmhToMps, knotsToMps, latLon, rmcDate } from './fields.js';
 
 export interface SentenceHandler {
   /** Index of the `hhmmss.ss` field, when the sentence carries the epoch's time. */
@@ -22,44 +22,55 @@ function applyGga(f: string[], epoch: EpochData): boolean {
   const quality = integer(f[6]);
   if (quality === undefined) return false;
   const altMSL = decimal(f[9]);
-  const satellitesUsed = integer(f[7]);
   epoch.gga = {
     quality,
-    // Some receivers (Hemisphere) keep quality 1 with no satellites while they have no fix.
-    valid: quality > 0 && satellitesUsed !== 0,
+    valid: quality > 0,
     lat: latLon(f[2], f[3], 90),
     lon: latLon(f[4], f[5], 180),
-    satellitesUsed,
+    degreeDecimals: degreeDecimals(f[2], f[4]),
+    satellitesUsed: integer(f[7]),
     hdop: decimal(f[8]),
     altMSL,
     geoidSep: altMSL === undefined ? undefined : decimal(f[11]),
+    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[11])),
   };
+  epoch.evidence.push({ sentence: 'GGA', report: epoch.gga });
   return true;
 }
 
 function applyRmc(f: string[], epoch: EpochData): boolean {
   const status = f[2];
-  if (status !== 'A' && status !== 'V') return false;
+  // A valid, D valid and differential (some receivers), V not valid.
+  if (status !== 'A' && status !== 'D' && status !== 'V') return false;
   const modeIndicator = f[12] ?? '';
   epoch.rmc = {
-    valid: status === 'A' && modeIndicator !== 'N',
+    valid: status !== 'V' && modeIndicator !== 'N',
+    differential: status === 'D',
     lat: latLon(f[3], f[4], 90),
     lon: latLon(f[5], f[6], 180),
+    degreeDecimals: degreeDecimals(f[3], f[5]),
     speed: knotsToMps(decimal(f[7])),
     track: course(f[8]),
     modeIndicator,
   };
+  epoch.evidence.push({ sentence: 'RMC', report: epoch.rmc });
   const day = rmcDate(f[9]);
   if (day !== undefined) epoch.day = day;
   return true;
 }
 
+/** Fields of a well-formed GSA (address, 2 modes, 12 PRNs, 3 DOPs); NMEA 4.10 adds the system id. */
+const GSA_FIELDS = 18;
+
 function applyGsa(f: string[], epoch: EpochData): boolean {
-  const mode = integer(f[2]);
+  // A GSA shorter than the standard's (i.Trek M3: `$GPGSA,A,1,,,,`) says nothing about the mode.
+  const mode = f.length >= GSA_FIELDS ? integer(f[2]) : undefined;
   let satellitesUsed = 0;
   for (let i = 3; i <= 14; i++) if (f[i] !== undefined && f[i].length > 0) satellitesUsed++;
+  const systemId = f.length > GSA_FIELDS ? integer(f[GSA_FIELDS]) : undefined;
   epoch.addGsa({
     mode: mode !== undefined && mode >= 1 && mode <= 3 ? mode : undefined,
+    systemId: systemId !== undefined && systemId > 0 ? systemId : undefined,
     satellitesUsed,
     pdop: positiveDop(f[15]),
     hdop: positiveDop(f[16]),
@@ -99,7 +110,10 @@ function applyGll(f: string[], epoch: EpochData): boolean {
     valid: status === 'A' && f[7] !== 'N',
     lat: latLon(f[1], f[2], 90),
     lon: latLon(f[3], f[4], 180),
+    degreeDecimals: degreeDecimals(f[1], f[3]),
+    modeIndicator: f[7] ?? '',
   };
+  epoch.evidence.push({ sentence: 'GLL', report: epoch.gll });
   return true;
 }
 
@@ -120,14 +134,19 @@ function applyGns(f: string[], epoch: EpochData): boolean {
   const altMSL = decimal(f[9]);
   epoch.gns = {
     modes,
+    // One character per constellation: a fix when any of them has one.
     valid: /[^N]/.test(modes),
+    navigationStatus: f[13] ?? '',
     lat: latLon(f[2], f[3], 90),
     lon: latLon(f[4], f[5], 180),
+    degreeDecimals: degreeDecimals(f[2], f[4]),
     satellitesUsed: integer(f[7]),
     hdop: decimal(f[8]),
     altMSL,
     geoidSep: altMSL === undefined ? undefined : decimal(f[10]),
+    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[10])),
   };
+  epoch.evidence.push({ sentence: 'GNS', report: epoch.gns });
   return true;
 }
 
@@ -141,6 +160,7 @@ function applyPgrmz(f: string[], epoch: EpochData): boolean {
     altMSL: altitude === undefined ? undefined : unit === 'f' ? altitude * FEET_TO_METRES : altitude,
     mode: mode === 2 || mode === 3 ? mode : undefined,
   };
+  epoch.evidence.push({ sentence: 'PGRMZ', report: epoch.pgrmz });
   return true;
 }
 
