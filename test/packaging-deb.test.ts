@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildDeb, type BuiltDeb } from '../packaging/build/deb.js';
 import { NODE_V8_FLAGS } from '../packaging/runtime/node-flags.js';
-import { binaryUnavailableReason, commandWorks } from '../packaging/testing/binaries.js';
+import { binaryUnavailableReason, commandWorks, mib, SIZE_BUDGET } from '../packaging/testing/binaries.js';
 import { ThrowawayRoot } from '../packaging/testing/throwaway-root.js';
 import { repoRoot } from './support/paths.js';
 
@@ -181,6 +181,13 @@ describe('takd .deb (amd64)', { skip: unavailable }, () => {
         booted.remove();
       }
     });
+  });
+
+  it(`the release .deb (xz) fits the size budget of ${mib(SIZE_BUDGET.debBytes)}`, { timeout: 300_000 }, async (t) => {
+    const release = await buildDeb({ repoRoot, arch: 'amd64', compression: 'xz', outDir: join(outDir, 'release') });
+    const measured = `${release.path.replace(/.*\//, '')} ${mib(release.bytes)} (${release.bytes} bytes; uncompressed ${mib(first.bytes)}), budget ${mib(SIZE_BUDGET.debBytes)}`;
+    t.diagnostic(measured);
+    assert.ok(release.bytes <= SIZE_BUDGET.debBytes, measured);
   });
 
   it('lintian: clean apart from the documented overrides', { skip: commandWorks('lintian', ['--version']) ? undefined : 'needs lintian', timeout: 240_000 }, () => {
