@@ -15,9 +15,9 @@ import { jsonLinesOf } from './support/loop-scripts.js';
 import { eventually, waitUntil } from './support/wait.js';
 
 const notRunnable = netnsUnavailableReason();
-const skip = notRunnable === undefined ? false : `skipped: ${notRunnable}`;
-const skipTtl = skip || (commandAvailable('smcrouted') ? false : 'skipped: smcroute is not installed (apt install smcroute)');
-const skipOwn = skip || (commandAvailable('sysctl') ? false : 'skipped: sysctl is not installed (apt install procps)');
+const skip = notRunnable ?? false;
+const skipTtl = skip || (commandAvailable('smcrouted') ? false : 'smcroute is not installed (apt install smcroute)');
+const skipOwn = skip || (commandAvailable('sysctl') ? false : 'sysctl is not installed (apt install procps)');
 
 const transportsModule = new URL('../daemon/transports/index.js', import.meta.url).href;
 const GROUP = '239.2.3.1';
