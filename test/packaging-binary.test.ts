@@ -91,9 +91,9 @@ function describeBinary(arch: BinaryArch, startTimeoutMs: number): void {
       rmSync(outDir, { recursive: true, force: true });
     });
 
-    it('is a stripped ELF of the target architecture', () => {
+    it('is a stripped ELF of the target architecture', (t) => {
       const file = spawnSync('file', ['-b', binary.path], { encoding: 'utf8' });
-      if (file.status !== 0) return;
+      if (file.status !== 0) return t.skip('needs the file command (apt: file)');
       assert.match(file.stdout, arch === 'x64' ? /x86-64/ : /aarch64/);
       assert.match(file.stdout, /, stripped/);
     });
