@@ -26,9 +26,13 @@ build() { # compiler, output directory, file name
     return 0
   fi
   mkdir -p "$dir"
+  # Built under a private name and renamed: a concurrent build (two packaging builds from a
+  # clean tree) never loads or hashes a half-written addon.
+  local partial="$dir/.$file.$$"
   # -Wl,--unresolved-symbols: the napi_* symbols come from the node binary at load time.
   "$cc" -shared -fPIC -O2 -Wall -Wextra -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=takd_notify \
-    -I"$headers" src/notify.c -o "$dir/$file" -Wl,--unresolved-symbols=ignore-all
+    -I"$headers" src/notify.c -o "$partial" -Wl,--unresolved-symbols=ignore-all
+  mv -f "$partial" "$dir/$file"
   echo "prebuild: $dir/$file"
 }
 

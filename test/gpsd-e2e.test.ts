@@ -8,7 +8,7 @@ import type { CotEvent } from '../daemon/codec/event.js';
 import { CotClock, PliReporter, type PliIdentity } from '../daemon/pli/index.js';
 import { defaultLinkProviders, gpsdDriver, startSource } from '../hal/index.js';
 import { decodeCapture } from './support/gnss-golden.js';
-import { Gpsfake, freePort, gpsfakeAvailable } from './support/gpsfake.js';
+import { Gpsfake, freePort, gpsfakeUnavailableReason } from './support/gpsfake.js';
 import { gnssCorpusDir } from './support/paths.js';
 
 // Recorded in 2020: after the 2019 GPS week rollover, so Debian's gpsd 3.22 dates it right.
@@ -20,7 +20,7 @@ const identity: PliIdentity = {
   takv: { device: 'test', os: 'test', platform: 'takd', version: '0' },
 };
 
-test('gpsd e2e: gpsfake → gpsd → takd gpsd source → PLI with the capture\'s fixes', { skip: !gpsfakeAvailable() && 'gpsd/gpsfake not installed', timeout: 60_000 }, async (t) => {
+test('gpsd e2e: gpsfake → gpsd → takd gpsd source → PLI with the capture\'s fixes', { skip: gpsfakeUnavailableReason(), timeout: 60_000 }, async (t) => {
   const capturePath = join(gnssCorpusDir, CAPTURE);
   const expected = decodeCapture(readFileSync(capturePath)).filter((f) => f.time !== undefined && f.lat !== undefined);
   const byTime = new Map(expected.map((f) => [f.time as number, f]));

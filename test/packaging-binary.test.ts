@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BuiltBinary } from '../packaging/build/binary.js';
 import type { BinaryArch } from '../packaging/build/node-dist.js';
-import { binaryCommand, binaryUnavailableReason, testBinary } from '../packaging/testing/binaries.js';
+import { binaryCommand, binaryUnavailableReason, mib, SIZE_BUDGET, strippedOfficialNodeBytes, testBinary } from '../packaging/testing/binaries.js';
 import { CotSink, TAKD_MAIN, TakdProcess, waitFor } from './support/daemon-process.js';
 import { FakeNotifySocket, pythonAvailable } from './support/notify-socket.js';
 import { gnssCorpusDir, repoRoot } from './support/paths.js';
@@ -91,11 +91,19 @@ function describeBinary(arch: BinaryArch, startTimeoutMs: number): void {
       rmSync(outDir, { recursive: true, force: true });
     });
 
-    it('is a stripped ELF of the target architecture', () => {
+    it('is a stripped ELF of the target architecture', (t) => {
       const file = spawnSync('file', ['-b', binary.path], { encoding: 'utf8' });
-      if (file.status !== 0) return;
+      if (file.status !== 0) return t.skip('needs the file command (apt: file)');
       assert.match(file.stdout, arch === 'x64' ? /x86-64/ : /aarch64/);
       assert.match(file.stdout, /, stripped/);
+    });
+
+    it(`fits the size budget: the stripped official node + ${mib(SIZE_BUDGET.binaryOverNodeBytes)}`, async (t) => {
+      const floor = await strippedOfficialNodeBytes(arch, outDir);
+      const budget = floor + SIZE_BUDGET.binaryOverNodeBytes;
+      const measured = `takd-linux-${arch} ${mib(binary.bytes)} (${binary.bytes} bytes; bundle ${mib(binary.bundleBytes)}), stripped official node ${mib(floor)} (${floor} bytes), budget ${mib(budget)}`;
+      t.diagnostic(measured);
+      assert.ok(binary.bytes <= budget, measured);
     });
 
     it('--version prints the package version', () => {

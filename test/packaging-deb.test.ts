@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildDeb, type BuiltDeb } from '../packaging/build/deb.js';
 import { NODE_V8_FLAGS } from '../packaging/runtime/node-flags.js';
-import { binaryUnavailableReason, commandWorks } from '../packaging/testing/binaries.js';
+import { binaryUnavailableReason, commandWorks, mib, SIZE_BUDGET } from '../packaging/testing/binaries.js';
 import { ThrowawayRoot } from '../packaging/testing/throwaway-root.js';
 import { repoRoot } from './support/paths.js';
 
@@ -39,7 +39,8 @@ function packageFile(deb: string, path: string): Buffer {
 /** The test packages are uncompressed to save build time; releases use xz. */
 const LINTIAN_ARGS = ['--fail-on', 'error,warning', '--suppress-tags', 'uses-no-compression-for-control-tarball,uses-no-compression-for-data-tarball'];
 
-const noNspawn = commandWorks('systemd-nspawn', ['--version']) ? undefined : 'needs systemd-nspawn (apt: systemd-container)';
+/** Probed only where a throwaway root can be made: it starts a container. */
+const noBoot = noRoot ?? ThrowawayRoot.bootUnavailableReason();
 
 /** A oneshot after takd.service (which is Type=notify: after READY) that runs the probe. */
 const PROBE_UNIT = '[Unit]\\nAfter=takd.service\\n[Service]\\nType=oneshot\\nExecStart=/usr/local/sbin/takd-probe\\n[Install]\\nWantedBy=multi-user.target\\n';
@@ -145,7 +146,7 @@ describe('takd .deb (amd64)', { skip: unavailable }, () => {
 
   });
 
-  describe('booted with systemd-nspawn: READY, watchdog, restart on upgrade, stop on remove', { skip: noRoot ?? noNspawn }, () => {
+  describe('booted with systemd-nspawn: READY, watchdog, restart on upgrade, stop on remove', { skip: noBoot }, () => {
     it('systemd sees takd ready and pinging, restarts it on upgrade and stops it on remove', { timeout: 240_000 }, () => {
       const booted = new ThrowawayRoot();
       try {
@@ -181,6 +182,13 @@ describe('takd .deb (amd64)', { skip: unavailable }, () => {
         booted.remove();
       }
     });
+  });
+
+  it(`the release .deb (xz) fits the size budget of ${mib(SIZE_BUDGET.debBytes)}`, { timeout: 300_000 }, async (t) => {
+    const release = await buildDeb({ repoRoot, arch: 'amd64', compression: 'xz', outDir: join(outDir, 'release') });
+    const measured = `${release.path.replace(/.*\//, '')} ${mib(release.bytes)} (${release.bytes} bytes; uncompressed ${mib(first.bytes)}), budget ${mib(SIZE_BUDGET.debBytes)}`;
+    t.diagnostic(measured);
+    assert.ok(release.bytes <= SIZE_BUDGET.debBytes, measured);
   });
 
   it('lintian: clean apart from the documented overrides', { skip: commandWorks('lintian', ['--version']) ? undefined : 'needs lintian', timeout: 240_000 }, () => {

@@ -12,7 +12,7 @@ import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
-import { makeTestPki } from './support/certs.js';
+import { makeTestPki, opensslUnavailableReason } from './support/certs.js';
 import { pli } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 
@@ -202,7 +202,7 @@ test('a takd listen server killed with SIGKILL mid-stream and restarted: the cli
   }
 });
 
-test('TLS end to end: takd listen tls+listen with a client CA, takd send with flags and with PyTAK environment keys', async () => {
+test('TLS end to end: takd listen tls+listen with a client CA, takd send with flags and with PyTAK environment keys', { skip: opensslUnavailableReason() }, async () => {
   const pki = makeTestPki();
   try {
     const port = await freeTcpPort();

@@ -12,15 +12,18 @@ import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import { createTransport, TransportConfigError } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
-import { makeTestPki, type TestPki } from './support/certs.js';
+import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
 import { pli, recordingLogger } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 
+const skip = opensslUnavailableReason();
 let pki: TestPki;
 before(() => {
-  pki = makeTestPki();
+  if (skip === undefined) pki = makeTestPki();
 });
-after(() => pki.cleanup());
+after(() => {
+  if (skip === undefined) pki.cleanup();
+});
 
 /** A TAK-Server-like TLS endpoint built on node:tls only: requires a client cert from our CA. */
 async function mutualTlsServer(options: { requireClientCert?: boolean; cert?: string; key?: string } = {}): Promise<{ server: Server; port: number; received: () => string; peers: string[] }> {
@@ -64,13 +67,13 @@ async function roundTrip(tls: TlsSettings, url = 'tls://localhost'): Promise<voi
   }
 }
 
-test('client certificate as PEM cert + key', () => roundTrip({ cert: pki.clientCert, key: pki.clientKey, ca: pki.caCert }));
-test('client certificate as one combined PEM', () => roundTrip({ cert: pki.clientCombined, ca: pki.caCert }));
-test('client certificate as PKCS#12 with a password', () => roundTrip({ cert: pki.clientP12, password: pki.p12Password, ca: pki.caCert }));
-test('client certificate as PKCS#12 with a password file; ssl:// alias; expected hostname for an IP', () =>
+test('client certificate as PEM cert + key', { skip }, () => roundTrip({ cert: pki.clientCert, key: pki.clientKey, ca: pki.caCert }));
+test('client certificate as one combined PEM', { skip }, () => roundTrip({ cert: pki.clientCombined, ca: pki.caCert }));
+test('client certificate as PKCS#12 with a password', { skip }, () => roundTrip({ cert: pki.clientP12, password: pki.p12Password, ca: pki.caCert }));
+test('client certificate as PKCS#12 with a password file; ssl:// alias; expected hostname for an IP', { skip }, () =>
   roundTrip({ cert: pki.clientP12, passwordFile: pki.p12PasswordFile, ca: pki.caCert, expectedHostname: 'localhost' }, 'ssl://127.0.0.1'));
 
-test('server-auth-only TLS (no client certificate) works against a server that does not ask for one', async () => {
+test('server-auth-only TLS (no client certificate) works against a server that does not ask for one', { skip }, async () => {
   const { server, port, received } = await mutualTlsServer({ requireClientCert: false });
   const client = createTransport(`tls://127.0.0.1:${port}`, { tls: { ca: pki.caCert } });
   try {
@@ -83,7 +86,7 @@ test('server-auth-only TLS (no client certificate) works against a server that d
   }
 });
 
-test('configuration mistakes fail fast at start() and name the key', () => {
+test('configuration mistakes fail fast at start() and name the key', { skip }, () => {
   const badPassFile = join(pki.dir, 'bad.pass');
   writeFileSync(badPassFile, 'nope\n');
   const cases: [TlsSettings, string, RegExp][] = [
@@ -106,7 +109,7 @@ test('configuration mistakes fail fast at start() and name the key', () => {
   }
 });
 
-test('a server certificate from an unknown CA: one clear error naming the cause, then a slow retry', async () => {
+test('a server certificate from an unknown CA: one clear error naming the cause, then a slow retry', { skip }, async () => {
   const { server, port } = await mutualTlsServer({ cert: pki.wrongServerCert, key: pki.wrongServerKey, requireClientCert: false });
   const logger = recordingLogger();
   const client = createTransport(`tls://localhost:${port}`, { tls: { ca: pki.caCert }, logger, backoff: { initialMs: 50, maxMs: 60_000 } });
@@ -127,7 +130,7 @@ test('a server certificate from an unknown CA: one clear error naming the cause,
   }
 });
 
-test('the server refuses a client certificate from the wrong CA: classified as a certificate problem', async () => {
+test('the server refuses a client certificate from the wrong CA: classified as a certificate problem', { skip }, async () => {
   const { server, port } = await mutualTlsServer();
   const client = createTransport(`tls://localhost:${port}`, { tls: { cert: pki.wrongClientCert, key: pki.wrongClientKey, ca: pki.caCert }, backoff: { initialMs: 50, maxMs: 60_000 } });
   try {
@@ -141,7 +144,7 @@ test('the server refuses a client certificate from the wrong CA: classified as a
   }
 });
 
-test('hostname mismatch is refused; dont_check_hostname and dont_verify accept it with a warning at each connect', async () => {
+test('hostname mismatch is refused; dont_check_hostname and dont_verify accept it with a warning at each connect', { skip }, async () => {
   const { server, port } = await mutualTlsServer({ requireClientCert: false });
   try {
     // The certificate names localhost and 127.0.0.1, not tak.example.org.
@@ -167,7 +170,7 @@ test('hostname mismatch is refused; dont_check_hostname and dont_verify accept i
   }
 });
 
-test('tls+listen with a client CA: our client with a good certificate gets in, one from the wrong CA does not', async () => {
+test('tls+listen with a client CA: our client with a good certificate gets in, one from the wrong CA does not', { skip }, async () => {
   const received: CotEvent[] = [];
   const logger = recordingLogger();
   const listener = createTransport('tls+listen://127.0.0.1:0', {
@@ -194,7 +197,7 @@ test('tls+listen with a client CA: our client with a good certificate gets in, o
   }
 });
 
-test('tls+listen needs a certificate: a configuration error naming cert', () => {
+test('tls+listen needs a certificate: a configuration error naming cert', { skip }, () => {
   const listener = createTransport('tls+listen://127.0.0.1:0', {});
   assert.throws(() => listener.start(), (error: unknown) => error instanceof TransportConfigError && error.key === 'cert');
 });

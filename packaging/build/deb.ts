@@ -2,7 +2,7 @@
 // armhf carries the esbuild bundle and a launcher for Debian's nodejs. All carry the
 // addons in /usr/lib/takd, the hardened unit and the commented default takd.ini.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -128,7 +128,7 @@ async function stagePayload(options: DebOptions, stage: string, version: string,
     const binary = await buildBinary({ repoRoot, arch: binaryArch, outDir: workDir, log });
     install(stage, 'usr/bin/takd', binary.path, 0o755);
     nodeRuntime = { version: NODE_VERSION, licensePath: `/${doc}/LICENSE.nodejs.gz` };
-    put(stage, `${doc}/LICENSE.nodejs.gz`, gzipSync(officialNodeLicense(binaryArch), { level: 9 }));
+    put(stage, `${doc}/LICENSE.nodejs.gz`, gzipSync(await officialNodeLicense(binaryArch), { level: 9 }));
   }
   const { files: addons, missing } = addonFiles(repoRoot, arch);
   for (const addon of addons) {
@@ -170,7 +170,7 @@ export async function buildDeb(options: DebOptions): Promise<BuiltDeb> {
   const { repoRoot, arch } = options;
   const version = options.version ?? (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const outDir = options.outDir ?? resolve(repoRoot, 'dist');
-  const root = join(packagingCacheDir(), 'work', `deb-${arch}-${process.pid}`);
+  const root = join(packagingCacheDir(), 'work', `deb-${arch}-${process.pid}-${randomBytes(4).toString('hex')}`);
   const stage = join(root, 'stage');
   rmSync(root, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });

@@ -2,9 +2,10 @@
 // (node-linux-<arch> packages carry the nodejs.org build), pinned and checked by sha256.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheEntry } from './cache-entry.js';
 
 export type BinaryArch = 'x64' | 'arm64';
 
@@ -27,35 +28,36 @@ function sha256File(path: string): string {
 }
 
 /** Node's LICENSE (its own and its bundled libraries'), beside the extracted binary. */
-export function officialNodeLicense(arch: BinaryArch): string {
-  return readFileSync(join(officialNode(arch), '..', 'LICENSE'), 'utf8');
+export async function officialNodeLicense(arch: BinaryArch): Promise<string> {
+  return readFileSync(join(await officialNode(arch), '..', 'LICENSE'), 'utf8');
 }
 
 /**
- * Path of the unmodified `node` for `arch`, extracted once from the pinned tarball.
- * `npm pack` goes through npm's cache, so a second build does not touch the network.
+ * Path of the unmodified `node` for `arch`, extracted once from the pinned tarball into a
+ * cache entry named by that tarball's sha256 (see cache-entry.ts: concurrent builders wait
+ * for one download; the entry appears complete or not at all). `npm pack` goes through npm's
+ * cache, so a second build does not touch the network.
  */
-export function officialNode(arch: BinaryArch, log: (line: string) => void = () => {}): string {
-  const dir = join(packagingCacheDir(), `node-${NODE_VERSION}-linux-${arch}`);
-  const nodePath = join(dir, 'node');
-  if (existsSync(nodePath)) return nodePath;
-  mkdirSync(dir, { recursive: true });
-  const spec = `node-linux-${arch}@${NODE_VERSION}`;
-  log(`fetching ${spec} from the npm registry (npm cache)`);
-  execFileSync('npm', ['pack', spec, '--prefer-offline', '--silent', '--pack-destination', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const tarball = join(dir, `node-linux-${arch}-${NODE_VERSION}.tgz`);
-  const actual = sha256File(tarball);
-  if (actual !== TARBALL_SHA256[arch]) {
-    rmSync(tarball);
-    throw new Error(`${spec}: sha256 ${actual} does not match the pinned ${TARBALL_SHA256[arch]}`);
-  }
-  // Extracted beside, then renamed: an interrupted build never leaves a half-written node.
-  const staging = join(dir, 'staging');
-  mkdirSync(staging, { recursive: true });
-  execFileSync('tar', ['xzf', tarball, '-C', staging, 'package/bin/node', 'package/LICENSE']);
-  renameSync(join(staging, 'package/LICENSE'), join(dir, 'LICENSE'));
-  renameSync(join(staging, 'package/bin/node'), nodePath);
-  rmSync(staging, { recursive: true });
-  rmSync(tarball);
-  return nodePath;
+export async function officialNode(arch: BinaryArch, log: (line: string) => void = () => {}): Promise<string> {
+  const sha256 = TARBALL_SHA256[arch];
+  const entry = await cacheEntry(
+    packagingCacheDir(),
+    `node-${NODE_VERSION}-linux-${arch}-${sha256.slice(0, 16)}`,
+    (temp) => {
+      const spec = `node-linux-${arch}@${NODE_VERSION}`;
+      log(`fetching ${spec} from the npm registry (npm cache)`);
+      execFileSync('npm', ['pack', spec, '--prefer-offline', '--silent', '--pack-destination', temp], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const tarball = join(temp, `node-linux-${arch}-${NODE_VERSION}.tgz`);
+      const actual = sha256File(tarball);
+      if (actual !== sha256) throw new Error(`${spec}: sha256 ${actual} does not match the pinned ${sha256}`);
+      execFileSync('tar', ['xzf', tarball, '-C', temp, 'package/bin/node', 'package/LICENSE']);
+      renameSync(join(temp, 'package/LICENSE'), join(temp, 'LICENSE'));
+      renameSync(join(temp, 'package/bin/node'), join(temp, 'node'));
+      rmSync(join(temp, 'package'), { recursive: true });
+      rmSync(tarball);
+    },
+    (path) => join(path, 'node'),
+    { log },
+  );
+  return entry.value;
 }

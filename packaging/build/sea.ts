@@ -15,7 +15,7 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** Where Debian's libc6-arm64-cross puts the aarch64 loader and libraries. */
 export const AARCH64_SYSROOT = '/usr/aarch64-linux-gnu';
 
-const STRIP: Record<BinaryArch, string> = { x64: 'strip', arm64: 'aarch64-linux-gnu-strip' };
+export const STRIP: Record<BinaryArch, string> = { x64: 'strip', arm64: 'aarch64-linux-gnu-strip' };
 
 /** argv prefix that runs `nodePath` as a process of its own architecture on this machine. */
 export function nodeCommand(arch: BinaryArch, nodePath: string): string[] {

@@ -1,11 +1,32 @@
 // Test support for the packaging tests: the binaries built once per source hash (the cache
 // in packaging/build/binary.ts), how to run each on this machine, and why a test must skip.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBinary, type BuiltBinary } from '../build/binary.js';
-import type { BinaryArch } from '../build/node-dist.js';
-import { AARCH64_SYSROOT } from '../build/sea.js';
+import { officialNode, type BinaryArch } from '../build/node-dist.js';
+import { AARCH64_SYSROOT, STRIP } from '../build/sea.js';
+
+const MiB = 1024 * 1024;
+
+/** Size budgets (issue 14): what takd adds to the node it is built on, and the release .deb. */
+export const SIZE_BUDGET = { binaryOverNodeBytes: 3 * MiB, debBytes: 30 * MiB };
+
+export function mib(bytes: number): string {
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+/** Size of the official node for `arch` stripped as the binary's is: the floor of its size. */
+export async function strippedOfficialNodeBytes(arch: BinaryArch, scratchDir: string): Promise<number> {
+  const copy = join(scratchDir, `node-${arch}-stripped`);
+  copyFileSync(await officialNode(arch), copy);
+  try {
+    execFileSync(STRIP[arch], ['--strip-all', copy]);
+    return statSync(copy).size;
+  } finally {
+    rmSync(copy, { force: true });
+  }
+}
 
 export function commandWorks(command: string, args: string[] = ['--version']): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;

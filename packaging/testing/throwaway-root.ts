@@ -3,7 +3,7 @@
 // private mount namespace, so nothing is mounted or written outside the temporary dir and
 // the mounts vanish with the process. Needs root and overlayfs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +32,13 @@ mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
 exec systemd-nspawn -D "$merged" --boot --private-network --register=no --keep-unit --link-journal=no \\
   --uuid="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n')" --bind="$shared:/mnt/shared" --console=pipe`;
 
+// Runs as `sh -c CONTAINER_PROBE sh UPPER WORK MERGED`: the same overlay, one command run by
+// systemd-nspawn (no boot), to learn whether containers can be started here at all.
+const CONTAINER_PROBE = `set -e
+upper=$1 work=$2 merged=$3
+mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
+exec systemd-nspawn --quiet -D "$merged" --private-network --register=no --keep-unit --link-journal=no /bin/true`;
+
 export class ThrowawayRoot {
   private readonly dir = mkdtempSync(join(tmpdir(), 'takd-root-'));
   /** Seen inside the root as /mnt/shared. */
@@ -48,6 +55,26 @@ export class ThrowawayRoot {
     try {
       const result = probe.run('test -x /usr/bin/dpkg && command -v adduser >/dev/null && echo ok');
       if (result.stdout.trim() !== 'ok') return `cannot enter an overlay chroot here: ${result.stderr.trim() || 'dpkg or adduser missing'}`;
+      return undefined;
+    } finally {
+      probe.remove();
+    }
+  }
+
+  /** Why the root cannot be booted with systemd-nspawn here (given that unavailableReason()
+   *  says it can be made), or undefined: nspawn installed, an init to boot, a container starts. */
+  static bootUnavailableReason(): string | undefined {
+    if (spawnSync('systemd-nspawn', ['--version'], { stdio: 'ignore' }).status !== 0) return 'needs systemd-nspawn (apt: systemd-container)';
+    if (!existsSync('/lib/systemd/systemd')) return 'booting the throwaway root needs systemd as its init (apt: systemd)';
+    const probe = new ThrowawayRoot();
+    try {
+      const result = spawnSync('unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', CONTAINER_PROBE, 'sh', join(probe.dir, 'upper'), join(probe.dir, 'work'), join(probe.dir, 'merged')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+      });
+      if (result.status !== 0) return `systemd-nspawn cannot start a container here: ${(result.stderr ?? '').trim().split('\n')[0] || `status ${result.status}`}`;
       return undefined;
     } finally {
       probe.remove();

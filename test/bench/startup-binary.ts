@@ -74,7 +74,7 @@ export default async function (): Promise<string> {
   try {
     const withCache = await buildBinary({ repoRoot, arch: 'x64', outDir: join(dir, 'cache'), useCodeCache: true });
     const withoutCache = await buildBinary({ repoRoot, arch: 'x64', outDir: join(dir, 'nocache'), useCodeCache: false });
-    const officialPath = officialNode('x64');
+    const officialPath = await officialNode('x64');
     const official = statSync(officialPath).size;
     const officialStripped = strippedSize(officialPath, dir);
     const contenders: Contender[] = [

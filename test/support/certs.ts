@@ -2,7 +2,7 @@
 // localhost/127.0.0.1/::1, a client certificate (PEM pair, combined PEM, PKCS#12 with a
 // password), a client certificate that has expired, and a second, unrelated CA with its own
 // client and server certificates.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,11 @@ export interface TestPki {
   expiredClientCert: string;
   expiredClientKey: string;
   cleanup(): void;
+}
+
+/** Why the test PKI cannot be made here, or undefined when it can. */
+export function opensslUnavailableReason(): string | undefined {
+  return spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0 ? undefined : 'needs the openssl command to make the test PKI (apt install openssl)';
 }
 
 function openssl(dir: string, args: string[]): void {

@@ -7,8 +7,14 @@ import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export function gpsfakeAvailable(): boolean {
-  return spawnSync('gpsfake', ['-h'], { stdio: 'ignore' }).error === undefined && spawnSync('which', ['gpsd'], { stdio: 'ignore' }).status === 0;
+/** Why gpsfake cannot serve a capture here, or undefined when it can. */
+export function gpsfakeUnavailableReason(): string | undefined {
+  const help = spawnSync('gpsfake', ['-h'], { encoding: 'utf8' });
+  if (help.error !== undefined) return 'gpsfake is not installed (apt install gpsd-clients)';
+  // gpsfake is Python: without its gps module it fails before printing its usage.
+  if (help.status !== 0) return `gpsfake does not run: ${(help.stderr.trim().split('\n').at(-1) ?? '').slice(0, 120)}`;
+  if (spawnSync('sh', ['-c', 'command -v gpsd'], { stdio: 'ignore' }).status !== 0) return 'gpsd is not installed (apt install gpsd)';
+  return undefined;
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
