@@ -51,7 +51,10 @@ const tlsKeys = (side: 'client' | 'server'): KeySpec[] => [
   { key: 'key', type: { kind: 'path' }, doc: 'PEM private key, when not inside cert', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_KEY' : undefined },
   { key: 'password', type: { kind: 'string' }, secret: true, doc: 'password of the .p12 or encrypted key (prefer password_file)', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_PASSWORD' : undefined },
   { key: 'password_file', type: { kind: 'path' }, doc: 'file holding that password (one line)' },
-  { key: side === 'client' ? 'ca' : 'client_ca', type: { kind: 'path' }, doc: side === 'client' ? 'CA bundle that signed the server certificate' : 'CA that client certificates must chain to (set: client certificates required)', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_CAFILE' : undefined },
+  { key: side === 'client' ? 'ca' : 'client_ca', type: { kind: 'path' }, doc: side === 'client' ? 'CA bundle that signed the server certificate' : 'tls+listen: CA that client certificates must chain to; required unless client_cert = optional', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_CAFILE' : undefined },
+  ...(side === 'server'
+    ? [{ key: 'client_cert', type: { kind: 'enum', values: ['required', 'optional'] }, default: 'required', doc: 'tls+listen: required: every client presents a certificate from client_ca; optional: clients without one get in too (warned at start; one from another CA is still refused)' } satisfies KeySpec]
+    : []),
 ];
 
 /** Listener limits (tcp+listen, tls+listen); unset: the transport's defaults (daemon/transports/listener-limits.ts). */
@@ -62,7 +65,9 @@ const listenerKeys: KeySpec[] = [
   { key: 'first_event_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners that receive: a client must send a complete event (ATAK sends its position at once) by then; 0: no deadline. Clients that only read belong on a +wo listener' },
   { key: 'event_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners that receive: an event whose first byte arrived must be complete by then; 0: no deadline' },
   { key: 'idle_timeout', type: seconds(0, 86400), defaultText: '120', doc: 'listeners that receive: a client that sends no complete event (pings count) for this long is closed; 0: never' },
-  { key: 'stall_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners: a client that reads nothing of what is queued for it for this long is closed; 0: never' },
+  { key: 'stall_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners: a client that reads nothing of what is queued for it (or whose hub queue stays full) for this long is closed; 0: never' },
+  { key: 'hub', type: { kind: 'boolean' }, default: true, doc: 'listeners that send and receive: their clients see each other and the clients of the other hub listeners, as on a TAK server (false: each client talks to takd only)' },
+  { key: 'bind_identity', type: { kind: 'boolean' }, default: false, doc: 'tls+listen hub: the client certificate CN must be the uid or callsign the client reports; else its event is dropped (counted) and it is closed' },
 ];
 
 /** AX.25 callsign with optional SSID (the APRS beacon's source address). */
@@ -112,6 +117,8 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'endpoint', type: { kind: 'string' }, doc: 'contact endpoint, e.g. 192.168.1.10:4242:tcp' },
       { key: 'shutdown_timeout', type: seconds(0, 60), default: 2, doc: 'on SIGTERM, how long queued events may take to flush' },
       { key: 'max_in_queue', type: { kind: 'integer', min: 1, max: 1_000_000 }, default: 500, doc: 'events waiting between inputs and outputs before the oldest are dropped' },
+      { key: 'hub_replay_ttl', type: seconds(0, 604_800), default: 3600, doc: 'hub: a client that identifies itself gets the newest position of every uid and the live markers, shapes and emergencies at most this old (stale ones never); 0: no replay' },
+      { key: 'hub_mailbox', type: { kind: 'integer', min: 0, max: 10_000 }, default: 100, doc: 'hub: direct, team and <marti><dest> events held for each client that is not connected (50 times this in total; more are counted as full)' },
     ],
   },
   {
@@ -145,6 +152,8 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'ttl', type: { kind: 'integer', min: 1, max: 255 }, default: 1, doc: 'multicast TTL', pytak: 'PYTAK_MULTICAST_TTL' },
       { key: 'interface', type: { kind: 'list' }, doc: 'multicast interfaces, by name or IPv4 address', pytak: 'PYTAK_MULTICAST_LOCAL_ADDRS' },
       ...tlsKeys('client'),
+      // A tls+listen output serves phones: it checks their certificates as an input listener does.
+      ...tlsKeys('server').filter((k) => k.key === 'client_ca' || k.key === 'client_cert'),
       { key: 'dont_verify', type: { kind: 'boolean' }, default: false, doc: 'accept any server certificate (warned at every connect)', pytak: 'PYTAK_TLS_DONT_VERIFY' },
       { key: 'dont_check_hostname', type: { kind: 'boolean' }, default: false, doc: 'verify the chain but not the name', pytak: 'PYTAK_TLS_DONT_CHECK_HOSTNAME' },
       { key: 'expected_hostname', type: { kind: 'string' }, doc: 'name the server certificate must carry', pytak: 'PYTAK_TLS_SERVER_EXPECTED_HOSTNAME' },

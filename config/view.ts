@@ -53,6 +53,12 @@ export interface ListenerLimitSettings {
   stallTimeoutMs?: number;
 }
 
+/** A listener's place in the hub (daemon/hub). */
+export interface HubMemberSettings {
+  member: boolean;
+  bindIdentity: boolean;
+}
+
 export interface InputConfig {
   id: string;
   url: string;
@@ -60,6 +66,7 @@ export interface InputConfig {
   spec: TransportSpec;
   tls: TlsFiles;
   limits: ListenerLimitSettings;
+  hub: HubMemberSettings;
 }
 
 export interface OutputConfig {
@@ -77,6 +84,7 @@ export interface OutputConfig {
   hello: boolean;
   pli: boolean;
   limits: ListenerLimitSettings;
+  hub: HubMemberSettings;
   routing: OutputRouting;
 }
 
@@ -94,6 +102,8 @@ export interface TakdConfig {
   identity: { callsign?: string; uid?: string; type: string; team: string; role: string; endpoint?: string };
   shutdownTimeoutMs: number;
   maxInQueue: number;
+  /** [takd] hub_replay_ttl, hub_mailbox. */
+  hub: { replayTtlMs: number; mailboxPerRecipient: number };
   sources: SourceConfig[];
   inputs: InputConfig[];
   outputs: OutputConfig[];
@@ -149,6 +159,10 @@ function listenerLimits(r: Reader): ListenerLimitSettings {
   });
 }
 
+function hubMember(r: Reader): HubMemberSettings {
+  return { member: r.value('hub') !== false, bindIdentity: r.boolean('bind_identity') };
+}
+
 function tlsFiles(r: Reader): TlsFiles {
   return compact({
     cert: r.optional('cert'),
@@ -157,6 +171,7 @@ function tlsFiles(r: Reader): TlsFiles {
     passwordFile: r.optional('password_file'),
     ca: r.optional('ca'),
     clientCa: r.optional('client_ca'),
+    clientCert: r.optional('client_cert') === 'optional' ? ('optional' as const) : undefined,
     dontVerify: r.value('dont_verify') === true ? true : undefined,
     dontCheckHostname: r.value('dont_check_hostname') === true ? true : undefined,
     expectedHostname: r.optional('expected_hostname'),
@@ -243,6 +258,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     hello: r.boolean('hello'),
     pli: r.boolean('pli'),
     limits: listenerLimits(r),
+    hub: hubMember(r),
     routing: outputRouting(r, spec),
   };
 }
@@ -266,8 +282,9 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     }),
     shutdownTimeoutMs: takd.ms('shutdown_timeout'),
     maxInQueue: takd.number('max_in_queue'),
+    hub: { replayTtlMs: takd.ms('hub_replay_ttl'), mailboxPerRecipient: takd.number('hub_mailbox') },
     sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), radio: radioSettings(r) })),
-    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r), limits: listenerLimits(r) })),
+    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r), limits: listenerLimits(r), hub: hubMember(r) })),
     outputs: named(loaded, 'output').map(([id, r]) => outputConfig(id, r)),
     pli: compact({
       enabled: pli.boolean('enabled'),

@@ -18,6 +18,7 @@ export const TRANSPORT_FLAGS_HELP = `Transport options (PyTAK environment keys w
   --password-file FILE   password of the .p12 or encrypted key
   --ca FILE              CA that signed the server certificate
   --client-ca FILE       tls+listen: require client certificates signed by this CA
+  --client-cert optional tls+listen: let clients in without a certificate (warned)
   --hostname NAME        name the server certificate must carry
   --ttl N                multicast TTL, 1-255 (default 1)
   --interface IF         multicast interface, by name or IPv4 address (repeatable)
@@ -33,7 +34,7 @@ export interface ParsedFlags {
   extra: Map<string, string>;
 }
 
-const VALUE_FLAGS = new Set(['--proto', '--cert', '--key', '--password-file', '--ca', '--client-ca', '--hostname', '--ttl', '--interface']);
+const VALUE_FLAGS = new Set(['--proto', '--cert', '--key', '--password-file', '--ca', '--client-ca', '--client-cert', '--hostname', '--ttl', '--interface']);
 
 /** `commandFlags`: the command's own flags, each mapped to whether it takes a value. */
 export function parseTransportFlags(args: string[], commandFlags: Record<string, boolean>, env: NodeJS.ProcessEnv): ParsedFlags {
@@ -71,6 +72,10 @@ export function parseTransportFlags(args: string[], commandFlags: Record<string,
         break;
       case '--client-ca':
         tls.clientCa = value;
+        break;
+      case '--client-cert':
+        if (value !== 'optional' && value !== 'required') throw new UsageError(`--client-cert ${value ?? ''}: allowed: required, optional`);
+        tls.clientCert = value;
         break;
       case '--hostname':
         tls.expectedHostname = value;

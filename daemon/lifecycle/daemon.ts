@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { CotEvent } from '../codec/event.js';
 import { defaultLinkProviders, findDriver, healthRemarks, healthSnapshot, SimLinkProvider, type GnssFix, type LinkProviders } from '../../hal/index.js';
 import type { Logger } from '../log.js';
+import { Hub, type ClientDirectory } from '../hub/hub.js';
 import type { OutputCounters } from '../routing/counters.js';
 import { CotClock, localIdentity, PliReporter, type PliIdentity } from '../pli/index.js';
 import { localUid } from '../pli/local.js';
@@ -60,12 +61,15 @@ export class Daemon {
   private lastStatusLine = '';
   /** One notion of "now" for CoT times and staleness: GPS time while the system clock is unsynchronised. */
   private readonly cotClock = new CotClock();
+  /** The clients of every hub listener, one TAK server (daemon/hub); its settings are read at start. */
+  private readonly hub: Hub;
 
   constructor(private readonly options: DaemonOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.supervisor = new Supervisor({ logger: options.logger });
     this.routing = new RoutingStage(options.logger.child({ component: 'routing' }), options.env, this.cotClock);
+    this.hub = new Hub({ replayTtlMs: this.config.hub.replayTtlMs, mailboxPerRecipient: this.config.hub.mailboxPerRecipient, mailboxTotal: this.config.hub.mailboxPerRecipient * 50 }, options.logger.child({ component: 'hub' }));
     this.providers = options.providers ?? defaultLinkProviders();
     if (!this.providers.has('sim')) this.providers.set('sim', new SimLinkProvider());
   }
@@ -123,12 +127,18 @@ export class Daemon {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.supervisor.stopAll(this.config.shutdownTimeoutMs);
+    this.hub.close();
     this.routing.close();
     this.ready = false;
     this.statusFile?.writeNow();
     this.statusFile?.stop();
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeAllConnections();
+  }
+
+  /** The hub's connected clients (the Marti server's clientEndPoints). */
+  get clientDirectory(): ClientDirectory {
+    return this.hub;
   }
 
   component(id: string): Component | undefined {
@@ -146,6 +156,7 @@ export class Daemon {
       gps: this.gpsState(),
       components: this.supervisor.statuses(),
       ...this.routingSnapshot(),
+      hub: this.hub.status(),
     };
   }
 
@@ -259,7 +270,7 @@ export class Daemon {
         id: input.id,
         kind: 'input',
         fingerprint: sectionFingerprint(config.loaded, input.id),
-        create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls, limits: input.limits })), this.routing),
+        create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls, limits: input.limits, hub: input.hub })), this.routing),
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {
@@ -314,6 +325,7 @@ export class Daemon {
       ownUid: this.ownUid,
     };
     if (settings.hello) options.hello = () => this.lastPli;
+    if (settings.hub?.member) options.hub = { hub: this.hub, bindIdentity: settings.hub.bindIdentity };
     return options;
   }
 }

@@ -1,4 +1,5 @@
 /** A status snapshot in the Prometheus text exposition format (version 0.0.4). */
+import { hubMetricLines } from '../hub/metrics.js';
 import { routerMetricLines } from '../routing/metrics.js';
 import { isHealthy, type StatusSnapshot } from './status.js';
 
@@ -31,5 +32,6 @@ export function prometheusText(snapshot: StatusSnapshot): string {
   const counterSamples = snapshot.components.flatMap((c) => Object.entries(c.counters).map(([name, n]): [string, number] => [`{id="${label(c.id)}",counter="${label(name)}"}`, n]));
   metric('takd_component_counter', 'counter', 'Per-component counters (events, connects, decode errors).', counterSamples);
   lines.push(...routerMetricLines(snapshot.router));
+  lines.push(...hubMetricLines(snapshot.hub));
   return `${lines.join('\n')}\n`;
 }

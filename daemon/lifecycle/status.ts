@@ -4,6 +4,7 @@
  * queue depths and event counters. Written atomically (temp file + rename) once a second
  * into $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=takd), else /run/takd.
  */
+import type { HubStatus } from '../hub/hub.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
@@ -36,6 +37,8 @@ export interface StatusSnapshot {
    * stale, rateLimited, tooBig, stored, evicted, …).
    */
   router: RouterStatus;
+  /** The hub (daemon/hub): its clients, counters, SA replay store and mailbox. */
+  hub?: HubStatus;
 }
 
 export function defaultStatusDir(env: NodeJS.ProcessEnv = process.env): string {

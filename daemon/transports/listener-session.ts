@@ -50,6 +50,8 @@ export class ListenerSession {
   /** Bytes the kernel had taken at the last sweep, and since when that has not moved while bytes wait. */
   private lastSentBytes = 0;
   private stalledSince: number | undefined;
+  /** The hub (daemon/hub) sees each data event first; false: refused, not delivered. */
+  onClientEvent: ((event: CotEvent) => boolean) | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -96,6 +98,14 @@ export class ListenerSession {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  get bytesIn(): number {
+    return this.socket.bytesRead;
+  }
+
+  get bytesOut(): number {
+    return this.socket.bytesWritten;
   }
 
   /**
@@ -182,6 +192,7 @@ export class ListenerSession {
     }
     this.counters.eventsReceived += 1;
     const origin: EventOrigin = { transport: this.transportName, peer: this.peer, version: this.protocol };
+    if (this.onClientEvent !== undefined && !this.onClientEvent(event)) return;
     if (this.delivering) deliver(this.options.onEvent, event, origin, this.logger);
   }
 

@@ -1,6 +1,7 @@
 /** Options shared by the transports. Every one has a default fit for a field deployment. */
 import type { CotEvent } from '../codec/event.js';
 import type { BackoffOptions } from '../lifecycle/backoff.js';
+import type { HubMembership } from '../hub/membership.js';
 import type { ListenerLimits } from './listener-limits.js';
 import type { TlsSettings } from './tls-options.js';
 import type { EventHandler, Logger } from './types.js';
@@ -77,6 +78,8 @@ export interface TransportOptions {
   maxClients?: number;
   /** Listeners: per-address limits, deadlines and bounds (listener-limits.ts); each has a default. */
   limits?: Partial<ListenerLimits>;
+  /** Listeners (tcp+listen, tls+listen, sending and receiving): the hub this listener's clients belong to. */
+  hub?: HubMembership;
   /** How often interface names are re-resolved to addresses; default 10 s. */
   interfaceRecheckMs?: number;
 }

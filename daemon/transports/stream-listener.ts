@@ -18,7 +18,8 @@ import { ListenerAdmission, resolveListenerLimits, tlsRefusalReason, type Closed
 import { ListenerSession } from './listener-session.js';
 import type { TransportOptions } from './options.js';
 import { OncePerInterval } from './once-per-interval.js';
-import { loadTlsServerOptions, nodeTls } from './tls-options.js';
+import type { HubClient } from '../hub/hub.js';
+import { listenerCertificateProblem, loadTlsServerOptions, nodeTls, optionalClientCertWarning } from './tls-options.js';
 import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type ListenSpec } from './url.js';
 
@@ -74,13 +75,18 @@ export class StreamListener implements Transport {
   start(): void {
     if (this.server) return;
     this.closing = false;
+    const hub = this.hubMembership();
+    if (hub?.bindIdentity && this.spec.kind !== 'tls-listen') throw new TransportConfigError('bind_identity', `${this.name}: bind_identity needs client certificates: only on tls+listen://`);
     if (this.spec.kind === 'tls-listen') {
+      const warning = optionalClientCertWarning(this.options.tls ?? {});
+      if (warning !== undefined) this.logger.warn({ transport: this.name }, warning);
       const tlsOptions = { ...loadTlsServerOptions(this.options.tls ?? {}), handshakeTimeout: this.admission.limits.handshakeTimeoutMs };
       const tlsServer = nodeTls().createServer(tlsOptions, (socket) => this.onHandshakeDone(socket));
       tlsServer.on('tlsClientError', (error, socket: TLSSocket) => this.onTlsClientError(error, socket));
       this.tlsServer = tlsServer;
     }
     this.server = createNetServer((socket) => this.onConnection(socket));
+    hub?.hub.addListener(this.name);
     this.server.on('error', (error) => this.onServerError(error));
     this.listen();
     this.sweepTimer = setInterval(() => this.sweep(), this.sweepPeriodMs());
@@ -172,6 +178,12 @@ export class StreamListener implements Transport {
   private onHandshakeDone(socket: TLSSocket): void {
     const address = socket.remoteAddress ?? '?';
     if (this.handshaking.delete(`${address}|${socket.remotePort ?? 0}`)) this.admission.handshakeDone(address);
+    // client_cert = optional: no certificate is fine, one from another CA is not.
+    const problem = listenerCertificateProblem(this.options.tls ?? {}, socket);
+    if (problem !== undefined) {
+      this.onTlsClientError(Object.assign(new Error(problem), { code: 'ERR_TLS_CERT_REFUSED' }), socket);
+      return;
+    }
     this.accept(socket);
   }
 
@@ -196,13 +208,42 @@ export class StreamListener implements Transport {
     const session = new ListenerSession(socket, this.name, this.options, this.counters, this.logger, this.canSend, this.canReceive, this.admission.limits, Date.now());
     this.sessions.add(session);
     this.logger.info({ transport: this.name, peer: session.peer }, 'client connected');
+    const member = this.joinHub(socket, session);
     socket.on('close', () => {
+      if (member !== undefined) this.hubMembership()?.hub.leave(member);
       this.counters.disconnects += 1;
       this.dropped += session.queue.counters.dropped;
       this.sent += session.queue.counters.written;
       this.sessions.delete(session);
       this.logger.info({ transport: this.name, peer: session.peer }, 'client disconnected');
     });
+  }
+
+  /** Hub members are listeners that both send and receive; +ro and +wo listeners keep to themselves. */
+  private hubMembership(): TransportOptions['hub'] {
+    return this.canSend && this.canReceive ? this.options.hub : undefined;
+  }
+
+  private joinHub(socket: Socket, session: ListenerSession): HubClient | undefined {
+    const membership = this.hubMembership();
+    if (membership === undefined) return undefined;
+    const peerCertificate = 'getPeerCertificate' in socket ? (socket as TLSSocket).getPeerCertificate() : undefined;
+    const cn = peerCertificate?.subject?.CN;
+    const member = membership.hub.join(
+      {
+        listener: this.name,
+        peer: session.peer,
+        address: socket.remoteAddress ?? '?',
+        certCn: typeof cn === 'string' && cn !== '' ? cn : undefined,
+        queue: session.queue,
+        bytesIn: () => session.bytesIn,
+        bytesOut: () => session.bytesOut,
+        close: () => session.close(),
+      },
+      { bindIdentity: membership.bindIdentity, stallTimeoutMs: this.admission.limits.stallTimeoutMs },
+    );
+    session.onClientEvent = (event) => membership.hub.fromClient(member, event);
+    return member;
   }
 
   private sweep(): void {
@@ -219,7 +260,9 @@ export class StreamListener implements Transport {
   send(event: CotEvent): boolean {
     if (!this.canSend) return false;
     this.counters.eventsQueued += 1;
-    for (const session of this.sessions) session.queue.push(event);
+    const hub = this.hubMembership();
+    if (hub !== undefined) hub.hub.fromRouter(this.name, event);
+    else for (const session of this.sessions) session.queue.push(event);
     return true;
   }
 
@@ -234,6 +277,7 @@ export class StreamListener implements Transport {
   }
 
   async close(): Promise<void> {
+    if (!this.closing && this.server !== undefined) this.hubMembership()?.hub.removeListener(this.name);
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);

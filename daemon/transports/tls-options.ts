@@ -34,6 +34,12 @@ export interface TlsSettings {
   ca?: string;
   /** Listeners: CA that client certificates must chain to; set → client certificates required. */
   clientCa?: string;
+  /**
+   * Listeners: 'required' (default) — a client must present a certificate from `clientCa`,
+   * and a listener without `clientCa` does not start; 'optional' — a client may connect
+   * without one (one it presents must still chain to `clientCa` when that is set).
+   */
+  clientCert?: 'required' | 'optional';
   /** PYTAK_TLS_DONT_VERIFY: accept any server certificate. Loudly warned at each connect. */
   dontVerify?: boolean;
   /** PYTAK_TLS_DONT_CHECK_HOSTNAME: verify the chain but not the name. */
@@ -52,6 +58,7 @@ const KEY_NAMES: Record<keyof TlsSettings, string> = {
   passwordFile: 'password_file',
   ca: 'ca',
   clientCa: 'client_ca',
+  clientCert: 'client_cert',
   dontVerify: 'dont_verify',
   dontCheckHostname: 'dont_check_hostname',
   expectedHostname: 'expected_hostname',
@@ -150,11 +157,32 @@ export function loadTlsServerOptions(settings: TlsSettings): TlsOptions {
   if (clientCa) context.ca = clientCa;
   validate(context, settings);
   const options: TlsOptions = { ...context };
+  const optional = settings.clientCert === 'optional';
+  if (!clientCa && !optional) {
+    throw new TransportConfigError('client_ca', 'a TLS listener requires client certificates: set client_ca = the CA file that signed them (or client_cert = optional to let clients in without one)');
+  }
   if (clientCa) {
     options.requestCert = true;
-    options.rejectUnauthorized = true;
+    // Optional: the listener checks a certificate the client did present (listenerCertificateProblem).
+    options.rejectUnauthorized = !optional;
   }
   return options;
+}
+
+/** A client certificate that a listener with client_cert = optional must still refuse: presented but not from client_ca. */
+export function listenerCertificateProblem(settings: TlsSettings, socket: { authorized: boolean; authorizationError?: unknown; getPeerCertificate(): { subject?: unknown } | null }): string | undefined {
+  if (settings.clientCert !== 'optional' || !settings.clientCa || socket.authorized) return undefined;
+  const presented = socket.getPeerCertificate();
+  if (presented === null || presented.subject === undefined) return undefined;
+  return typeof socket.authorizationError === 'string' ? socket.authorizationError : 'CERT_UNTRUSTED';
+}
+
+/** The warning to log at a listener's start when client certificates are not required. */
+export function optionalClientCertWarning(settings: TlsSettings): string | undefined {
+  if (settings.clientCert !== 'optional') return undefined;
+  return settings.clientCa
+    ? 'TLS listener lets clients in WITHOUT a certificate (client_cert = optional): anyone who reaches the port can connect'
+    : 'TLS listener accepts ANY client, with or without a certificate (client_cert = optional, no client_ca): anyone who reaches the port can connect';
 }
 
 /** The warnings to log at every connect when verification is weakened. */

@@ -1,0 +1,128 @@
+/**
+ * What waits for one hub client, in front of its connection's write queue: bounded by
+ * events and by (estimated) bytes, with positions coalesced per uid (a newer PLI of a uid
+ * still waiting replaces the older one in place). When full the oldest event is dropped and
+ * counted; the hub closes a client whose queue stays full past its stall timeout.
+ *
+ * Only a few events at a time are handed to the connection's own queue, so what a slow
+ * client has not read waits here, where coalescing keeps it small.
+ */
+import type { CotEvent } from '../codec/event.js';
+import { classifyLane } from '../routing/lane.js';
+import { estimateBytes } from './replay-store.js';
+
+/** Events handed on to the connection at most; more wait here. */
+const HAND_ON = 8;
+
+/** The connection's write queue, as far as this needs it. */
+export interface ConnectionQueue {
+  readonly length: number;
+  push(event: CotEvent): void;
+  whenBacklogBelow(depth: number, listener: () => void): void;
+}
+
+export interface ClientQueueLimits {
+  maxEvents: number;
+  maxBytes: number;
+}
+
+interface Slot {
+  event: CotEvent;
+  bytes: number;
+  pliUid: string | undefined;
+}
+
+export class ClientQueue {
+  private slots: (Slot | undefined)[] = [];
+  private head = 0;
+  private waiting = 0;
+  private waitingBytes = 0;
+  private readonly pli = new Map<string, Slot>();
+  private listening = false;
+  /** Since when the queue has been full (undefined: not full). */
+  fullSince: number | undefined;
+  readonly counters = { queued: 0, coalesced: 0, dropped: 0, handedOn: 0 };
+
+  constructor(
+    private readonly connection: ConnectionQueue,
+    private readonly limits: ClientQueueLimits,
+  ) {}
+
+  get depth(): number {
+    return this.waiting + this.connection.length;
+  }
+
+  push(event: CotEvent, now = Date.now()): void {
+    this.counters.queued += 1;
+    const pliUid = classifyLane(event) === 'pli' ? event.uid : undefined;
+    if (pliUid !== undefined) {
+      const slot = this.pli.get(pliUid);
+      if (slot !== undefined) {
+        const bytes = estimateBytes(event);
+        this.waitingBytes += bytes - slot.bytes;
+        slot.event = event;
+        slot.bytes = bytes;
+        this.counters.coalesced += 1;
+        this.handOn();
+        return;
+      }
+    }
+    const bytes = estimateBytes(event);
+    while (this.waiting > 0 && (this.waiting >= this.limits.maxEvents || this.waitingBytes + bytes > this.limits.maxBytes)) {
+      this.dropOldest();
+      this.fullSince ??= now;
+    }
+    const slot: Slot = { event, bytes, pliUid };
+    this.slots.push(slot);
+    this.waiting += 1;
+    this.waitingBytes += bytes;
+    if (pliUid !== undefined) this.pli.set(pliUid, slot);
+    this.handOn();
+    if (this.waiting < this.limits.maxEvents && this.waitingBytes <= this.limits.maxBytes / 2) this.fullSince = undefined;
+  }
+
+  clear(): void {
+    this.slots = [];
+    this.head = 0;
+    this.waiting = 0;
+    this.waitingBytes = 0;
+    this.pli.clear();
+  }
+
+  private take(): Slot | undefined {
+    while (this.head < this.slots.length) {
+      const slot = this.slots[this.head];
+      this.slots[this.head] = undefined;
+      this.head += 1;
+      if (slot === undefined) continue;
+      this.waiting -= 1;
+      this.waitingBytes -= slot.bytes;
+      if (slot.pliUid !== undefined && this.pli.get(slot.pliUid) === slot) this.pli.delete(slot.pliUid);
+      if (this.head > 1024 && this.head * 2 > this.slots.length) {
+        this.slots = this.slots.slice(this.head);
+        this.head = 0;
+      }
+      return slot;
+    }
+    return undefined;
+  }
+
+  private dropOldest(): void {
+    if (this.take() !== undefined) this.counters.dropped += 1;
+  }
+
+  private handOn = (): void => {
+    this.listening = false;
+    while (this.waiting > 0 && this.connection.length < HAND_ON) {
+      const slot = this.take();
+      if (slot === undefined) break;
+      this.counters.handedOn += 1;
+      this.connection.push(slot.event);
+    }
+    if (this.waiting === 0) this.fullSince = undefined;
+    else if (!this.listening) {
+      this.listening = true;
+      this.connection.whenBacklogBelow(HAND_ON, this.handOn);
+    }
+  };
+}
