@@ -106,3 +106,9 @@ export function makeTestPki(): TestPki {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** Another client certificate from the test CA, with subject CN `cn` (bind_identity tests); PEM pair. */
+export function makeClientCert(pki: TestPki, name: string, cn: string): { cert: string; key: string } {
+  newLeaf(pki.dir, 'ca', name, cn, CLIENT_EXT);
+  return { cert: join(pki.dir, `${name}.pem`), key: join(pki.dir, `${name}.key`) };
+}
