@@ -102,14 +102,18 @@ export function pliXml(uid: string, callsign: string, team: string, staleMs = 60
 }
 
 let chatSeq = 0;
+const TEAMS = new Set(['White', 'Yellow', 'Orange', 'Magenta', 'Red', 'Maroon', 'Purple', 'Dark Blue', 'Blue', 'Cyan', 'Teal', 'Green', 'Dark Green', 'Brown']);
 
-/** A GeoChat message from `from` to room `room` (All Chat Rooms, a team name, or a uid); `extra` goes in detail. */
-export function chatXml(from: string, fromCallsign: string, room: string, text: string, extra = ''): { uid: string; xml: string } {
+/** A GeoChat message from `from` to room `room` (All Chat Rooms, a team name, a uid, or a group's id with `participants`); `extra` goes in detail. */
+export function chatXml(from: string, fromCallsign: string, room: string, text: string, extra = '', participants?: string[]): { uid: string; xml: string } {
   const now = Date.now();
   chatSeq += 1;
   const uid = `GeoChat.${from}.${room.replace(/ /g, '_')}.${now}-${chatSeq}`;
-  const recipients = room === 'All Chat Rooms' ? '' : ` uid1="${room}"`;
-  const xml = `<event version="2.0" uid="${uid}" type="b-t-f" how="h-g-i-g-o" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 86_400_000)}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/><detail><__chat parent="RootContactGroup" groupOwner="false" chatroom="${room}" id="${room}" senderCallsign="${fromCallsign}"><chatgrp uid0="${from}"${recipients} id="${room}"/></__chat><link uid="${from}" type="a-f-G-U-C" relation="p-p"/><remarks source="BAO.F.ATAK.${from}" to="${room}" time="${iso(now)}">${text}</remarks>${extra}</detail></event>`;
+  // A user-made group chat (room id = the group's uuid) lists its members in chatgrp.
+  const recipients = participants !== undefined ? participants.map((uid, i) => ` uid${i + 1}="${uid}"`).join('') : room === 'All Chat Rooms' ? '' : ` uid1="${room}"`;
+  // ATAK puts a team room under TeamGroups, everything else under RootContactGroup.
+  const parent = TEAMS.has(room) ? 'TeamGroups' : 'RootContactGroup';
+  const xml = `<event version="2.0" uid="${uid}" type="b-t-f" how="h-g-i-g-o" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 86_400_000)}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/><detail><__chat parent="${parent}" groupOwner="false" chatroom="${room}" id="${room}" senderCallsign="${fromCallsign}"><chatgrp uid0="${from}"${recipients} id="${room}"/></__chat><link uid="${from}" type="a-f-G-U-C" relation="p-p"/><remarks source="BAO.F.ATAK.${from}" to="${room}" time="${iso(now)}">${text}</remarks>${extra}</detail></event>`;
   return { uid, xml };
 }
 
