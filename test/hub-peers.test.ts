@@ -170,6 +170,28 @@ describe('hub identity on tls+listen', { skip: skipTls }, () => {
     pki.cleanup();
   });
 
+  it('client_cert = optional: warned at start; a client without a certificate gets in, one from another CA is still refused', async () => {
+    const pki: TestPki = makeTestPki();
+    const port = await freePort();
+    const takd = await startTakd(
+      `[output.tls-phones]\nurl = tls+listen://127.0.0.1:${port}\nhello = no\ncert = ${pki.serverCert}\nkey = ${pki.serverKey}\nclient_ca = ${pki.caCert}\nclient_cert = optional\n`,
+    );
+    await takd.waitForState('output.tls-phones', 'connected');
+    await waitUntil(() => /WITHOUT a certificate \(client_cert = optional\)/.test(takd.stdout + takd.stderr), 'the start warns');
+    const ca = readFileSync(pki.caCert);
+    const anonymous = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+    anonymous.on('error', () => undefined);
+    anonymous.on('secureConnect', () => anonymous.write(pliXml('ANON-uid', 'ANON', 'Cyan')));
+    await waitUntil(() => hubStatus(takd)?.identified === 1, 'the client without a certificate got in and identified');
+    const intruder = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost', cert: readFileSync(pki.wrongClientCert), key: readFileSync(pki.wrongClientKey) });
+    intruder.on('error', () => undefined);
+    await waitUntil(() => (takd.component('output.tls-phones')?.counters['tlsRefused.unknownCa'] ?? 0) >= 1, 'the certificate from another CA is refused and counted');
+    await waitUntil(() => intruder.destroyed || intruder.readableEnded, 'the intruder is disconnected');
+    assert.equal(hubStatus(takd)?.clients, 1);
+    anonymous.destroy();
+    pki.cleanup();
+  });
+
   it('a tls+listen without client_ca does not start, and says what to set', async () => {
     const pki: TestPki = makeTestPki();
     const port = await freePort();
