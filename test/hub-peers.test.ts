@@ -241,3 +241,31 @@ describe('hub and a client that never reads', () => {
     for (const c of [talker, listener, stuck]) c.socket.destroy();
   });
 });
+
+describe('hub = false', () => {
+  it('keeps a listener out of the hub: its clients do not see each other', async () => {
+    const port = await freePort();
+    const takd = await startTakd(`[output.solo]\nurl = tcp+listen://127.0.0.1:${port}\nhello = no\nhub = false\n`);
+    await takd.waitForState('output.solo', 'connected');
+    const open = async (): Promise<{ socket: Socket; text: () => string }> => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      await once(socket, 'connect');
+      let text = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      socket.on('error', () => undefined);
+      return { socket, text: () => text };
+    };
+    const a = await open();
+    const b = await open();
+    a.socket.write(pliXml('SOLO-A', 'SOLO-A', 'Cyan'));
+    await waitUntil(() => (takd.component('output.solo')?.counters.eventsReceived ?? 0) >= 1, 'takd got A\'s position');
+    // B pings and gets its pong: anything relayed to it before would have arrived first.
+    const now = new Date().toISOString();
+    b.socket.write(`<event version="2.0" uid="SOLO-B-ping" type="t-x-c-t" how="m-g" time="${now}" start="${now}" stale="${now}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/><detail/></event>`);
+    await waitUntil(() => b.text().includes('t-x-c-t-r'), 'B got its pong');
+    assert.ok(!b.text().includes('SOLO-A'));
+    assert.equal(hubStatus(takd)?.clients, 0);
+    a.socket.destroy();
+    b.socket.destroy();
+  });
+});
