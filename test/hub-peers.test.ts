@@ -269,3 +269,39 @@ describe('hub = false', () => {
     b.socket.destroy();
   });
 });
+
+describe('hub and the rest of takd', () => {
+  it('events the router sends to a hub listener reach its clients, addressed ones only their addressee, and are replayed to a late joiner', async () => {
+    const port = await freePort();
+    const feedPort = await freePort();
+    // A receive-only listener stands for the rest of takd (mesh, server, radios): its events reach the phones through the router.
+    const takd = await startTakd(`[input.feed]\nurl = tcp+listen+ro://127.0.0.1:${feedPort}\n[output.phones]\nurl = tcp+listen://127.0.0.1:${port}\nhello = no\n`);
+    await takd.waitForState('output.phones', 'connected');
+    const open = async (p: number): Promise<{ socket: Socket; text: () => string }> => {
+      const socket = createConnection({ host: '127.0.0.1', port: p });
+      await once(socket, 'connect');
+      let text = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      socket.on('error', () => undefined);
+      return { socket, text: () => text };
+    };
+    const alfa = await open(port);
+    const bravo = await open(port);
+    alfa.socket.write(pliXml('R-ALFA', 'R-ALFA', 'Cyan'));
+    bravo.socket.write(pliXml('R-BRAVO', 'R-BRAVO', 'Red'));
+    await waitUntil(() => hubStatus(takd)?.identified === 2, 'both phones identified');
+    const feed = await open(feedPort);
+    feed.socket.write(pliXml('MESH-1', 'MESH-1', 'Green'));
+    feed.socket.write(markerXml('mesh-for-bravo', '<marti><dest uid="R-BRAVO"/></marti>'));
+    feed.socket.write(markerXml('mesh-marker'));
+    await waitUntil(() => alfa.text().includes('mesh-marker') && bravo.text().includes('mesh-marker'), 'both phones get the mesh marker');
+    assert.ok(alfa.text().includes('MESH-1') && bravo.text().includes('MESH-1'));
+    assert.ok(bravo.text().includes('mesh-for-bravo'), 'the addressee gets the addressed event');
+    assert.ok(!alfa.text().includes('mesh-for-bravo'), 'nobody else does');
+    const charlie = await open(port);
+    charlie.socket.write(pliXml('R-CHARLIE', 'R-CHARLIE', 'Cyan'));
+    await waitUntil(() => charlie.text().includes('MESH-1') && charlie.text().includes('mesh-marker'), 'the late joiner gets the mesh track and marker by SA replay');
+    assert.ok(!charlie.text().includes('mesh-for-bravo'));
+    for (const c of [alfa, bravo, charlie, feed]) c.socket.destroy();
+  });
+});
