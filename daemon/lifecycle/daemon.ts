@@ -9,19 +9,24 @@ import { defaultLinkProviders, findDriver, SimLinkProvider, type LinkProviders }
 import type { Logger } from '../log.js';
 import { CotClock, OwnPosition } from '../pli/index.js';
 import { createTransportFromSpec, type TransportOptions } from '../transports/index.js';
-import { daemonTransportOptions } from '../transports/output-settings.js';
-import { sectionFingerprint, type OutputConfig, type SourceConfig, type TakdConfig } from '../../config/view.js';
+import { daemonTransportOptions, type OutputTransportSettings } from '../transports/output-settings.js';
+import type { TransportSpec } from '../transports/url.js';
+import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
 import { SourceComponent, TransportComponent } from './components.js';
 import { meshPliTargets, radioSourceComponent } from './radio-sources.js';
 import type { SystemdNotifier } from './notify.js';
-import type { StatusSnapshot } from './status.js';
 import { StatusPublisher } from './status-publisher.js';
 import { RoutingStage } from './routing-stage.js';
 import { Supervisor } from './supervisor.js';
 
 /** Drivers whose messages are GNSS fixes (for the PLI reporter), not CoT. */
 const GPS_DRIVERS = new Set(['nmea-gnss', 'gpsd', 'sim']);
+
+/** Whether an enabled source gives our own position (a GPS, or AIS own ship). */
+function hasOwnPositionSource(config: TakdConfig): boolean {
+  return config.sources.some((s) => s.enabled && (GPS_DRIVERS.has(s.driver) || s.radio.ownPosition));
+}
 
 export interface DaemonOptions {
   config: TakdConfig;
@@ -44,7 +49,7 @@ export class Daemon {
   /** GPS sources (and AIS own ship) hand their fixes to own position. */
   private readonly onFix: OwnPosition['onFix'];
 
-  constructor(private readonly options: DaemonOptions) {
+  constructor(options: DaemonOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.supervisor = new Supervisor({ logger: options.logger });
@@ -61,7 +66,7 @@ export class Daemon {
       readers: {
         components: () => this.supervisor.statuses(),
         router: () => this.routing.status(),
-        gps: () => this.ownPosition.gpsState(this.config.sources.some((s) => s.enabled && (GPS_DRIVERS.has(s.driver) || s.radio.ownPosition))),
+        gps: () => this.ownPosition.gpsState(hasOwnPositionSource(this.config)),
         configFile: () => this.config.file ?? null,
       },
     });
@@ -104,37 +109,16 @@ export class Daemon {
     await this.publisher.stopped();
   }
 
-  component(id: string): Component | undefined {
-    return this.supervisor.component(id);
-  }
-
-  snapshot(): StatusSnapshot {
-    return this.publisher.snapshot();
-  }
-
   /** The outputs that take our PLI; Meshtastic radios too, their airtime budget thins it out. */
   private pliTargets(config: TakdConfig): string[] {
     return [...config.outputs.filter((o) => o.pli).map((o) => o.id), ...meshPliTargets(config.sources)];
   }
 
   private specs(config: TakdConfig): ComponentSpec[] {
-    const specs: ComponentSpec[] = [];
-    for (const output of config.outputs) {
-      specs.push({
-        id: output.id,
-        kind: 'output',
-        fingerprint: sectionFingerprint(config.loaded, output.id),
-        create: () => new TransportComponent(output.id, 'output', () => createTransportFromSpec(output.spec, this.transportOptions(output.id, output)), this.routing),
-      });
-    }
-    for (const input of config.inputs) {
-      specs.push({
-        id: input.id,
-        kind: 'input',
-        fingerprint: sectionFingerprint(config.loaded, input.id),
-        create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls, limits: input.limits })), this.routing),
-      });
-    }
+    const specs = [
+      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output)),
+      ...config.inputs.map((input) => this.transportSpec(config, 'input', input.id, input.spec, { tls: input.tls, limits: input.limits })),
+    ];
     for (const source of config.sources.filter((s) => s.enabled)) {
       specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.radioSource(source) ?? this.sourceComponent(source.id, source.driver, source.link) });
     }
@@ -177,14 +161,17 @@ export class Daemon {
     });
   }
 
-  private transportOptions(id: string, settings: Partial<OutputConfig>): TransportOptions {
-    return daemonTransportOptions(settings, {
-      id,
-      logger: this.logger.child({ component: id }),
-      onEvent: (event) => this.routing.publish(event, id),
-      inboundGate: this.routing.inboundGate,
-      ownUid: this.ownPosition.uid,
-      lastReport: () => this.ownPosition.lastReport(),
-    });
+  /** An output or input: its transport, made anew on each (re)start, attached to the router. */
+  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>): ComponentSpec {
+    const options = (): TransportOptions =>
+      daemonTransportOptions(settings, {
+        id,
+        logger: this.logger.child({ component: id }),
+        onEvent: (event) => this.routing.publish(event, id),
+        inboundGate: this.routing.inboundGate,
+        ownUid: this.ownPosition.uid,
+        lastReport: () => this.ownPosition.lastReport(),
+      });
+    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, () => createTransportFromSpec(spec, options()), this.routing) };
   }
 }
