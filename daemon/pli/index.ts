@@ -6,5 +6,5 @@ export { buildPliEvent, hasPosition, type PliInput, type PositionFix } from './r
 export { deriveUid, identityKey, DEFAULT_PLI_TYPE, type PliIdentity } from './identity.js';
 export { CotClock, type CotClockOptions } from './time.js';
 export { localIdentity, type LocalIdentityOptions } from './local.js';
-export { HealthTelemetry, type HealthExtras, type HealthFields } from './health.js';
-export { OwnPosition, FIX_FRESH_MS, type GpsState, type OwnPositionConfig, type OwnPositionOptions } from './own-position.js';
+export { HealthTelemetry } from './health.js';
+export { OwnPosition, type OwnPositionConfig } from './own-position.js';
