@@ -8,16 +8,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { RouterStatus } from '../routing/router.js';
+import type { GpsState } from '../pli/own-position.js';
 import type { ComponentStatus } from './component.js';
 
-export interface GpsState {
-  /** none: no GPS source; no-fix: sources but no position; 2d/3d: fix mode. */
-  fix: 'none' | 'no-fix' | '2d' | '3d';
-  /** Seconds since the last fix with a position. */
-  ageSeconds?: number;
-  lat?: number;
-  lon?: number;
-}
+export type { GpsState };
 
 export interface StatusSnapshot {
   version: string;
