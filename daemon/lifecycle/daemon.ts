@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { CotEvent } from '../codec/event.js';
-import { defaultLinkProviders, findDriver, healthRemarks, healthSnapshot, SimLinkProvider, type GnssFix, type LinkProviders } from '../../hal/index.js';
+import { defaultLinkProviders, healthRemarks, healthSnapshot, SimLinkProvider, type GnssFix, type LinkProviders } from '../../hal/index.js';
 import type { Logger } from '../log.js';
 import type { OutputCounters } from '../routing/counters.js';
 import { CotClock, localIdentity, PliReporter, type PliIdentity } from '../pli/index.js';
@@ -15,15 +15,13 @@ import { createTransportFromSpec, type TransportOptions } from '../transports/in
 import { outputTransportOptions } from '../transports/output-settings.js';
 import { sectionFingerprint, type OutputConfig, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
-import { SourceComponent, TransportComponent } from './components.js';
-import { meshPliTargets, radioSourceComponent } from './radio-sources.js';
+import { TransportComponent } from './components.js';
+import { feedsOwnPosition, ownPliTargets, sourceComponent } from '../sources/index.js';
 import type { SystemdNotifier } from './notify.js';
 import { defaultStatusDir, StatusFile, type GpsState, type StatusSnapshot } from './status.js';
 import { RoutingStage } from './routing-stage.js';
 import { Supervisor } from './supervisor.js';
 
-/** Drivers whose messages are GNSS fixes (for the PLI reporter), not CoT. */
-const GPS_DRIVERS = new Set(['nmea-gnss', 'gpsd', 'sim']);
 /** A fix older than this no longer counts as "have a fix" in status. */
 const FIX_FRESH_MS = 10_000;
 
@@ -164,7 +162,7 @@ export class Daemon {
   }
 
   private gpsState(): GpsState {
-    if (!this.config.sources.some((s) => s.enabled && (GPS_DRIVERS.has(s.driver) || s.radio.ownPosition))) return { fix: 'none' };
+    if (!feedsOwnPosition(this.config.sources)) return { fix: 'none' };
     if (this.lastFix === undefined) return { fix: 'no-fix' };
     const ageMs = Date.now() - this.lastFix.at;
     const { fix } = this.lastFix;
@@ -211,8 +209,8 @@ export class Daemon {
   /** A new reporter when the PLI settings or the outputs it reports to changed; else only the identity is updated. */
   private rebuildReporter(): void {
     const { pli } = this.config;
-    // Meshtastic radios take our PLI too; their airtime budget thins it out.
-    const targets = [...this.config.outputs.filter((o) => o.pli).map((o) => o.id), ...meshPliTargets(this.config.sources)];
+    // Sources that send (Meshtastic radios) may take our PLI too; their airtime budget thins it out.
+    const targets = [...this.config.outputs.filter((o) => o.pli).map((o) => o.id), ...ownPliTargets(this.config.sources)];
     const key = JSON.stringify([pli, targets]);
     if (this.reporter !== undefined && key === this.reporterKey && this.identity !== undefined) {
       this.reporter.setIdentity(this.identity);
@@ -263,13 +261,13 @@ export class Daemon {
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {
-      specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.radioSource(source) ?? this.sourceComponent(source.id, source.driver, source.link) });
+      specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.sourceComponent(source) });
     }
     return specs;
   }
 
-  private radioSource(source: SourceConfig): Component | undefined {
-    return radioSourceComponent(source, {
+  private sourceComponent(source: SourceConfig): Component {
+    return sourceComponent(source, {
       providers: this.providers,
       logger: this.logger.child({ component: source.id }),
       queueCapacity: this.config.maxInQueue,
@@ -278,29 +276,6 @@ export class Daemon {
       onOwnFix: this.onFix,
       // Only a current fix is beaconed: an old position on air misleads more than none.
       ownFix: () => (this.lastFix !== undefined && Date.now() - this.lastFix.at <= FIX_FRESH_MS ? this.lastFix.fix : undefined),
-    });
-  }
-
-  private sourceComponent(id: string, driverName: string, link: string): Component {
-    const driver = findDriver(driverName);
-    if (driver === undefined) {
-      return {
-        id,
-        kind: 'source',
-        start: () => Promise.reject(new Error(`driver '${driverName}' is not in this build of takd`)),
-        stop: () => Promise.resolve(),
-        status: () => ({ id, kind: 'source', state: 'failed', detail: `driver '${driverName}' is not in this build`, counters: {} }),
-      };
-    }
-    const isGps = GPS_DRIVERS.has(driverName);
-    return new SourceComponent({
-      id,
-      link,
-      driver,
-      providers: this.providers,
-      logger: this.logger.child({ component: id }),
-      queueCapacity: this.config.maxInQueue,
-      ...(isGps ? { onFix: this.onFix } : { onEvent: (event: CotEvent, from: string) => this.routing.publish(event, from) }),
     });
   }
 

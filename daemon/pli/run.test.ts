@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CotEvent } from '../codec/event.js';
-import { MockLinkProvider, epochSentences, nmeaGnssDriver, startSource, SimTrack, type GnssFix } from '../../hal/index.js';
+import { MockLinkProvider, startSource, type GnssFix } from '../../hal/index.js';
+import { nmeaGnssDriver } from '../../hal/drivers/nmea-gnss/index.js';
+import { epochSentences } from '../../hal/drivers/sim/nmea-writer.js';
+import { SimTrack } from '../../hal/drivers/sim/track.js';
 import { PliReporter } from './reporter.js';
 import { CotClock } from './time.js';
 import { runOwnPosition } from './run.js';
