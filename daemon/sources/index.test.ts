@@ -107,3 +107,24 @@ test('a radio configured without ?baud= is opened at its driver default (meshtas
     for (const component of components) await component.stop();
   }
 });
+
+test('a new device family needs no daemon code: the template row runs as a source with its keys', async () => {
+  const published: { uid: string; from: string }[] = [];
+  const mock = new MockLinkProvider();
+  const device = mock.device('/dev/source.pin');
+  const component = sourceComponent(source('source.pin', '_template', { uid: 'PIN-9' }), {
+    ...deps(new Map()),
+    providers: new Map([['mock', mock]]),
+    publish: (event, from) => published.push({ uid: event.uid, from }),
+  });
+  await component.start();
+  try {
+    await waitUntil(() => device.isOpen, 'the template device open');
+    device.send('48.85,2.35\n');
+    await waitUntil(() => published.length === 1, 'one CoT from the template driver');
+    assert.deepEqual(published, [{ uid: 'PIN-9', from: 'source.pin' }]);
+    assert.equal(component.status().counters['decoder.positions'], 1);
+  } finally {
+    await component.stop();
+  }
+});

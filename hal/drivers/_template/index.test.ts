@@ -68,3 +68,10 @@ test('opened from the table with its keys, it reads a device and makes CoT from 
     await instance.stop();
   }
 });
+
+test('hal/index.ts offers the table, not driver records or their factories', async () => {
+  const exported = Object.keys(await import('../../index.js'));
+  assert.ok(exported.includes('drivers') && exported.includes('findDriver') && exported.includes('openDriver'));
+  const perDriver = exported.filter((name) => /Driver$|^create.*(Driver|ToCot)$|Client$|Session$|Beacon/.test(name) && name !== 'findDriver' && name !== 'openDriver');
+  assert.deepEqual(perDriver, []);
+});

@@ -91,7 +91,7 @@ export const templateDriver: Driver<string, TemplatePosition> = {
   // with per-source state (a session, a timer) keeps it in the instance it returns, and an
   // outbound side (the instance's `send`) makes the source a router output.
   open(options) {
-    const instance = plainInstance(this, options);
+    const instance = plainInstance(templateDriver, options);
     instance.toCot = templateToCot(options.settings);
     return instance;
   },

@@ -26,7 +26,7 @@ export const aisDriver: Driver<string, AisMessage> = {
   toCot: createAisToCot(),
   open(options) {
     const { settings } = options;
-    const instance = plainInstance(this, options);
+    const instance = plainInstance(aisDriver, options);
     instance.toCot = createAisToCot({ uidPrefix: stringSetting(settings, 'uid_prefix'), defaultType: stringSetting(settings, 'cot_type'), staleSeconds: numberSetting(settings, 'stale') });
     if (ownPosition(settings)) instance.ownFix = (message) => ownShipFix(message, Date.now());
     return instance;

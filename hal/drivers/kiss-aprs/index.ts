@@ -32,7 +32,7 @@ export const kissAprsDriver: Driver<Buffer, AprsPacket> = {
   toCot: createAprsToCot(),
   open(options) {
     const { settings } = options;
-    const instance = plainInstance(this, options);
+    const instance = plainInstance(kissAprsDriver, options);
     instance.toCot = createAprsToCot({ uidPrefix: stringSetting(settings, 'uid_prefix'), type: stringSetting(settings, 'cot_type'), staleSeconds: numberSetting(settings, 'stale') });
     return withBeacon(instance, options);
   },
