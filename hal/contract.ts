@@ -2,9 +2,11 @@
  * The HAL contract: everything the daemon knows about hardware, as types only.
  *
  * Layers, bottom up: a LinkProvider opens a ByteLink (serial, tcp, replay, mock); a Framer
- * cuts the byte stream into frames; a Decoder turns one frame into a message; a Driver is
- * the table row that names the framer/decoder pair and its defaults; a Source runs one
- * device (link + driver) and owns reconnecting. The daemon sees Sources only.
+ * cuts the byte stream into frames; a Decoder turns one frame into a message; a Source runs
+ * one device (link + framer + decoder) and owns reconnecting; a Driver is the table row that
+ * says all a device family is (what it produces, link defaults, its config keys) and opens
+ * a DriverInstance per configured source (the Source plus that source's state and outbound
+ * side). The daemon sees the table and DriverInstances only.
  */
 import type { CotEvent } from '../daemon/codec/event.js';
 
