@@ -266,8 +266,12 @@ export interface DriverInstance<M = unknown> {
    * not say: every message is one. A 'cot' driver may carry some (AIS own ship).
    */
   ownFix?(message: M): GnssFix | undefined;
-  /** The outbound side: CoT from the router to the device (Meshtastic). */
-  send?: DriverSend;
+  /**
+   * The outbound side fed by the router: CoT to the device (Meshtastic). An outbound side of
+   * the driver's own (the APRS beacon's timer, from options.ownFix) needs no slot: it lives
+   * in the instance, shows in counters() and ends with stop().
+   */
+  outbound?: DriverOutbound;
   /** Counters besides the Source's (beacons sent, airtime), for status.json. */
   counters?(): Record<string, number>;
   /** A clause added to the status detail while running ("handshake in progress"), if any. */
@@ -276,7 +280,7 @@ export interface DriverInstance<M = unknown> {
 }
 
 /** A source that also takes CoT from the router: it is a router output under its own id. */
-export interface DriverSend {
+export interface DriverOutbound {
   /** Offers an event; false when this source does not carry it (counted by the driver). Never throws. */
   send(event: CotEvent): boolean;
   /** Whether the device takes events now (Meshtastic: its handshake completed). */

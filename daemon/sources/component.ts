@@ -26,7 +26,7 @@ export interface SourceComponentOptions {
   onEvent?: (event: CotEvent, sourceId: string) => void;
   /** The box's current own fix, for the driver's outbound position reports (APRS beacon). */
   ownFix?: () => GnssFix | undefined;
-  /** Where a driver with an outbound side (DriverInstance.send) is registered as an output. */
+  /** Where a driver with an outbound side (DriverInstance.outbound) is registered as an output. */
   routing?: Pick<RoutingStage, 'setOutput' | 'removeOutput'>;
 }
 
@@ -47,8 +47,8 @@ export class SourceComponent implements Component {
     const instance = openDriver(driver, { id, url: link, providers, logger, queueCapacity, settings: settings ?? {}, ownFix: ownFix ?? (() => undefined) });
     this.instance = instance;
     this.pump = this.read(instance);
-    if (instance.send !== undefined && this.options.routing !== undefined) {
-      this.output = outputOf(id, instance.send);
+    if (instance.outbound !== undefined && this.options.routing !== undefined) {
+      this.output = outputOf(id, instance.outbound);
       this.options.routing.setOutput(id, this.output);
     }
   }
@@ -98,7 +98,7 @@ export class SourceComponent implements Component {
  * The router's view of a source that sends: up while the device takes events; send = offer
  * to the driver, which counts what becomes of it (the component's status shows those counters).
  */
-function outputOf(name: string, side: NonNullable<DriverInstance['send']>): AttachableOutput {
+function outputOf(name: string, side: NonNullable<DriverInstance['outbound']>): AttachableOutput {
   return {
     name,
     send: (event) => side.send(event),

@@ -89,7 +89,7 @@ export const templateDriver: Driver<string, TemplatePosition> = {
   // One source with its settings. Optional: without it the plain source runs with toCot
   // above. Here it is the plain source with a toCot made from the section's keys; a driver
   // with per-source state (a session, a timer) keeps it in the instance it returns, and an
-  // outbound side (the instance's `send`) makes the source a router output.
+  // outbound side (the instance's `outbound`) makes the source a router output.
   open(options) {
     const instance = plainInstance(templateDriver, options);
     instance.toCot = templateToCot(options.settings);

@@ -66,7 +66,7 @@ function openMeshtastic(options: DriverOpenOptions): DriverInstance<MeshtasticMe
     toCot: createMeshtasticToCot(),
     // What becomes of an offered event is counted where it happens: notChosen here,
     // refused.* in the client, airtime.* in the budget, radio.packetsSent.
-    send: {
+    outbound: {
       send: (event) => {
         const kind = meshKind(event);
         if (kind === undefined || !chosen.has(kind)) {
