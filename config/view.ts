@@ -7,6 +7,7 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routi
 import type { OutputFilterConfig } from '../daemon/routing/filter.js';
 import type { FsyncPolicy } from '../daemon/routing/store/durable-queue.js';
 import type { RateLimit } from '../daemon/routing/token-bucket.js';
+import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
@@ -22,24 +23,8 @@ export interface SourceConfig {
   driver: string;
   link: string;
   enabled: boolean;
-  /** The radio drivers' settings (ais, kiss-aprs, meshtastic); set only where given. */
-  radio: RadioSourceSettings;
-}
-
-/** [source.*] keys of the radio drivers, as given (each driver applies its own defaults). */
-export interface RadioSourceSettings {
-  uidPrefix?: string;
-  cotType?: string;
-  staleSeconds?: number;
-  /** ais: !AIVDO fixes feed the own-position reporter. */
-  ownPosition: boolean;
-  /** kiss-aprs: the beacon's callsign. */
-  callsign?: string;
-  beaconIntervalSeconds?: number;
-  /** meshtastic: airtime budget for position reports. */
-  pliIntervalSeconds?: number;
-  /** meshtastic: what is sent to the mesh; undefined: pli and chat. */
-  send?: ('pli' | 'chat')[];
+  /** The driver's own keys (its row's `keys`), as given: each driver applies its own defaults. */
+  settings: DriverSettings;
 }
 
 /** Listener limits set in the file (ms); what is not set keeps the transport's default. */
@@ -105,7 +90,7 @@ export interface TakdConfig {
 }
 
 class Reader {
-  constructor(private readonly values: SectionValues) {}
+  constructor(readonly values: SectionValues) {}
   value(key: string): ConfigValue | undefined {
     return this.values.get(key)?.value;
   }
@@ -190,25 +175,11 @@ function outputRouting(r: Reader, spec: TransportSpec): OutputRouting {
   });
 }
 
-function radioSettings(r: Reader): RadioSourceSettings {
-  const optionalNumber = (key: string): number | undefined => (r.value(key) === undefined ? undefined : r.number(key));
-  const send = r.optional('send');
-  return compact({
-    uidPrefix: r.optional('uid_prefix'),
-    cotType: r.optional('cot_type'),
-    staleSeconds: optionalNumber('stale'),
-    ownPosition: r.boolean('own_position'),
-    callsign: r.optional('callsign')?.toUpperCase(),
-    beaconIntervalSeconds: optionalNumber('beacon_interval'),
-    pliIntervalSeconds: optionalNumber('pli_interval'),
-    send: send === undefined ? undefined : meshSendKinds(send),
-  });
-}
+/** Keys every [source.*] section has; the rest of a section are its driver's (the loader refused others). */
+const COMMON_SOURCE_KEYS = new Set(['driver', 'link', 'enabled']);
 
-/** `pli, chat` → ['pli', 'chat']; `none` → []. The loader already checked the words. */
-function meshSendKinds(text: string): ('pli' | 'chat')[] {
-  const words = text.split(',').map((w) => w.trim().toLowerCase());
-  return (['pli', 'chat'] as const).filter((kind) => words.includes(kind));
+function driverSettings(values: SectionValues): DriverSettings {
+  return Object.fromEntries([...values].filter(([key]) => !COMMON_SOURCE_KEYS.has(key)).map(([key, setting]) => [key, setting.value]));
 }
 
 /**
@@ -266,7 +237,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     }),
     shutdownTimeoutMs: takd.ms('shutdown_timeout'),
     maxInQueue: takd.number('max_in_queue'),
-    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), radio: radioSettings(r) })),
+    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), settings: driverSettings(r.values) })),
     inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r), limits: listenerLimits(r) })),
     outputs: named(loaded, 'output').map(([id, r]) => outputConfig(id, r)),
     pli: compact({

@@ -7,12 +7,13 @@ import { createSocket } from 'node:dgram';
 import { createConnection } from 'node:net';
 import { once } from 'node:events';
 import type { ByteLink, LinkProvider } from '../hal/contract.js';
-import { aisDriver, type Driver } from '../hal/index.js';
+import { findDriver } from '../hal/index.js';
 import { ChunkQueue } from '../hal/links/chunk-queue.js';
 import { HalLinkError } from '../hal/links/errors.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import type { Component } from '../daemon/lifecycle/component.js';
-import { SourceComponent, TransportComponent } from '../daemon/lifecycle/components.js';
+import { TransportComponent } from '../daemon/lifecycle/components.js';
+import { SourceComponent } from '../daemon/sources/component.js';
 import { prometheusText } from '../daemon/lifecycle/metrics.js';
 import type { StatusSnapshot } from '../daemon/lifecycle/status.js';
 import { silentLogger } from '../daemon/log.js';
@@ -114,7 +115,7 @@ test('a source: messages its queue dropped for a slow consumer, and what its lin
   const component = new SourceComponent({
     id: 'source.ais',
     link: 'dropping://radio',
-    driver: aisDriver as Driver<unknown, unknown>,
+    driver: findDriver('ais') ?? assert.fail('ais is in the table'),
     providers: new Map([['dropping', links]]),
     logger: silentLogger,
     queueCapacity: 1,

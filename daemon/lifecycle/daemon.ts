@@ -4,8 +4,7 @@
  * by the sources' fixes, and the status publisher (status-publisher.ts) reading them all;
  * what starts and stops in which order, and what a reload re-applies.
  */
-import type { CotEvent } from '../codec/event.js';
-import { defaultLinkProviders, findDriver, SimLinkProvider, type LinkProviders } from '../../hal/index.js';
+import { defaultLinkProviders, SimLinkProvider, type LinkProviders } from '../../hal/index.js';
 import type { Logger } from '../log.js';
 import { CotClock, OwnPosition } from '../pli/index.js';
 import { createTransportFromSpec, type TransportOptions } from '../transports/index.js';
@@ -13,20 +12,13 @@ import { daemonTransportOptions, type OutputTransportSettings } from '../transpo
 import type { TransportSpec } from '../transports/url.js';
 import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
-import { SourceComponent, TransportComponent } from './components.js';
-import { meshPliTargets, radioSourceComponent } from './radio-sources.js';
+import { TransportComponent } from './components.js';
+import { feedsOwnPosition, ownPliTargets, sourceComponent } from '../sources/index.js';
 import type { SystemdNotifier } from './notify.js';
 import { StatusPublisher } from './status-publisher.js';
 import { RoutingStage } from './routing-stage.js';
 import { Supervisor } from './supervisor.js';
 
-/** Drivers whose messages are GNSS fixes (for the PLI reporter), not CoT. */
-const GPS_DRIVERS = new Set(['nmea-gnss', 'gpsd', 'sim']);
-
-/** Whether an enabled source gives our own position (a GPS, or AIS own ship). */
-function hasOwnPositionSource(config: TakdConfig): boolean {
-  return config.sources.some((s) => s.enabled && (GPS_DRIVERS.has(s.driver) || s.radio.ownPosition));
-}
 
 export interface DaemonOptions {
   config: TakdConfig;
@@ -66,7 +58,7 @@ export class Daemon {
       readers: {
         components: () => this.supervisor.statuses(),
         router: () => this.routing.status(),
-        gps: () => this.ownPosition.gpsState(hasOwnPositionSource(this.config)),
+        gps: () => this.ownPosition.gpsState(feedsOwnPosition(this.config.sources)),
         configFile: () => this.config.file ?? null,
       },
     });
@@ -111,7 +103,7 @@ export class Daemon {
 
   /** The outputs that take our PLI; Meshtastic radios too, their airtime budget thins it out. */
   private pliTargets(config: TakdConfig): string[] {
-    return [...config.outputs.filter((o) => o.pli).map((o) => o.id), ...meshPliTargets(config.sources)];
+    return [...config.outputs.filter((o) => o.pli).map((o) => o.id), ...ownPliTargets(config.sources)];
   }
 
   private specs(config: TakdConfig): ComponentSpec[] {
@@ -120,13 +112,13 @@ export class Daemon {
       ...config.inputs.map((input) => this.transportSpec(config, 'input', input.id, input.spec, { tls: input.tls, limits: input.limits })),
     ];
     for (const source of config.sources.filter((s) => s.enabled)) {
-      specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.radioSource(source) ?? this.sourceComponent(source.id, source.driver, source.link) });
+      specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.sourceComponent(source) });
     }
     return specs;
   }
 
-  private radioSource(source: SourceConfig): Component | undefined {
-    return radioSourceComponent(source, {
+  private sourceComponent(source: SourceConfig): Component {
+    return sourceComponent(source, {
       providers: this.providers,
       logger: this.logger.child({ component: source.id }),
       queueCapacity: this.config.maxInQueue,
@@ -135,29 +127,6 @@ export class Daemon {
       onOwnFix: this.onFix,
       // Only a current fix is beaconed: an old position on air misleads more than none.
       ownFix: () => this.ownPosition.currentFix(),
-    });
-  }
-
-  private sourceComponent(id: string, driverName: string, link: string): Component {
-    const driver = findDriver(driverName);
-    if (driver === undefined) {
-      return {
-        id,
-        kind: 'source',
-        start: () => Promise.reject(new Error(`driver '${driverName}' is not in this build of takd`)),
-        stop: () => Promise.resolve(),
-        status: () => ({ id, kind: 'source', state: 'failed', detail: `driver '${driverName}' is not in this build`, counters: {} }),
-      };
-    }
-    const isGps = GPS_DRIVERS.has(driverName);
-    return new SourceComponent({
-      id,
-      link,
-      driver,
-      providers: this.providers,
-      logger: this.logger.child({ component: id }),
-      queueCapacity: this.config.maxInQueue,
-      ...(isGps ? { onFix: this.onFix } : { onEvent: (event: CotEvent, from: string) => this.routing.publish(event, from) }),
     });
   }
 

@@ -4,8 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CotEvent } from '../codec/event.js';
-import { epochSentences, findDriver, MockLinkProvider, SimTrack, type Driver, type GnssFix, type HealthSnapshot } from '../../hal/index.js';
-import { SourceComponent } from '../lifecycle/components.js';
+import { findDriver, MockLinkProvider, type GnssFix, type HealthSnapshot, type RegisteredDriver } from '../../hal/index.js';
+import { epochSentences } from '../../hal/drivers/sim/nmea-writer.js';
+import { SimTrack } from '../../hal/drivers/sim/track.js';
+import { SourceComponent } from '../sources/component.js';
 import { silentLogger } from '../log.js';
 import { waitUntil } from '../../test/support/wait.js';
 import type { LocalIdentityOptions } from './local.js';
@@ -56,7 +58,7 @@ test('own position: a GPS source component on a mock device → PLI on every tar
   own.start();
   const mock = new MockLinkProvider();
   const device = mock.device('/dev/gps');
-  const driver = findDriver('nmea-gnss') as Driver<unknown, unknown>;
+  const driver = findDriver('nmea-gnss') as RegisteredDriver;
   const source = new SourceComponent({ id: 'source.gps', link: 'mock:///dev/gps', driver, providers: new Map([['mock', mock]]), logger: silentLogger, queueCapacity: 100, onFix: own.onFix });
   try {
     await source.start();
