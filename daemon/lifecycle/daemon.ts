@@ -17,6 +17,7 @@ import { sectionFingerprint, type OutputConfig, type SourceConfig, type TakdConf
 import type { Component, ComponentSpec } from './component.js';
 import { SourceComponent, TransportComponent } from './components.js';
 import { meshPliTargets, radioSourceComponent } from './radio-sources.js';
+import { MartiComponent, type ClientDirectory } from '../marti/index.js';
 import type { SystemdNotifier } from './notify.js';
 import { defaultStatusDir, StatusFile, type GpsState, type StatusSnapshot } from './status.js';
 import { RoutingStage } from './routing-stage.js';
@@ -58,6 +59,8 @@ export class Daemon {
   private http: Server | undefined;
   private timers: NodeJS.Timeout[] = [];
   private lastStatusLine = '';
+  /** The hub's client list for the data-package server's clientEndPoints; undefined: no hub (an empty list). */
+  clientDirectory: ClientDirectory | undefined;
   /** One notion of "now" for CoT times and staleness: GPS time while the system clock is unsynchronised. */
   private readonly cotClock = new CotClock();
 
@@ -260,6 +263,16 @@ export class Daemon {
         kind: 'input',
         fingerprint: sectionFingerprint(config.loaded, input.id),
         create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls, limits: input.limits })), this.routing),
+      });
+    }
+    const marti = config.marti;
+    if (marti !== undefined) {
+      // The server itself is loaded by MartiComponent.start (dynamic import): nothing without [marti].
+      specs.push({
+        id: 'marti',
+        kind: 'input',
+        fingerprint: sectionFingerprint(config.loaded, 'marti'),
+        create: () => new MartiComponent('marti', { settings: marti, logger: this.logger.child({ component: 'marti' }), version: this.options.version, nodeId: this.ownUid, env: this.options.env, directory: () => this.clientDirectory }),
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {
