@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -314,6 +316,7 @@ test('an upload over max_file_size is refused before it is read: at once from Co
     socket.write('POST /Marti/sync/upload?name=stream.zip HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
     pump();
   });
+  t.diagnostic(`the client wrote ${result.written} of ${total} bytes before the server closed (limit ${limit})`);
   assert.ok(result.written < total / 2, `the client wrote ${result.written} of ${total} bytes before the server closed`);
   assert.match(result.answer, /^HTTP\/1\.1 413 /);
   assert.equal(marti.counter('refused.too-large'), 2);
@@ -358,4 +361,65 @@ test('request hygiene: bad targets 400, long targets 414, huge headers 431, too 
   t.after(() => sockets.forEach((s) => s.destroy()));
   await waitUntil(() => marti.counter('refused.too-many-connections-per-address') === 2, 'two connections over the limit refused');
   assert.equal((await fetchRaw(`${marti.base}/Marti/api/version`).catch(() => ({ status: 0 }))).status, 0, 'a fourth connection is refused while three are open');
+});
+
+test('a body that stalls is answered 408 and dropped; uploads over max_uploads at once are answered 503', async (t) => {
+  const dir = scratch(t);
+  const marti = await startTestMarti(dir, { maxUploads: 1 }, { limits: { bodyIdleTimeoutMs: 300 } });
+  t.after(() => marti.stop());
+  // Sends a third of its body, then nothing: the server answers 408 and closes.
+  const slow = createConnection(marti.port, '127.0.0.1');
+  let slowAnswer = '';
+  slow.on('data', (d: Buffer) => (slowAnswer += d.toString('latin1')));
+  slow.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => slow.on('close', () => resolve()));
+  slow.write('POST /Marti/sync/upload?name=slow.zip HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n');
+  slow.write(Buffer.alloc(1000, 0x62));
+  await waitUntil(() => marti.counter('uploadsInProgress') === 1, 'the slow upload to begin');
+  // While it holds the only upload slot, another upload is refused at once.
+  const busy = await fetchRaw(`${marti.base}/Marti/sync/upload?name=b.zip`, { method: 'POST', body: Buffer.from('x') });
+  assert.equal(busy.status, 503);
+  assert.equal(busy.headers['retry-after'], '60');
+  assert.equal(marti.counter('refused.busy'), 1);
+  await closed;
+  assert.match(slowAnswer, /^HTTP\/1\.1 408 [^]*slow-body: no body bytes for 0.3 s/);
+  assert.equal(marti.counter('refused.slow-body'), 1);
+  await waitUntil(() => readdirSync(dir).length === 0, 'the temporary to be removed');
+  // The slot is free again.
+  const data = randomBytes(100);
+  assert.equal((await fetchRaw(`${marti.base}/Marti/sync/upload?name=ok.zip`, { method: 'POST', body: data })).status, 200);
+});
+
+const curl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0 ? undefined : 'needs curl as an independent HTTP client (apt install curl)';
+
+test('curl as an independent client: multipart upload with -F, download, HEAD, range', { skip: curl }, async (t) => {
+  const dir = scratch(t);
+  const marti = await startTestMarti(join(dir, 'packages'));
+  t.after(() => marti.stop());
+  const data = randomBytes(200_000);
+  const hash = sha256(data);
+  const file = join(dir, 'upload.zip');
+  writeFileSync(file, data);
+  const run = async (args: string[]): Promise<string> => {
+    const child = spawn('curl', ['-sS', '--fail-with-body', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(code, 0, `curl ${args.join(' ')}: ${err}${out}`);
+    return out;
+  };
+  const url = (await run(['-F', `assetfile=@${file};type=application/zip`, `${marti.base}/Marti/sync/missionupload?hash=${hash}&filename=upload.zip&creatorUid=CURL-1`])).trim();
+  assert.equal(url, `http://127.0.0.1:${marti.port}/Marti/sync/content?hash=${hash}`);
+  const out = join(dir, 'download.zip');
+  await run(['-o', out, url]);
+  assert.equal(sha256(readFileSync(out)), hash);
+  const head = await run(['-I', url]);
+  assert.match(head, /content-length: 200000/i);
+  await run(['-o', out, '-r', '1000-1999', url]);
+  assert.ok(readFileSync(out).equals(data.subarray(1000, 2000)));
+  // iTAK's path, raw body.
+  const itak = JSON.parse(await run(['--data-binary', `@${file}`, '-H', 'content-type: application/zip', `${marti.base}/Marti/sync/upload?name=again.zip&creatorUid=CURL-2`])) as { Hash: string };
+  assert.equal(itak.Hash, hash);
 });

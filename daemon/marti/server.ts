@@ -400,7 +400,13 @@ export class MartiServer {
               },
             });
       let bodyBytes = 0;
-      for await (const chunk of request as AsyncIterable<Buffer>) {
+      // Read by hand, not with for-await: leaving that loop early would destroy the socket
+      // before the refusal is written. Unread bytes stay unread; the answer closes the connection.
+      const chunks = request[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done === true) break;
+        const chunk = next.value;
         if (timedOut !== undefined) break;
         touch();
         bodyBytes += chunk.length;
@@ -641,7 +647,11 @@ async function readSmallBody(request: IncomingMessage, max: number): Promise<str
   if (declared > max) throw new Refusal(413, 'too-large', `body over ${max} bytes`);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
+  const reader = request[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    const next = await reader.next();
+    if (next.done === true) break;
+    const chunk = next.value;
     total += chunk.length;
     if (total > max) throw new Refusal(413, 'too-large', `body over ${max} bytes`);
     chunks.push(chunk);
