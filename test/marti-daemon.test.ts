@@ -34,7 +34,7 @@ test('takd run serves data packages from [marti]; counters reach status.json and
   assert.equal(answer.status, 200, answer.text);
   assert.equal(answer.text.trim(), `http://takd.local:${martiPort}/Marti/sync/content?hash=${hash}`);
   assert.deepEqual(readdirSync(join(takd.dir, 'packages')).sort(), [hash, `${hash}.json`]);
-  assert.equal((await atakUpload(base, randomBytes(100), { hash: hash, filename: 'bad.zip', creatorUid: 'X' })).status, 400);
+  assert.equal((await atakUpload(base, randomBytes(100), { hash: 'b'.repeat(64), filename: 'bad.zip', creatorUid: 'X' })).status, 400);
   assert.equal((await fetchRaw(`${base}/Marti/sync/upload?name=big`, { method: 'POST', body: randomBytes(200_000) })).status, 413);
   const counted = await waitFor('marti counters in status.json', () => {
     const c = takd.component('marti')?.counters;

@@ -423,3 +423,35 @@ test('curl as an independent client: multipart upload with -F, download, HEAD, r
   const itak = JSON.parse(await run(['--data-binary', `@${file}`, '-H', 'content-type: application/zip', `${marti.base}/Marti/sync/upload?name=again.zip&creatorUid=CURL-2`])) as { Hash: string };
   assert.equal(itak.Hash, hash);
 });
+
+test('Expect: 100-continue: a refused upload is never invited; an accepted one is; a known hash is answered without its body', async (t) => {
+  const dir = scratch(t);
+  const marti = await startTestMarti(dir, { maxFileSize: 100_000 });
+  t.after(() => marti.stop());
+  const refused = await raw(marti.port, `POST /Marti/sync/upload?name=big.zip HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 200000\r\n\r\n`);
+  assert.match(refused, /^HTTP\/1\.1 413 /);
+  assert.doesNotMatch(refused, /100 Continue/);
+
+  const data = randomBytes(5000);
+  const hash = sha256(data);
+  const accepted = await new Promise<string>((resolve) => {
+    const socket = createConnection(marti.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (text === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write(data);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(text));
+    socket.write(`POST /Marti/sync/upload?name=ok.zip&hash=${hash} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Length: ${data.length}\r\n\r\n`);
+  });
+  assert.match(accepted, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  assert.match(accepted, new RegExp(`"Hash":"${hash}"`));
+
+  // The same hash again, body promised but never sent: the answer comes at once.
+  const known = await raw(marti.port, `POST /Marti/sync/missionupload?hash=${hash}&creatorUid=A HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=zz\r\nContent-Length: 90000\r\n\r\n`);
+  assert.match(known, /^HTTP\/1\.1 200 /);
+  assert.match(known, new RegExp(`\r\n\r\nhttp://127\\.0\\.0\\.1:${marti.port}/Marti/sync/content\\?hash=${hash}$`));
+  assert.equal(marti.counter('duplicates'), 1);
+  assert.equal(marti.counter('uploads'), 1);
+});

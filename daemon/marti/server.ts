@@ -74,6 +74,24 @@ const PATH_CONTENT = '/Marti/sync/content';
 const PATH_SEARCH = '/Marti/sync/search';
 const METADATA_TOOL = /^\/Marti\/api\/sync\/metadata\/([0-9A-Fa-f]{64})\/tool$/;
 
+const EXPECTS_CONTINUE = Symbol('expects-continue');
+
+/** A request whose body has not been read to its end (a request without a body has none pending). */
+function bodyPending(request: IncomingMessage): boolean {
+  if (request.complete) return false;
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+/** Sends `100 Continue` when the client waits for it before its body. */
+function bodyWanted(request: IncomingMessage, response: ServerResponse): void {
+  const flagged = request as IncomingMessage & { [EXPECTS_CONTINUE]?: boolean };
+  if (flagged[EXPECTS_CONTINUE] === true) {
+    flagged[EXPECTS_CONTINUE] = false;
+    response.writeContinue();
+  }
+}
+
 /** A refusal: status, counter reason, sentence. */
 class Refusal extends Error {
   constructor(readonly status: number, readonly reason: string, message: string) {
@@ -122,6 +140,12 @@ export class MartiServer {
     };
     const server = this.options.tls !== undefined ? createHttpsServer({ ...this.options.tls, ...common }, handler) : createHttpServer(common, handler);
     server.maxRequestsPerSocket = limits.maxRequestsPerConnection;
+    // `Expect: 100-continue` (curl, some phones): the body is invited only once the request
+    // passed its checks (bodyWanted), so a refused upload is never sent at all.
+    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+      (request as IncomingMessage & { [EXPECTS_CONTINUE]?: boolean })[EXPECTS_CONTINUE] = true;
+      handler(request, response);
+    });
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -285,21 +309,25 @@ export class MartiServer {
     }
     // A body not read to its end is not read at all: the connection closes after the answer.
     const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
-    if (!request.complete) headers.connection = 'close';
+    if (bodyPending(request)) headers.connection = 'close';
     if (refusal.status === 429 || refusal.status === 503) headers['retry-after'] = '60';
     response.writeHead(refusal.status, headers);
     response.end(`${refusal.reason}: ${refusal.message}\n`);
   }
 
   private text(request: IncomingMessage, response: ServerResponse, status: number, body: string): void {
-    const bytes = Buffer.from(`${body}`, 'utf8');
-    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': bytes.length });
-    response.end(request.method === 'HEAD' ? undefined : bytes);
+    this.answer(request, response, status, 'text/plain; charset=utf-8', Buffer.from(body, 'utf8'));
   }
 
   private json(request: IncomingMessage, response: ServerResponse, value: unknown): void {
-    const bytes = Buffer.from(JSON.stringify(value), 'utf8');
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
+    this.answer(request, response, 200, 'application/json', Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse, status: number, type: string, bytes: Buffer): void {
+    const headers: Record<string, string | number> = { 'content-type': type, 'content-length': bytes.length };
+    // An answer before the body was read (a duplicate upload): the rest is not read, the connection closes.
+    if (bodyPending(request)) headers.connection = 'close';
+    response.writeHead(status, headers);
     response.end(request.method === 'HEAD' ? undefined : bytes);
   }
 
@@ -355,6 +383,13 @@ export class MartiServer {
     const declared = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
     if (declared !== undefined && declared > store.limits.maxFileSize + slack) throw new Refusal(413, 'too-large', `Content-Length ${declared} is over max_file_size (${store.limits.maxFileSize} bytes)`);
     if (declared !== undefined && !store.fits(Math.max(0, declared - slack))) throw new Refusal(507, 'quota', `the package store is full (quota ${store.limits.quota} bytes)`);
+    const known = expected === undefined ? undefined : store.get(expected);
+    if (known !== undefined) {
+      // Already here: answer at once without reading the body (the bytes would only be discarded).
+      this.count('duplicates');
+      if (kind === 'multipart') return this.text(request, response, 200, this.downloadUrl(request, known.hash));
+      return this.json(request, response, submission(known));
+    }
     if (this.uploads >= limits.maxConcurrentUploads) throw new Refusal(503, 'busy', `${limits.maxConcurrentUploads} uploads are in progress; try again shortly`);
     this.uploads++;
     let upload: Upload | undefined;
@@ -400,6 +435,7 @@ export class MartiServer {
               },
             });
       let bodyBytes = 0;
+      bodyWanted(request, response);
       // Read by hand, not with for-await: leaving that loop early would destroy the socket
       // before the refusal is written. Unread bytes stay unread; the answer closes the connection.
       const chunks = request[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -552,7 +588,7 @@ export class MartiServer {
   }
 
   private async setTool(request: IncomingMessage, response: ServerResponse, hash: string): Promise<void> {
-    const body = (await readSmallBody(request, 64)).trim().toLowerCase();
+    const body = (await readSmallBody(request, response, 64)).trim().toLowerCase();
     if (body !== 'public' && body !== 'private') throw new Refusal(400, 'bad-parameter', "the body must be 'public' or 'private'");
     const meta = await this.options.store.setTool(hash, body);
     if (meta === undefined) throw new Refusal(404, 'not-found', 'no package with that hash');
@@ -642,9 +678,10 @@ function submission(meta: PackageMeta): Record<string, unknown> {
   };
 }
 
-async function readSmallBody(request: IncomingMessage, max: number): Promise<string> {
+async function readSmallBody(request: IncomingMessage, response: ServerResponse, max: number): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > max) throw new Refusal(413, 'too-large', `body over ${max} bytes`);
+  bodyWanted(request, response);
   const chunks: Buffer[] = [];
   let total = 0;
   const reader = request[Symbol.asyncIterator]() as AsyncIterator<Buffer>;

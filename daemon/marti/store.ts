@@ -104,6 +104,8 @@ export class PackageStore {
   /** Bytes of uploads in progress (counted against the quota as they arrive). */
   private reserved = 0;
   private readonly inFlight = new Set<Upload>();
+  /** Uploads being moved under their hash. */
+  private readonly adopting = new Map<string, Promise<void>>();
   /** Metadata writes in progress per hash (serialised). */
   private readonly writing = new Map<string, Promise<void>>();
 
@@ -207,17 +209,28 @@ export class PackageStore {
 
   /** Moves a finished upload under its hash; an existing package of that hash is kept as it is. */
   async adopt(upload: Upload, hash: string, fields: Omit<PackageMeta, 'hash' | 'size'>): Promise<{ meta: PackageMeta; duplicate: boolean }> {
+    // The same file uploaded twice at once: the second waits for the first and keeps its metadata.
+    const pending = this.adopting.get(hash);
+    if (pending !== undefined) await pending.catch(() => undefined);
     const existing = this.byHash.get(hash);
     if (existing !== undefined) {
       await rm(upload.tempPath, { force: true });
       return { meta: existing, duplicate: true };
     }
     const meta: PackageMeta = { ...fields, hash, size: upload.bytes };
-    await rename(upload.tempPath, join(this.dir, hash));
-    await this.writeMeta(meta);
-    // The bytes count against `used` from here; the reservation is released by the caller.
-    this.byHash.set(hash, meta);
-    this.used += meta.size;
+    const adopting = (async () => {
+      await rename(upload.tempPath, join(this.dir, hash));
+      await this.writeMeta(meta);
+      // The bytes count against `used` from here; the reservation is released by the caller.
+      this.byHash.set(hash, meta);
+      this.used += meta.size;
+    })();
+    this.adopting.set(hash, adopting);
+    try {
+      await adopting;
+    } finally {
+      if (this.adopting.get(hash) === adopting) this.adopting.delete(hash);
+    }
     return { meta, duplicate: false };
   }
 
