@@ -34,6 +34,8 @@ export interface MartiLimits {
   /** Multipart framing allowed on top of max_file_size. */
   multipartSlack: number;
   keepAliveTimeoutMs: number;
+  /** No bytes either way for this long: the connection is closed. */
+  socketIdleTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: MartiLimits = {
@@ -49,6 +51,7 @@ export const DEFAULT_LIMITS: MartiLimits = {
   maxConcurrentUploads: 4,
   multipartSlack: 64 * 1024,
   keepAliveTimeoutMs: 10_000,
+  socketIdleTimeoutMs: 120_000,
 };
 
 export interface MartiServerOptions {
@@ -147,6 +150,11 @@ export class MartiServer {
       handler(request, response);
     });
     server.on('connection', (socket: Socket) => this.onConnection(socket));
+    // A connection with no traffic either way (a download nobody reads, an idle socket).
+    server.setTimeout(limits.socketIdleTimeoutMs, (socket: Socket) => {
+      this.count('refused.idle');
+      socket.destroy();
+    });
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       this.count('refused.tls-handshake');
@@ -406,8 +414,8 @@ export class MartiServer {
     };
     let idle: NodeJS.Timeout | undefined;
     const touch = (): void => {
-      if (idle !== undefined) clearTimeout(idle);
-      idle = setTimeout(() => timeout(new Refusal(408, 'slow-body', `no body bytes for ${limits.bodyIdleTimeoutMs / 1000} s`)), limits.bodyIdleTimeoutMs);
+      if (idle !== undefined) idle.refresh();
+      else idle = setTimeout(() => timeout(new Refusal(408, 'slow-body', `no body bytes for ${limits.bodyIdleTimeoutMs / 1000} s`)), limits.bodyIdleTimeoutMs);
     };
     timers.push(setTimeout(() => timeout(new Refusal(408, 'slow-body', `the upload did not finish within ${limits.uploadTimeoutMs / 1000} s`)), limits.uploadTimeoutMs));
     touch();
