@@ -4,10 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../config/loader.js';
 import { viewConfig } from '../config/view.js';
 import { ConfigError } from '../config/errors.js';
 import { defaultPackageDir } from '../daemon/marti/settings.js';
+import { makeTestPki, opensslUnavailableReason } from './support/certs.js';
 import { repoRoot } from './support/paths.js';
 
 function view(...sets: string[]): ReturnType<typeof viewConfig> {
@@ -70,4 +74,22 @@ test('without [marti] the daemon loads no HTTP server code; MartiComponent.start
   const { before, after } = JSON.parse(run.stdout) as { before: string[]; after: string[] };
   assert.deepEqual(before, []);
   assert.ok(after.includes('NativeModule _http_server'), after.join(', '));
+});
+
+test('takd config check --strict: https without client_ca is a problem (on the url line, naming client_ca)', { skip: opensslUnavailableReason() }, (t) => {
+  const pki = makeTestPki();
+  const dir = mkdtempSync(join(tmpdir(), 'takd-marti-check-'));
+  t.after(() => {
+    pki.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const file = join(dir, 'takd.ini');
+  const check = (): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [join(repoRoot, 'build/daemon/main.js'), 'config', 'check', '--strict', '-c', file], { encoding: 'utf8' });
+  writeFileSync(file, `[marti]\nurl = https+listen://127.0.0.1:8443\ncert = ${pki.serverCert}\nkey = ${pki.serverKey}\n`);
+  const refused = check();
+  assert.equal(refused.status, 2, String(refused.stdout));
+  assert.match(String(refused.stderr), /takd\.ini:2: url: https\+listen requires client certificates from a CA: set client_ca/);
+  writeFileSync(file, `[marti]\nurl = https+listen://127.0.0.1:8443\ncert = ${pki.serverCert}\nkey = ${pki.serverKey}\nclient_ca = ${pki.caCert}\n`);
+  const ok = check();
+  assert.equal(ok.status, 0, String(ok.stderr));
 });

@@ -4,12 +4,11 @@
  * the socket bound. Loaded by index.ts with a dynamic import.
  */
 import type { Logger } from '../log.js';
-import { TransportConfigError } from '../transports/errors.js';
-import { loadTlsServerOptions } from '../transports/tls-options.js';
 import type { ClientDirectory } from './client-directory.js';
 import { MartiServer, type MartiLimits } from './server.js';
 import { defaultPackageDir, type MartiSettings } from './settings.js';
 import { PackageStore } from './store.js';
+import { martiTlsOptions } from './tls.js';
 
 export interface MartiService {
   server: MartiServer;
@@ -32,11 +31,7 @@ export async function startMarti(options: MartiStartOptions): Promise<MartiServi
   const { settings, logger } = options;
   let tls;
   if (settings.listen.scheme === 'https') {
-    if (settings.requireClientCert && settings.tls.clientCa === undefined) {
-      throw new TransportConfigError('client_ca', 'https+listen requires client certificates from a CA: set client_ca (or require_client_cert = false, which lets anyone who reaches the port up- and download)');
-    }
-    const tlsSettings = settings.requireClientCert ? settings.tls : { ...settings.tls, clientCa: undefined };
-    tls = loadTlsServerOptions(tlsSettings);
+    tls = martiTlsOptions(settings);
     if (!settings.requireClientCert) logger.warn({}, 'marti: require_client_cert = false: any client that reaches the port can upload and download data packages');
   } else if (settings.tls.cert !== undefined || settings.tls.clientCa !== undefined) {
     logger.warn({}, 'marti: cert/client_ca are set but the url is http+listen: plain HTTP, no TLS');
