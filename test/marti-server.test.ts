@@ -455,3 +455,15 @@ test('Expect: 100-continue: a refused upload is never invited; an accepted one i
   assert.equal(marti.counter('duplicates'), 1);
   assert.equal(marti.counter('uploads'), 1);
 });
+
+test('requests per address per minute are bounded (429 with Retry-After)', async (t) => {
+  const marti = await startTestMarti(scratch(t), {}, { limits: { maxRequestsPerMinute: 3 } });
+  t.after(() => marti.stop());
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) statuses.push((await fetchRaw(`${marti.base}/Marti/api/version`)).status);
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+  const limited = await fetchRaw(`${marti.base}/Marti/api/version`);
+  assert.equal(limited.headers['retry-after'], '60');
+  assert.match(limited.text, /^rate-limited: /);
+  assert.equal(marti.counter('refused.rate-limited'), 3);
+});
