@@ -8,6 +8,7 @@
  * existing PyTAK gateway's config.ini and environment work unchanged.
  */
 import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routing/settings.js';
+import { parseAdvertise, parseMartiUrl } from '../daemon/marti/settings.js';
 import { userDrivers } from '../hal/index.js';
 import type { ConfigValue, ValueType } from './values.js';
 
@@ -198,6 +199,27 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'level', type: { kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] }, default: 'info', doc: 'least important level logged', flag: '--log-level' },
       { key: 'format', type: { kind: 'enum', values: ['auto', 'json', 'pretty'] }, default: 'auto', doc: 'auto: pretty when stdout is a terminal, else JSON', flag: '--log-format' },
       { key: 'repeat_interval', type: seconds(0, 3600), default: 60, doc: 'a repeated warning is logged at most once per interval (with a count)' },
+    ],
+  },
+  {
+    name: 'marti',
+    named: false,
+    doc: 'The data-package server (Marti sync API) phones use to share files: ATAK\'s and iTAK\'s uploads, downloads, search (daemon/marti/README.md).',
+    keys: [
+      { key: 'url', type: { kind: 'string', hint: 'https+listen://HOST:PORT or http+listen://HOST:PORT', check: (v) => parseMartiUrl(v) }, doc: 'https+listen://0.0.0.0:8443 (client certificates required), or http+listen://0.0.0.0:8080 where phones use plain TCP; unset: no data-package server' },
+      { key: 'cert', type: { kind: 'path' }, doc: 'https: server certificate (PEM with key, or .p12/.pfx)' },
+      { key: 'key', type: { kind: 'path' }, doc: 'https: PEM private key, when not inside cert' },
+      { key: 'password', type: { kind: 'string' }, secret: true, doc: 'https: password of the .p12 or encrypted key (prefer password_file)' },
+      { key: 'password_file', type: { kind: 'path' }, doc: 'https: file holding that password (one line)' },
+      { key: 'client_ca', type: { kind: 'path' }, doc: 'https: CA that client certificates must chain to (the TLS listener\'s)' },
+      { key: 'require_client_cert', type: { kind: 'boolean' }, default: true, doc: 'https: refuse clients without a certificate from client_ca; false lets anyone who reaches the port in (warned at start)' },
+      { key: 'advertise', type: { kind: 'string', hint: 'host or host:port phones reach', check: (v) => parseAdvertise(v) }, defaultText: 'the address each phone connected to', doc: 'host (and port) in the download URLs handed to phones; never a wildcard' },
+      { key: 'dir', type: { kind: 'path' }, defaultText: '$STATE_DIRECTORY/packages, else /var/lib/takd/packages', doc: 'where packages are stored (each named by its sha256)' },
+      { key: 'max_file_size', type: { kind: 'integer', min: 1, max: 1_099_511_627_776, unit: 'bytes' }, default: 100 * 1024 * 1024, doc: 'largest package; larger uploads are refused (413) before they are read' },
+      { key: 'quota', type: { kind: 'integer', min: 1, max: 1_099_511_627_776, unit: 'bytes' }, default: 1024 * 1024 * 1024, doc: 'total size of stored packages; an upload that would pass it is refused (507)' },
+      { key: 'max_uploads', type: { kind: 'integer', min: 1, max: 1000 }, default: 4, doc: 'uploads at once; more are answered 503' },
+      { key: 'max_clients_per_address', type: { kind: 'integer', min: 1, max: 100_000 }, default: 16, doc: 'connections at most from one address' },
+      { key: 'upload_timeout', type: seconds(1, 86400), default: 600, doc: 'an upload must arrive within this (and never pause for 30 s), else 408' },
     ],
   },
   {

@@ -12,6 +12,7 @@ import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
+import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
 import type { ConfigValue } from './values.js';
 
 /** A section's TLS files and options: the transports' own settings type, documented there. */
@@ -86,6 +87,8 @@ export interface TakdConfig {
   health: { battery: boolean; remarks: boolean };
   log: { level: string; format: 'auto' | 'json' | 'pretty'; repeatIntervalMs: number };
   status: { dir?: string; http?: string };
+  /** [marti]: the data-package server; undefined without a url. */
+  marti?: MartiSettings;
   loaded: LoadedConfig;
 }
 
@@ -252,6 +255,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     health: { battery: health.boolean('battery'), remarks: health.boolean('remarks') },
     log: { level: log.string('level'), format: log.string('format') as 'auto' | 'json' | 'pretty', repeatIntervalMs: log.ms('repeat_interval') },
     status: compact({ dir: status.optional('dir'), http: status.optional('http') }),
+    marti: martiSettings(loaded.sections.get('marti')),
     loaded,
   };
 }

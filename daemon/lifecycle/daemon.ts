@@ -14,6 +14,7 @@ import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../co
 import type { Component, ComponentSpec } from './component.js';
 import { TransportComponent } from './components.js';
 import { feedsOwnPosition, ownPliTargets, sourceComponent } from '../sources/index.js';
+import { MartiComponent, type ClientDirectory } from '../marti/index.js';
 import type { SystemdNotifier } from './notify.js';
 import { StatusPublisher } from './status-publisher.js';
 import { RoutingStage } from './routing-stage.js';
@@ -40,8 +41,10 @@ export class Daemon {
   private readonly publisher: StatusPublisher;
   /** GPS sources (and AIS own ship) hand their fixes to own position. */
   private readonly onFix: OwnPosition['onFix'];
+  /** The hub's client list for the data-package server's clientEndPoints; undefined: no hub (an empty list). */
+  clientDirectory: ClientDirectory | undefined;
 
-  constructor(options: DaemonOptions) {
+  constructor(private readonly options: DaemonOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.supervisor = new Supervisor({ logger: options.logger });
@@ -111,6 +114,24 @@ export class Daemon {
       ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output)),
       ...config.inputs.map((input) => this.transportSpec(config, 'input', input.id, input.spec, { tls: input.tls, limits: input.limits })),
     ];
+    const marti = config.marti;
+    if (marti !== undefined) {
+      // The server itself is loaded by MartiComponent.start (dynamic import): nothing without [marti].
+      specs.push({
+        id: 'marti',
+        kind: 'input',
+        fingerprint: sectionFingerprint(config.loaded, 'marti'),
+        create: () =>
+          new MartiComponent('marti', {
+            settings: marti,
+            logger: this.logger.child({ component: 'marti' }),
+            version: this.options.version,
+            nodeId: this.ownPosition.uid,
+            env: this.options.env,
+            directory: () => this.clientDirectory,
+          }),
+      });
+    }
     for (const source of config.sources.filter((s) => s.enabled)) {
       specs.push({ id: source.id, kind: 'source', fingerprint: sectionFingerprint(config.loaded, source.id), create: () => this.sourceComponent(source) });
     }
