@@ -48,6 +48,8 @@ export interface DurableQueueCounters {
   recovered: number;
   /** Bytes cut off at open because a record was torn or corrupt. */
   tornBytes: number;
+  /** Segment files cut at open (each loses its torn or corrupt record and all after it). */
+  tornSegments: number;
   syncs: number;
 }
 
@@ -76,7 +78,7 @@ class LaneIndex {
 }
 
 export class DurableQueue {
-  readonly counters: DurableQueueCounters = { appended: 0, delivered: 0, evicted: 0, recovered: 0, tornBytes: 0, syncs: 0 };
+  readonly counters: DurableQueueCounters = { appended: 0, delivered: 0, evicted: 0, recovered: 0, tornBytes: 0, tornSegments: 0, syncs: 0 };
   private readonly dir: string;
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
@@ -267,6 +269,7 @@ export class DurableQueue {
       const segment = new Segment(this.dir, id);
       const { records, tornBytes } = segment.recover();
       this.counters.tornBytes += tornBytes;
+      if (tornBytes > 0) this.counters.tornSegments += 1;
       this.segments.push(segment);
       for (const record of records) {
         this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
