@@ -173,3 +173,38 @@ test('a process killed with SIGKILL while appending leaves a queue that opens wi
   for (const name of readdirSync(dir)) assert.equal(parseSegment(readFileSync(join(dir, name))).validBytes, statSync(join(dir, name)).size);
   queue.close();
 });
+
+test('take: a taken event is skipped and not counted, stays on disk until markDelivered, and a crash brings it back', (t) => {
+  const dir = tempDir(t);
+  const queue = open(dir);
+  for (let seq = 0; seq < 3; seq++) queue.append(1, 0, body(seq));
+  const first = queue.peek(1);
+  assert.ok(first);
+  queue.take(first);
+  assert.equal(queue.length, 2);
+  assert.notEqual(queue.peek(1), first, 'peek skips it');
+  // A crash now (the queue is never closed): the files still hold it as undelivered.
+  const crashed = open(dir);
+  assert.equal(crashed.length, 3);
+  crashed.close();
+  for (let entry = queue.peek(1); entry; entry = queue.peek(1)) queue.markDelivered(entry);
+  assert.equal(queue.length, 0);
+  assert.ok(readdirSync(dir).length > 0, 'not deleted while a taken event is not yet delivered');
+  queue.markDelivered(first);
+  assert.deepEqual(readdirSync(dir), [], 'then everything goes');
+  queue.close();
+});
+
+test('markDelivered after close does nothing: the event comes back when the queue opens again', (t) => {
+  const dir = tempDir(t);
+  const queue = open(dir);
+  for (let seq = 0; seq < 2; seq++) queue.append(1, 0, body(seq));
+  const first = queue.peek(1);
+  assert.ok(first);
+  queue.take(first);
+  queue.close();
+  queue.markDelivered(first);
+  const reopened = open(dir);
+  assert.equal(reopened.length, 2);
+  reopened.close();
+});

@@ -6,6 +6,8 @@
  *   cannot lose it; power loss can lose what the fsync policy has not synced yet.
  * - `markDelivered` appends a small "delivered" record; a segment file is deleted once it
  *   is the oldest and holds nothing undelivered, so the disk only sees appends and unlinks.
+ * - `take` hands an event on without marking it delivered yet (the caller does once the
+ *   transport has written it): it is no longer peeked or counted, but a crash brings it back.
  * - Bounded in bytes: when over, the oldest segment is evicted whole (counted).
  * - Opening recovers: a torn tail is cut off (counted), delivered records are applied, and
  *   the undelivered events are indexed per lane. Only the index is held in memory.
@@ -36,7 +38,10 @@ export interface StoredEvent {
   readonly segment: Segment;
   readonly bodyOffset: number;
   readonly bodyLength: number;
+  /** Delivered or evicted. */
   gone: boolean;
+  /** Handed on (take) and not yet marked delivered: skipped by peek, still on disk. */
+  taken?: boolean;
 }
 
 export interface DurableQueueCounters {
@@ -63,7 +68,7 @@ class LaneIndex {
   }
 
   peek(): StoredEvent | undefined {
-    while (this.head < this.items.length && this.items[this.head].gone) this.head += 1;
+    while (this.head < this.items.length && (this.items[this.head].gone || this.items[this.head].taken)) this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
@@ -89,6 +94,9 @@ export class DurableQueue {
   private readonly entriesBySegment = new Map<Segment, StoredEvent[]>();
   private nextSeq = 0;
   private pending = 0;
+  /** Events taken and not yet marked delivered. */
+  private takenCount = 0;
+  private closed = false;
   private dirty = false;
   private lastSyncAt = Date.now();
   private syncTimer: NodeJS.Timeout | undefined;
@@ -113,7 +121,7 @@ export class DurableQueue {
     return queue;
   }
 
-  /** Undelivered events. */
+  /** Undelivered events, not counting those taken. */
   get length(): number {
     return this.pending;
   }
@@ -149,12 +157,26 @@ export class DurableQueue {
     return entry.segment.read(entry.bodyOffset, entry.bodyLength);
   }
 
-  /** Records that an event was handed on (or skipped as stale): it will not come back. */
+  /**
+   * The event is being handed on: `peek` skips it and `length` no longer counts it, but
+   * nothing is written, so a crash before `markDelivered` brings it back (at-least-once).
+   */
+  take(entry: StoredEvent): void {
+    if (entry.gone || entry.taken) return;
+    entry.taken = true;
+    this.takenCount += 1;
+    this.pending -= 1;
+  }
+
+  /**
+   * Records that an event was handed on (or skipped as stale): it will not come back.
+   * After close this does nothing: the event comes back when the queue is opened again.
+   */
   markDelivered(entry: StoredEvent): void {
-    if (entry.gone) return;
+    if (entry.gone || this.closed) return;
     this.forget(entry);
     this.counters.delivered += 1;
-    if (this.pending === 0) {
+    if (this.pending === 0 && this.takenCount === 0) {
       this.reset();
       return;
     }
@@ -172,6 +194,7 @@ export class DurableQueue {
   }
 
   close(): void {
+    this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = undefined;
     if (this.dirty && this.fsync.mode !== 'never') this.sync();
@@ -188,9 +211,12 @@ export class DurableQueue {
   }
 
   private forget(entry: StoredEvent): void {
+    if (entry.taken) {
+      entry.taken = false;
+      this.takenCount -= 1;
+    } else this.pending -= 1;
     entry.gone = true;
     entry.segment.live -= 1;
-    this.pending -= 1;
   }
 
   private afterWrite(): void {
@@ -231,8 +257,9 @@ export class DurableQueue {
       const oldest = this.segments[0];
       for (const entry of this.entriesBySegment.get(oldest) ?? []) {
         if (entry.gone) continue;
+        // A taken event was handed on already: it is not lost.
+        if (!entry.taken) this.counters.evicted += 1;
         this.forget(entry);
-        this.counters.evicted += 1;
       }
       this.removeOldest();
     }
