@@ -19,7 +19,7 @@ test('the durable queue survives SIGKILL at random moments: nothing acknowledged
   assert.equal(summary.badBodies, 0);
   assert.equal(summary.openMismatches, 0);
   assert.equal(summary.unexpectedExits, 0);
-  assert.ok(summary.maxWindow <= 1, 'one record in flight at a time');
-  assert.ok(summary.duplicatesInWindow <= summary.iterations, 'at most one redelivery per kill');
+  assert.ok(summary.maxWindow <= 8, 'at most 8 records taken and not yet marked delivered at a kill');
+  assert.ok(summary.duplicatesInWindow <= 8 * summary.iterations, 'at most 8 redeliveries per kill');
   assert.ok(summary.acknowledgedWritten > 0 && summary.acknowledgedDelivered > 0, 'the children did work');
 });

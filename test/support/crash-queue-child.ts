@@ -7,6 +7,9 @@
 //   W id lane                           append() returned: acknowledged as written
 //   H id lane                           read back and handed on (the delivery happened)
 //   A id                                markDelivered() returned: delivery acknowledged
+//
+// Deliveries go one at a time (peek, read, markDelivered), or as the output link does with
+// a transport: take() up to 8, then markDelivered() them all (as when its flush resolves).
 //   BAD id                              a body read back was not the one appended
 //
 // The log needs no fsync: a SIGKILL loses nothing already written to the page cache, for
@@ -47,6 +50,25 @@ function deliverOne(): boolean {
   return false;
 }
 
+function takeThenDeliver(count: number): void {
+  const taken = [];
+  for (let n = 0; n < count; n++) {
+    let entry;
+    for (let lane = 0; lane < 4 && !entry; lane++) entry = queue.peek(lane);
+    if (!entry) break;
+    const body = queue.read(entry);
+    const id = idOfBody(body);
+    if (!crashBody(id).equals(body)) say(`BAD ${id}`);
+    queue.take(entry);
+    say(`H ${id} ${entry.lane}`);
+    taken.push({ entry, id });
+  }
+  for (const { entry, id } of taken) {
+    queue.markDelivered(entry);
+    say(`A ${id}`);
+  }
+}
+
 function run(): void {
   for (;;) {
     const r = random();
@@ -57,8 +79,10 @@ function run(): void {
         queue.append(lane, id, crashBody(id));
         say(`W ${id} ${lane}`);
       }
-    } else if (r < 0.995) {
+    } else if (r < 0.8) {
       for (let n = 1 + Math.floor(random() * 8); n > 0 && deliverOne(); n--);
+    } else if (r < 0.995) {
+      takeThenDeliver(1 + Math.floor(random() * 8));
     } else {
       // Now and then deliver everything: the queue then deletes all its segments at once.
       while (deliverOne());
