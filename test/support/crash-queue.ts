@@ -15,7 +15,7 @@
 // At the end the parent opens the queue in-process and drains it: every outstanding record
 // comes out once.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +125,7 @@ interface Run {
 }
 
 /** Starts the child, kills it with SIGKILL at a random moment, and waits for it to be gone. */
-async function runChild(args: string[], random: () => number): Promise<Run> {
+async function runChild(args: string[], logPath: string, random: () => number): Promise<Run> {
   const child = spawn(process.execPath, [childScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let ready = false;
@@ -137,11 +137,24 @@ async function runChild(args: string[], random: () => number): Promise<Run> {
   if (random() < 0.15) {
     // Sometimes during start-up and recovery: node takes tens of ms to load the modules.
     setTimeout(kill, Math.floor(random() * 150));
-  } else {
+  } else if (random() < 0.5) {
     const delay = Math.floor(random() * 120);
     child.stdout.once('data', () => {
       ready = true;
       setTimeout(kill, delay);
+    });
+  } else {
+    // Or once the child has done a random amount of work (its log has grown so far), so a
+    // loaded machine still sees the queue grow over many segments between kills.
+    const logBytes = Math.floor(random() * 60_000);
+    child.stdout.once('data', () => {
+      ready = true;
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (!existsSync(logPath) || (statSync(logPath).size < logBytes && Date.now() - started < 1_000)) return;
+        clearInterval(poll);
+        kill();
+      }, 2);
     });
   }
   child.stdout.resume();
@@ -219,11 +232,12 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       // 2. Run a child until the kill, then read what it was told.
       const idBase = (iteration + 1) * ID_SPAN;
       const logPath = join(dir, `log-${iteration}.txt`);
-      const fsync = ['never', 'interval', 'always'][Math.floor(random() * 3)];
+      // (fsync costs a disk flush per record with 'always': a sixth of the runs use it.)
+      const fsync = ['never', 'never', 'interval', 'interval', 'interval', 'always'][Math.floor(random() * 6)];
       const segmentBytes = 2048 + Math.floor(random() * 14_000);
       // Some children append faster than they deliver (the queue grows over many segments), some slower.
       const appendShare = [0.35, 0.5, 0.62][Math.floor(random() * 3)];
-      const run = await runChild([queueDir, logPath, String(seed * 100_003 + iteration), String(idBase), fsync, String(segmentBytes), String(appendShare)], random);
+      const run = await runChild([queueDir, logPath, String(seed * 100_003 + iteration), String(idBase), fsync, String(segmentBytes), String(appendShare)], logPath, random);
       summary.iterations += 1;
       if (!run.ready) summary.killsBeforeOpen += 1;
       if (run.exit.signal !== 'SIGKILL') {
