@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableQueue, type DurableQueueOptions } from './durable-queue.js';
@@ -206,5 +206,28 @@ test('markDelivered after close does nothing: the event comes back when the queu
   queue.markDelivered(first);
   const reopened = open(dir);
   assert.equal(reopened.length, 2);
+  reopened.close();
+});
+
+test('a segment file that cannot be created (disk full) does not break the queue: the next deliveries and the clean-up work', (t) => {
+  const dir = tempDir(t);
+  // Two events fill the first segment (110 + 111 bytes): the next record needs a new file.
+  const queue = open(dir, { segmentBytes: 230 });
+  queue.append(1, 0, body(0));
+  queue.append(1, 0, body(1));
+  // Stands in for ENOSPC when the next segment file is created: a directory in its place.
+  mkdirSync(join(dir, '0000000001.seg'));
+  const first = queue.peek(1);
+  assert.ok(first);
+  assert.throws(() => queue.markDelivered(first), 'its delivered record cannot be written');
+  rmdirSync(join(dir, '0000000001.seg'));
+  const second = queue.peek(1);
+  assert.ok(second);
+  queue.markDelivered(second);
+  assert.deepEqual(readdirSync(dir), [], 'everything delivered: the files are gone');
+  queue.append(1, 0, body(100));
+  queue.close();
+  const reopened = open(dir);
+  assert.deepEqual(drain(reopened).map((d) => d.text), ['<event uid="E-100"/>']);
   reopened.close();
 });

@@ -236,8 +236,10 @@ export class DurableQueue {
     if (last && last.bytes + size <= this.segmentBytes) return last;
     if (last) last.seal(this.fsync.mode !== 'never');
     const next = new Segment(this.dir, last ? last.id + 1 : 0);
-    this.segments.push(next);
+    // Listed only once its file exists: a failed create (disk full) must not leave a segment
+    // without a file, which the clean-up would then fail to unlink.
     next.create();
+    this.segments.push(next);
     // The new file's directory entry must reach the disk too, or power loss can lose the file.
     if (this.fsync.mode !== 'never') this.syncDirectory();
     return next;

@@ -96,6 +96,10 @@ export class Segment {
 
   remove(): void {
     this.close();
-    unlinkSync(this.path);
+    try {
+      unlinkSync(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
