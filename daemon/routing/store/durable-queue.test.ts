@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,4 +232,39 @@ test('a segment file that cannot be created (disk full) does not break the queue
   const reopened = open(dir);
   assert.deepEqual(drain(reopened).map((d) => d.text), ['<event uid="E-100"/>']);
   reopened.close();
+});
+
+test('a write cut short whose clean-up also fails: later appends go to a new segment, none is hidden behind the torn bytes', (t) => {
+  const dir = tempDir(t);
+  const queue = open(dir);
+  queue.append(1, 0, body(0));
+  const writeSync = fs.writeSync;
+  const ftruncateSync = fs.ftruncateSync;
+  let calls = 0;
+  // The disk fills mid-record: 10 bytes go, then ENOSPC; cutting the partial record off fails too.
+  fs.writeSync = ((fd: number, buffer: Buffer, offset?: number) => {
+    calls += 1;
+    if (calls === 1) return writeSync(fd, buffer, offset ?? 0, 10);
+    throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+  }) as typeof fs.writeSync;
+  fs.ftruncateSync = (() => {
+    throw Object.assign(new Error('EIO'), { code: 'EIO' });
+  }) as typeof fs.ftruncateSync;
+  syncBuiltinESMExports();
+  try {
+    assert.throws(() => queue.append(1, 0, body(1)));
+  } finally {
+    fs.writeSync = writeSync;
+    fs.ftruncateSync = ftruncateSync;
+    syncBuiltinESMExports();
+  }
+  for (let seq = 2; seq < 5; seq++) queue.append(1, 0, body(seq));
+  const reopened = open(dir);
+  assert.deepEqual(
+    drain(reopened).map((d) => d.text),
+    [0, 2, 3, 4].map((seq) => `<event uid="E-${seq}"/>`),
+    'every append that returned is there (E-1 failed)',
+  );
+  reopened.close();
+  queue.close();
 });

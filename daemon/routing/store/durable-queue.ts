@@ -233,7 +233,7 @@ export class DurableQueue {
   /** The segment to append `size` bytes to, starting a new one when the last is full. */
   private writable(size: number): Segment {
     const last = this.segments.at(-1);
-    if (last && last.bytes + size <= this.segmentBytes) return last;
+    if (last && last.appendable && last.bytes + size <= this.segmentBytes) return last;
     if (last) last.seal(this.fsync.mode !== 'never');
     const next = new Segment(this.dir, last ? last.id + 1 : 0);
     // Listed only once its file exists: a failed create (disk full) must not leave a segment
