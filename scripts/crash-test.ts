@@ -2,6 +2,9 @@
 // (issue 16 asks 1,000 iterations), with a summary. Exit status non-zero on any violation.
 import { runCrashTest } from '../test/support/crash-queue.js';
 
+// Ctrl-C: exit through process.exit, whose 'exit' handlers kill the running child.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const iterations = Number(process.argv[2] ?? 1_000);
 const seed = Number(process.argv[3] ?? 16);
 const summary = await runCrashTest({ iterations, seed, progress: (line) => console.log(line) });

@@ -130,7 +130,17 @@ async function runChild(args: string[], logPath: string, random: () => number): 
   let stderr = '';
   let ready = false;
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Run['exit']>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  // Never leave a child running (it loops until killed) if this process goes first.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const exited = new Promise<Run['exit']>((resolve) =>
+    child.once('close', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve({ code, signal });
+    }),
+  );
   const kill = (): void => {
     child.kill('SIGKILL');
   };
