@@ -27,7 +27,8 @@ export interface StatusSnapshot {
   /**
    * The router: its counters, and per output whether it is up, events waiting (`pending`,
    * of which `stored` in the durable queue) and counters by reason (sent, coalesced,
-   * stale, rateLimited, tooBig, stored, evicted, …).
+   * stale, rateLimited, tooBig, stored, evicted, …); for an output with a durable queue,
+   * `store` says what the queue recovered and cut (`tornBytes`, `tornSegments`) at open.
    */
   router: RouterStatus;
 }
