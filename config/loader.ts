@@ -9,7 +9,8 @@ import { parseIni } from './ini.js';
 import { fromEnv, fromFlags, fromIni, type LayerResult, type RawSetting } from './layers.js';
 import { problemPlace, rank, type Origin } from './origin.js';
 import { applyPytak } from './pytak.js';
-import { ALL_SECTIONS, sectionSpec, splitSectionId, type SectionSpec } from './schema.js';
+import { findDriver } from '../hal/index.js';
+import { ALL_SECTIONS, keySpec, sectionSpec, splitSectionId, type KeySpec, type SectionSpec } from './schema.js';
 import { parseValue, ValueError, type ConfigValue } from './values.js';
 import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
 
@@ -92,10 +93,19 @@ export function mergeLayers(layers: LayerResult[], file: string | undefined): Lo
   /** Keys set to a bad value: reported once, not again as missing. */
   const invalid = new Set<string>();
   for (const spec of ALL_SECTIONS) if (!spec.named) sections.set(spec.name, new Map());
+  const driverOf = sourceDrivers(winners);
   for (const setting of winners.values()) {
     const { kind } = splitSectionId(setting.section);
-    const spec = sectionSpec(kind)?.keys.find((k) => k.key === setting.key);
+    let spec = sectionSpec(kind)?.keys.find((k) => k.key === setting.key);
     if (spec === undefined) continue; // names were checked by the layers
+    if (spec.drivers !== undefined) {
+      const own = driverKey(spec, driverOf(setting.section));
+      if (typeof own === 'string') {
+        problems.push({ ...problemPlace(setting.origin, setting.key), message: own });
+        continue;
+      }
+      spec = own;
+    }
     let values = sections.get(setting.section);
     if (values === undefined) sections.set(setting.section, (values = new Map()));
     try {
@@ -129,9 +139,39 @@ function sectionMatcher(layers: LayerResult[]): (id: string) => string {
   return (id) => declared.get(id.replace(/-/g, '_')) ?? id;
 }
 
-/** Keys whose default depends on another key of the same section. */
+/** Each source section's driver, as written (undefined: not given or not a driver of the table). */
+function sourceDrivers(winners: Map<string, RawSetting>): (section: string) => string | undefined {
+  const driverSpec = keySpec('source', 'driver') as KeySpec;
+  return (section) => {
+    const text = winners.get(`${section}\u0000driver`)?.text;
+    if (text === undefined) return undefined;
+    try {
+      return String(parseValue(text, driverSpec.type));
+    } catch {
+      return undefined; // reported as a bad driver value
+    }
+  };
+}
+
+/**
+ * A driver key as its section's driver declares it (its own type), or why it is refused:
+ * `not a key of driver nmea-gnss (it has none)`. Without a known driver (a bad or missing
+ * `driver`, reported on its own) the key is parsed by the first driver that has it.
+ */
+function driverKey(spec: KeySpec, driverName: string | undefined): KeySpec | string {
+  const driver = driverName === undefined ? undefined : findDriver(driverName);
+  if (driver === undefined) return spec;
+  const own = driver.keys.find((k) => k.key === spec.key);
+  if (own === undefined) {
+    const keys = driver.keys.map((k) => k.key);
+    return `not a key of driver ${driver.name} (${keys.length === 0 ? 'it has none' : `its keys: ${keys.join(', ')}`})`;
+  }
+  return { ...spec, type: own.type };
+}
+
+/** Keys whose default depends on another key of the same section: a driver's default link. */
 function derivedDefault(spec: SectionSpec, key: string, values: SectionValues): ConfigValue | undefined {
-  if (spec.name === 'source' && key === 'link' && values.get('driver')?.value === 'gpsd') return 'tcp://127.0.0.1:2947';
+  if (spec.name === 'source' && key === 'link') return findDriver(String(values.get('driver')?.value ?? ''))?.defaultLink;
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { TransportConfigError } from '../daemon/transports/errors.js';
 import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
 import { loadTlsClientOptions, loadTlsServerOptions } from '../daemon/transports/tls-options.js';
+import { martiTlsOptions } from '../daemon/marti/tls.js';
 import type { TransportSpec } from '../daemon/transports/url.js';
 import type { Problem } from './errors.js';
 import type { LoadedConfig } from './loader.js';
@@ -97,6 +98,16 @@ function tlsProblems(config: LoadedConfig): Problem[] {
     const setting = config.sections.get(id)?.get(problem.key) ?? config.sections.get(id)?.get('url');
     const message = problem.message.replace(new RegExp(`^${problem.key}: `), '');
     problems.push(setting === undefined ? { where: `[${id}]`, key: problem.key, message } : { ...problemPlace(setting.origin, problem.key), message });
+  }
+  if (view.marti?.listen.scheme === 'https') {
+    try {
+      martiTlsOptions(view.marti);
+    } catch (error) {
+      if (!(error instanceof TransportConfigError)) throw error;
+      const setting = config.sections.get('marti')?.get(error.key) ?? config.sections.get('marti')?.get('url');
+      const message = error.message.replace(new RegExp(`^${error.key}: `), '');
+      problems.push(setting === undefined ? { where: '[marti]', key: error.key, message } : { ...problemPlace(setting.origin, error.key), message });
+    }
   }
   return problems;
 }

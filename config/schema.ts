@@ -8,6 +8,8 @@
  * existing PyTAK gateway's config.ini and environment work unchanged.
  */
 import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routing/settings.js';
+import { parseAdvertise, parseMartiUrl } from '../daemon/marti/settings.js';
+import { userDrivers } from '../hal/index.js';
 import type { ConfigValue, ValueType } from './values.js';
 
 export interface KeySpec {
@@ -27,6 +29,8 @@ export interface KeySpec {
   pytak?: string;
   /** The PyTAK key means the opposite (PYTAK_NO_HELLO ↔ hello). */
   pytakInverted?: boolean;
+  /** [source.*] keys of drivers: the drivers that take it (its type and doc are each driver's own). */
+  drivers?: string[];
 }
 
 export interface SectionSpec {
@@ -43,8 +47,8 @@ const TEAMS = ['White', 'Yellow', 'Orange', 'Magenta', 'Red', 'Maroon', 'Purple'
 const ROLES = ['Team Member', 'Team Lead', 'HQ', 'Sniper', 'Medic', 'Forward Observer', 'RTO', 'K9'];
 const COT_TYPE: ValueType = { kind: 'string', pattern: /^[a-z](-[A-Za-z0-9.]+)+$/, hint: 'a CoT type such as a-f-G-U-C' };
 
-/** Drivers known to config; the daemon checks the name against hal's registry at start. */
-export const DRIVER_NAMES = ['nmea-gnss', 'gpsd', 'sim', 'ais', 'kiss-aprs', 'meshtastic'] as const;
+/** The drivers a section may name: the table's rows, less the hidden ones (the template). */
+export const DRIVER_NAMES: readonly string[] = userDrivers().map((d) => d.name);
 
 const tlsKeys = (side: 'client' | 'server'): KeySpec[] => [
   { key: 'cert', type: { kind: 'path' }, doc: side === 'client' ? 'TLS client certificate: PEM, PEM with key, or .p12/.pfx' : 'TLS server certificate (PEM with key, or .p12/.pfx)', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_CERT' : undefined },
@@ -70,22 +74,22 @@ const listenerKeys: KeySpec[] = [
   { key: 'bind_identity', type: { kind: 'boolean' }, default: false, doc: 'tls+listen hub: the client certificate CN must be the uid or callsign the client reports; else its event is dropped (counted) and it is closed' },
 ];
 
-/** AX.25 callsign with optional SSID (the APRS beacon's source address). */
-const AX25_CALLSIGN: ValueType = { kind: 'string', pattern: /^[A-Za-z0-9]{1,6}(-(1[0-5]|[0-9]))?$/, hint: 'an amateur callsign of 1-6 letters/digits, optional -SSID 0-15, e.g. KD0ABC-9' };
-/** What a meshtastic source sends to the mesh: `pli`, `chat`, both, or `none`. */
-const MESH_SEND: ValueType = { kind: 'string', pattern: /^\s*(none|(pli|chat)(\s*,\s*(pli|chat))*)\s*$/i, hint: 'pli, chat, "pli, chat" or none' };
-
-/** [source.*] keys of the radio drivers; each names the drivers it applies to (ignored by others). */
-const radioSourceKeys: KeySpec[] = [
-  { key: 'uid_prefix', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,32}$/, hint: 'printable ASCII without spaces, up to 32' }, defaultText: 'ais: AIS.; kiss-aprs: APRS.', doc: 'ais, kiss-aprs: prefix of the CoT uid of each track (then the MMSI or callsign-SSID)' },
-  { key: 'cot_type', type: COT_TYPE, defaultText: 'ais: a-u-S-X-M; kiss-aprs: a-f-G-I-U-T-r', doc: 'ais: CoT type when the ship type says nothing more; kiss-aprs: CoT type of every station' },
-  { key: 'stale', type: seconds(10, 86400), defaultText: '3600', doc: 'ais, kiss-aprs: seconds until a track goes stale' },
-  { key: 'own_position', type: { kind: 'boolean' }, defaultText: 'false', doc: 'ais: own-ship reports (!AIVDO) are the box\'s position, like a GPS' },
-  { key: 'callsign', type: AX25_CALLSIGN, doc: 'kiss-aprs: amateur callsign to beacon our position with (unset or N0CALL: no transmit)' },
-  { key: 'beacon_interval', type: seconds(60, 86400), defaultText: '600', doc: 'kiss-aprs: seconds between position beacons' },
-  { key: 'pli_interval', type: seconds(15, 3600), defaultText: '30', doc: 'meshtastic: at most one position report per this many seconds on air (our own and relayed)' },
-  { key: 'send', type: MESH_SEND, defaultText: 'pli, chat', doc: 'meshtastic: what goes to the mesh as TAK packets: pli (our own and relayed positions), chat (GeoChat)' },
-];
+/**
+ * Every driver's own [source.*] keys, once per name (hal/drivers/NAME: the row's `keys`): so
+ * that the layers know the names. The loader parses each by its driver's type and refuses
+ * it on a driver that does not take it; docs list them per driver.
+ */
+function driverKeys(): KeySpec[] {
+  const byName = new Map<string, KeySpec & { drivers: string[] }>();
+  for (const driver of userDrivers()) {
+    for (const key of driver.keys) {
+      const known = byName.get(key.key);
+      if (known !== undefined) known.drivers.push(driver.name);
+      else byName.set(key.key, { key: key.key, type: key.type, defaultText: key.defaultText, doc: key.doc, drivers: [driver.name] });
+    }
+  }
+  return [...byName.values()];
+}
 
 /** Per-output routing policy (daemon/routing): what the output takes, its budget, store-and-forward. */
 const routingKeys: KeySpec[] = [
@@ -102,6 +106,12 @@ const routingKeys: KeySpec[] = [
   { key: 'store_max_bytes', type: { kind: 'integer', min: 65_536, max: 1_099_511_627_776, unit: 'bytes' }, default: 64 * 2 ** 20, doc: 'size bound of the durable queue; the oldest events are evicted (counted)' },
   { key: 'fsync', type: { kind: 'string', hint: 'always, never or seconds', check: (v) => parseFsyncPolicy(v) }, default: '1', doc: 'when the durable queue is synced to disk: always (each event), never, or every N seconds' },
 ];
+
+/** `gpsd: tcp://127.0.0.1:2947; others: required`, from the rows that have a default link. */
+function defaultLinksText(): string {
+  const withDefault = userDrivers().filter((d) => d.defaultLink !== undefined);
+  return [...withDefault.map((d) => `${d.name}: ${d.defaultLink}`), `${withDefault.length > 0 ? 'others' : 'every driver'}: required`].join('; ');
+}
 
 export const SECTIONS: readonly SectionSpec[] = [
   {
@@ -124,12 +134,12 @@ export const SECTIONS: readonly SectionSpec[] = [
   {
     name: 'source',
     named: true,
-    doc: 'A device: a driver reading a link (serial port, TCP, replay file, simulator).',
+    doc: 'A device: a driver reading a link (serial port, TCP, replay file, simulator). Each driver may take keys of its own (below); a key of another driver is an error.',
     keys: [
       { key: 'driver', type: { kind: 'enum', values: DRIVER_NAMES }, required: true, doc: 'device family' },
-      { key: 'link', type: { kind: 'link-url' }, defaultText: 'gpsd: tcp://127.0.0.1:2947; others: required', doc: "serial:///dev/…?baud=N, tcp://host:port, udp://0.0.0.0:5050 (receive), file:///capture.log, sim://?speed=walk; without ?baud= (serial) or a port (tcp): the driver's default, e.g. meshtastic 115200 baud, ais 38400 (takd config show prints it)" },
+      { key: 'link', type: { kind: 'link-url' }, defaultText: defaultLinksText(), doc: "serial:///dev/…?baud=N, tcp://host:port, udp://0.0.0.0:5050 (receive), file:///capture.log, sim://?speed=walk; without ?baud= (serial) or a port (tcp): the driver's default, e.g. meshtastic 115200 baud, ais 38400 (takd config show prints it)" },
       { key: 'enabled', type: { kind: 'boolean' }, default: true, doc: 'false keeps the section but does not open the device' },
-      ...radioSourceKeys,
+      ...driverKeys(),
     ],
   },
   {
@@ -198,6 +208,27 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'level', type: { kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] }, default: 'info', doc: 'least important level logged', flag: '--log-level' },
       { key: 'format', type: { kind: 'enum', values: ['auto', 'json', 'pretty'] }, default: 'auto', doc: 'auto: pretty when stdout is a terminal, else JSON', flag: '--log-format' },
       { key: 'repeat_interval', type: seconds(0, 3600), default: 60, doc: 'a repeated warning is logged at most once per interval (with a count)' },
+    ],
+  },
+  {
+    name: 'marti',
+    named: false,
+    doc: 'The data-package server (Marti sync API) phones use to share files: ATAK\'s and iTAK\'s uploads, downloads, search (daemon/marti/README.md).',
+    keys: [
+      { key: 'url', type: { kind: 'string', hint: 'https+listen://HOST:PORT or http+listen://HOST:PORT', check: (v) => parseMartiUrl(v) }, doc: 'https+listen://0.0.0.0:8443 (client certificates required), or http+listen://0.0.0.0:8080 where phones use plain TCP; unset: no data-package server' },
+      { key: 'cert', type: { kind: 'path' }, doc: 'https: server certificate (PEM with key, or .p12/.pfx)' },
+      { key: 'key', type: { kind: 'path' }, doc: 'https: PEM private key, when not inside cert' },
+      { key: 'password', type: { kind: 'string' }, secret: true, doc: 'https: password of the .p12 or encrypted key (prefer password_file)' },
+      { key: 'password_file', type: { kind: 'path' }, doc: 'https: file holding that password (one line)' },
+      { key: 'client_ca', type: { kind: 'path' }, doc: 'https: CA that client certificates must chain to (the TLS listener\'s)' },
+      { key: 'require_client_cert', type: { kind: 'boolean' }, default: true, doc: 'https: refuse clients without a certificate from client_ca; false lets anyone who reaches the port in (warned at start)' },
+      { key: 'advertise', type: { kind: 'string', hint: 'host or host:port phones reach', check: (v) => parseAdvertise(v) }, defaultText: 'the address each phone connected to', doc: 'host (and port) in the download URLs handed to phones; never a wildcard' },
+      { key: 'dir', type: { kind: 'path' }, defaultText: '$STATE_DIRECTORY/packages, else /var/lib/takd/packages', doc: 'where packages are stored (each named by its sha256)' },
+      { key: 'max_file_size', type: { kind: 'integer', min: 1, max: 1_099_511_627_776, unit: 'bytes' }, default: 100 * 1024 * 1024, doc: 'largest package; larger uploads are refused (413) before they are read' },
+      { key: 'quota', type: { kind: 'integer', min: 1, max: 1_099_511_627_776, unit: 'bytes' }, default: 1024 * 1024 * 1024, doc: 'total size of stored packages; an upload that would pass it is refused (507)' },
+      { key: 'max_uploads', type: { kind: 'integer', min: 1, max: 1000 }, default: 4, doc: 'uploads at once; more are answered 503' },
+      { key: 'max_clients_per_address', type: { kind: 'integer', min: 1, max: 100_000 }, default: 16, doc: 'connections at most from one address' },
+      { key: 'upload_timeout', type: seconds(1, 86400), default: 600, doc: 'an upload must arrive within this (and never pause for 30 s), else 408' },
     ],
   },
   {

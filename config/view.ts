@@ -7,10 +7,12 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routi
 import type { OutputFilterConfig } from '../daemon/routing/filter.js';
 import type { FsyncPolicy } from '../daemon/routing/store/durable-queue.js';
 import type { RateLimit } from '../daemon/routing/token-bucket.js';
+import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
+import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
 import type { ConfigValue } from './values.js';
 
 /** A section's TLS files and options: the transports' own settings type, documented there. */
@@ -22,24 +24,8 @@ export interface SourceConfig {
   driver: string;
   link: string;
   enabled: boolean;
-  /** The radio drivers' settings (ais, kiss-aprs, meshtastic); set only where given. */
-  radio: RadioSourceSettings;
-}
-
-/** [source.*] keys of the radio drivers, as given (each driver applies its own defaults). */
-export interface RadioSourceSettings {
-  uidPrefix?: string;
-  cotType?: string;
-  staleSeconds?: number;
-  /** ais: !AIVDO fixes feed the own-position reporter. */
-  ownPosition: boolean;
-  /** kiss-aprs: the beacon's callsign. */
-  callsign?: string;
-  beaconIntervalSeconds?: number;
-  /** meshtastic: airtime budget for position reports. */
-  pliIntervalSeconds?: number;
-  /** meshtastic: what is sent to the mesh; undefined: pli and chat. */
-  send?: ('pli' | 'chat')[];
+  /** The driver's own keys (its row's `keys`), as given: each driver applies its own defaults. */
+  settings: DriverSettings;
 }
 
 /** Listener limits set in the file (ms); what is not set keeps the transport's default. */
@@ -111,11 +97,13 @@ export interface TakdConfig {
   health: { battery: boolean; remarks: boolean };
   log: { level: string; format: 'auto' | 'json' | 'pretty'; repeatIntervalMs: number };
   status: { dir?: string; http?: string };
+  /** [marti]: the data-package server; undefined without a url. */
+  marti?: MartiSettings;
   loaded: LoadedConfig;
 }
 
 class Reader {
-  constructor(private readonly values: SectionValues) {}
+  constructor(readonly values: SectionValues) {}
   value(key: string): ConfigValue | undefined {
     return this.values.get(key)?.value;
   }
@@ -205,25 +193,11 @@ function outputRouting(r: Reader, spec: TransportSpec): OutputRouting {
   });
 }
 
-function radioSettings(r: Reader): RadioSourceSettings {
-  const optionalNumber = (key: string): number | undefined => (r.value(key) === undefined ? undefined : r.number(key));
-  const send = r.optional('send');
-  return compact({
-    uidPrefix: r.optional('uid_prefix'),
-    cotType: r.optional('cot_type'),
-    staleSeconds: optionalNumber('stale'),
-    ownPosition: r.boolean('own_position'),
-    callsign: r.optional('callsign')?.toUpperCase(),
-    beaconIntervalSeconds: optionalNumber('beacon_interval'),
-    pliIntervalSeconds: optionalNumber('pli_interval'),
-    send: send === undefined ? undefined : meshSendKinds(send),
-  });
-}
+/** Keys every [source.*] section has; the rest of a section are its driver's (the loader refused others). */
+const COMMON_SOURCE_KEYS = new Set(['driver', 'link', 'enabled']);
 
-/** `pli, chat` → ['pli', 'chat']; `none` → []. The loader already checked the words. */
-function meshSendKinds(text: string): ('pli' | 'chat')[] {
-  const words = text.split(',').map((w) => w.trim().toLowerCase());
-  return (['pli', 'chat'] as const).filter((kind) => words.includes(kind));
+function driverSettings(values: SectionValues): DriverSettings {
+  return Object.fromEntries([...values].filter(([key]) => !COMMON_SOURCE_KEYS.has(key)).map(([key, setting]) => [key, setting.value]));
 }
 
 /**
@@ -283,7 +257,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     shutdownTimeoutMs: takd.ms('shutdown_timeout'),
     maxInQueue: takd.number('max_in_queue'),
     hub: { replayTtlMs: takd.ms('hub_replay_ttl'), mailboxPerRecipient: takd.number('hub_mailbox') },
-    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), radio: radioSettings(r) })),
+    sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), settings: driverSettings(r.values) })),
     inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r), limits: listenerLimits(r), hub: hubMember(r) })),
     outputs: named(loaded, 'output').map(([id, r]) => outputConfig(id, r)),
     pli: compact({
@@ -298,6 +272,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     health: { battery: health.boolean('battery'), remarks: health.boolean('remarks') },
     log: { level: log.string('level'), format: log.string('format') as 'auto' | 'json' | 'pretty', repeatIntervalMs: log.ms('repeat_interval') },
     status: compact({ dir: status.optional('dir'), http: status.optional('http') }),
+    marti: martiSettings(loaded.sections.get('marti')),
     loaded,
   };
 }

@@ -2,9 +2,11 @@
  * The HAL contract: everything the daemon knows about hardware, as types only.
  *
  * Layers, bottom up: a LinkProvider opens a ByteLink (serial, tcp, replay, mock); a Framer
- * cuts the byte stream into frames; a Decoder turns one frame into a message; a Driver is
- * the table row that names the framer/decoder pair and its defaults; a Source runs one
- * device (link + driver) and owns reconnecting. The daemon sees Sources only.
+ * cuts the byte stream into frames; a Decoder turns one frame into a message; a Source runs
+ * one device (link + framer + decoder) and owns reconnecting; a Driver is the table row that
+ * says all a device family is (what it produces, link defaults, its config keys) and opens
+ * a DriverInstance per configured source (the Source plus that source's state and outbound
+ * side). The daemon sees the table and DriverInstances only.
  */
 import type { CotEvent } from '../daemon/codec/event.js';
 
@@ -207,21 +209,123 @@ export interface UsbFingerprint {
 }
 
 /**
- * A device family: a row in the driver table. Every slot but name/framer/decoder is optional.
- * `M` is the driver's message type (GnssFix for GPS drivers).
+ * The type of a driver's config key, as config/values.ts parses it (a subset of its
+ * ValueType: what a device setting needs). The loader has checked the value against it
+ * before the driver sees it.
+ */
+export type DriverKeyType =
+  | { kind: 'string'; pattern?: RegExp; hint?: string }
+  | { kind: 'integer'; min: number; max: number; unit?: string }
+  | { kind: 'number'; min: number; max: number; unit?: string }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] };
+
+/**
+ * A `[source.*]` key that belongs to one driver. Config reads it only for that driver
+ * (refused on another), docs/configuration.md lists it under the driver, and the driver
+ * applies its own default (so `takd config show` prints only what was given).
+ */
+export interface DriverKey {
+  key: string;
+  type: DriverKeyType;
+  /** The default as a reader should see it (the driver applies it). */
+  defaultText?: string;
+  doc: string;
+}
+
+/** A source's values of its driver's keys, parsed by their DriverKeyType; absent: not given. */
+export type DriverSettings = Readonly<Record<string, string | number | boolean | string[]>>;
+
+/** What the daemon gives a driver to open one source. */
+export interface DriverOpenOptions {
+  /** The source id, e.g. `source.ais`. */
+  id: string;
+  /** The link URL as configured; the driver's link defaults fill in what it does not say. */
+  url: string;
+  providers: Map<string, LinkProvider>;
+  logger: HalLogger;
+  /** Messages kept for a slow consumer before the oldest are dropped. */
+  queueCapacity?: number;
+  /** The driver's own keys as given in the source's section. */
+  settings: DriverSettings;
+  /** The box's current own fix (a fresh one only), for outbound position reports (the APRS beacon). */
+  ownFix(): GnssFix | undefined;
+}
+
+/**
+ * One source's driver: the running device plus the state that belongs to this source alone
+ * (a Meshtastic session, an APRS beacon timer, the CoT settings of its section).
+ * `stop()` stops everything it started, the Source included.
+ */
+export interface DriverInstance<M = unknown> {
+  readonly source: Source<M>;
+  /** The message as CoT (produces 'cot'), or undefined when it is not one. */
+  toCot?(message: M, context: CotContext): CotEvent | undefined;
+  /**
+   * A fix of the box's own position carried by the message. Drivers that produce 'fix' need
+   * not say: every message is one. A 'cot' driver may carry some (AIS own ship).
+   */
+  ownFix?(message: M): GnssFix | undefined;
+  /**
+   * The outbound side fed by the router: CoT to the device (Meshtastic). An outbound side of
+   * the driver's own (the APRS beacon's timer, from options.ownFix) needs no slot: it lives
+   * in the instance, shows in counters() and ends with stop().
+   */
+  outbound?: DriverOutbound;
+  /** Counters besides the Source's (beacons sent, airtime), for status.json. */
+  counters?(): Record<string, number>;
+  /** A clause added to the status detail while running ("handshake in progress"), if any. */
+  note?(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** A source that also takes CoT from the router: it is a router output under its own id. */
+export interface DriverOutbound {
+  /** Offers an event; false when this source does not carry it (counted by the driver). Never throws. */
+  send(event: CotEvent): boolean;
+  /** Whether the device takes events now (Meshtastic: its handshake completed). */
+  ready(): boolean;
+}
+
+/**
+ * A device family: a row in the driver table (registry.ts), gpsd's `struct gps_type_t`.
+ * `M` is the driver's message type (GnssFix for GPS drivers). hal/drivers/_template/ explains
+ * every slot with a working example.
  */
 export interface Driver<F = unknown, M = unknown> {
+  /** The `driver = …` name in config. */
   name: string;
   summary: string;
+  /** Not offered to users: config refuses the name and docs leave it out (the template). */
+  hidden?: boolean;
+  /**
+   * What its messages are: `fix` — GnssFix epochs of the box's own position, for the PLI
+   * reporter; `cot` — things that become CoT by themselves (toCot) and go to the router.
+   */
+  produces: 'fix' | 'cot';
   /** Link defaults, applied where the link URL does not say (applyLinkDefaults in links/index.ts). */
   defaults: LinkDefaults;
+  /** The link when the config gives none (gpsd: tcp://127.0.0.1:2947); absent: link is required. */
+  defaultLink?: string;
   usb: UsbFingerprint[];
+  /** The driver's own `[source.*]` keys, refused on every other driver. */
+  keys: readonly DriverKey[];
   framer(): Framer<F>;
   decoder(): Decoder<F, M>;
-  /** Messages that are CoT by themselves (AIS targets, APRS stations). GPS fixes are not: the PLI reporter uses them. */
+  /** Messages that are CoT by themselves, with the default settings (AIS targets, APRS stations). */
   toCot?(message: M, context: CotContext): CotEvent | undefined;
   /** Bytes to send after the link opens (e.g. gpsd's WATCH command). */
   onOpen?(): Buffer | undefined;
+  /**
+   * Opens one source with its settings. Absent: the plain source (framer, decoder, onOpen,
+   * toCot as above; openDriver in hal/open.ts). Drivers with settings, per-source state or
+   * an outbound side (APRS beacon, Meshtastic send) provide it.
+   */
+  open?(options: DriverOpenOptions): DriverInstance<M>;
+  /** Whether a source with these settings feeds the box's own position; default: produces === 'fix'. */
+  givesOwnFix?(settings: DriverSettings): boolean;
+  /** Whether our own position reports go to a source with these settings (it is a router output). */
+  takesOwnPli?(settings: DriverSettings): boolean;
 }
 
 /** A running device's health, by id: a human sentence plus counters (status.json). */

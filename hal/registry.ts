@@ -1,6 +1,8 @@
 // The driver table: config's `driver = …` → the Driver record. Adding a device family is
-// one row here and one folder under drivers/.
+// one row here and one folder under drivers/ (start from drivers/_template/). Nothing else
+// names a driver: config, docs, the daemon and the CLI read what a driver is from its row.
 import type { Driver } from './contract.js';
+import { templateDriver } from './drivers/_template/index.js';
 import { aisDriver } from './drivers/ais/index.js';
 import { gpsdDriver } from './drivers/gpsd/index.js';
 import { kissAprsDriver } from './drivers/kiss-aprs/index.js';
@@ -14,8 +16,22 @@ import { simDriver } from './drivers/sim/index.js';
  */
 export type RegisteredDriver = Driver<unknown, unknown>;
 
-export const drivers: readonly RegisteredDriver[] = [nmeaGnssDriver, gpsdDriver, simDriver, aisDriver, kissAprsDriver, meshtasticDriver];
+/** Every row, hidden ones (the template) included; users see userDrivers(). */
+export const drivers: readonly RegisteredDriver[] = [
+  nmeaGnssDriver,
+  gpsdDriver,
+  simDriver,
+  aisDriver,
+  kissAprsDriver,
+  meshtasticDriver,
+  templateDriver,
+];
 
 export function findDriver(name: string): RegisteredDriver | undefined {
   return drivers.find((d) => d.name === name);
+}
+
+/** The drivers a user may configure, in table order. */
+export function userDrivers(): RegisteredDriver[] {
+  return drivers.filter((d) => !d.hidden);
 }

@@ -16,7 +16,8 @@ export interface SourceOptions<F, M> {
   id: string;
   /** Link URL: `serial:///dev/ttyUSB0?baud=9600`, `tcp://127.0.0.1:2947`, `file:///x.log?pace=fast`; the driver's defaults fill in what it does not say. */
   url: string;
-  driver: Driver<F, M>;
+  /** The driver's wire: link defaults, framer, decoder, and what to send on open. */
+  driver: Pick<Driver<F, M>, 'defaults' | 'framer' | 'decoder' | 'onOpen'>;
   providers: LinkProviders;
   logger?: HalLogger;
   /** Retry backoff: first delay and cap, ms. Defaults 100 and 1000. */

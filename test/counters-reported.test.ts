@@ -4,19 +4,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { once } from 'node:events';
 import type { ByteLink, LinkProvider } from '../hal/contract.js';
-import { aisDriver, type Driver } from '../hal/index.js';
+import { findDriver } from '../hal/index.js';
 import { ChunkQueue } from '../hal/links/chunk-queue.js';
 import { HalLinkError } from '../hal/links/errors.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import type { Component } from '../daemon/lifecycle/component.js';
-import { SourceComponent, TransportComponent } from '../daemon/lifecycle/components.js';
+import { TransportComponent } from '../daemon/lifecycle/components.js';
+import { SourceComponent } from '../daemon/sources/component.js';
 import { prometheusText } from '../daemon/lifecycle/metrics.js';
 import type { StatusSnapshot } from '../daemon/lifecycle/status.js';
 import { silentLogger } from '../daemon/log.js';
 import { Router } from '../daemon/routing/router.js';
+import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
+import { encodeEventRecord } from '../daemon/routing/store/record.js';
 import { createTransport } from '../daemon/transports/index.js';
 import { freePort } from './support/gpsfake.js';
 import { TakdProcess } from './support/daemon-process.js';
@@ -114,7 +120,7 @@ test('a source: messages its queue dropped for a slow consumer, and what its lin
   const component = new SourceComponent({
     id: 'source.ais',
     link: 'dropping://radio',
-    driver: aisDriver as Driver<unknown, unknown>,
+    driver: findDriver('ais') ?? assert.fail('ais is in the table'),
     providers: new Map([['dropping', links]]),
     logger: silentLogger,
     queueCapacity: 1,
@@ -137,6 +143,24 @@ test('a source: messages its queue dropped for a slow consumer, and what its lin
   } finally {
     await component.stop();
   }
+});
+
+test('a storing output: what its durable queue cut and recovered at open is reported', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'takd-reported-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const filling = DurableQueue.open({ dir, fsync: { mode: 'never' } });
+  for (let i = 0; i < 5; i++) filling.append(1, 4102444800000, Buffer.from(`event ${i}`));
+  filling.close();
+  // A record torn by a crash: 20 bytes of a 27-byte record.
+  appendFileSync(join(dir, '0000000000.seg'), encodeEventRecord(1, 5, 4102444800000, 7, Buffer.from('event 5')).subarray(0, 20));
+  const store = DurableQueue.open({ dir, fsync: { mode: 'never' } });
+  t.after(() => store.close());
+  const router = new Router({ outputs: [{ name: 'output.tak', role: 'server', store }] });
+  const { json, metrics } = reported(snapshot([], router));
+  assert.deepEqual(json.router.outputs[0].store, { recovered: 5, tornBytes: 20, tornSegments: 1 });
+  assert.equal(sample(metrics, 'takd_output_store_torn_bytes', 'output="output.tak"'), 20);
+  assert.equal(sample(metrics, 'takd_output_store_torn_segments', 'output="output.tak"'), 1);
+  assert.equal(sample(metrics, 'takd_output_store_recovered', 'output="output.tak"'), 5);
 });
 
 test('takd run: a UDP output that drops a burst says so in status.json and /metrics', async () => {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GnssFix } from '../hal/contract.js';
-import { defaultLinkProviders, nmeaGnssDriver, startSource } from '../hal/index.js';
+import { defaultLinkProviders, startSource } from '../hal/index.js';
+import { nmeaGnssDriver } from '../hal/drivers/nmea-gnss/index.js';
 import { captureNames, decodeCapture } from './support/gnss-golden.js';
 import { gnssCorpusDir } from './support/paths.js';
 

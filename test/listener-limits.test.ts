@@ -100,33 +100,36 @@ test('one address cannot take every slot: per-address limit, then the reserve le
 });
 
 test('deadlines: no first event, an event that trickles in, and silence each close the client and are counted', async () => {
-  const limits = { firstEventTimeoutMs: 300, eventTimeoutMs: 300, idleTimeoutMs: 1_000 };
-  const { listener, received } = await startListener('tcp+listen://127.0.0.1:0', limits);
-  const silent = open(listener.port as number);
-  const trickler = open(listener.port as number);
-  const quiet = open(listener.port as number);
+  // One listener per deadline, the others off, so a slow machine cannot turn one into another.
+  const silentCase = await startListener('tcp+listen://127.0.0.1:0', { firstEventTimeoutMs: 300, eventTimeoutMs: 0, idleTimeoutMs: 0 });
+  const trickleCase = await startListener('tcp+listen://127.0.0.1:0', { firstEventTimeoutMs: 0, eventTimeoutMs: 300, idleTimeoutMs: 0 });
+  const quietCase = await startListener('tcp+listen://127.0.0.1:0', { firstEventTimeoutMs: 0, eventTimeoutMs: 0, idleTimeoutMs: 500 });
+  const silent = open(silentCase.listener.port as number);
+  const trickler = open(trickleCase.listener.port as number);
+  const quiet = open(quietCase.listener.port as number);
   let trickle: NodeJS.Timeout | undefined;
   try {
     await Promise.all([connected(silent), connected(trickler), connected(quiet)]);
     quiet.write(encodeXmlString(pli(4)));
     trickler.write(encodeXmlString(pli(6)));
+    await waitUntil(() => trickleCase.received.length === 1, "the trickler's first event");
     const xml = encodeXmlString(pli(5));
     const slow = Buffer.from(xml.slice(xml.indexOf('<event')));
     let at = 0;
-    // One byte every 20 ms keeps the link busy, but the event cannot finish within 300 ms
-    // (and it is closed before the idle deadline, which counts complete events only).
+    // One byte every 20 ms keeps the link busy, but the event cannot finish within 300 ms.
     trickle = setInterval(() => {
       if (at < slow.length && !trickler.destroyed) trickler.write(slow.subarray(at, (at += 1)));
     }, 20);
-    await waitUntil(() => counter(listener, 'closed.firstEventTimeout') === 1, 'the silent client closed');
-    await waitUntil(() => counter(listener, 'closed.eventTimeout') === 1, 'the trickling client closed');
-    await waitUntil(() => counter(listener, 'closed.idle') === 1, 'the client that went quiet closed');
-    assert.deepEqual(received.map((e) => e.uid).sort(), [pli(4).uid, pli(6).uid].sort());
-    assert.equal(listener.clientCount, 0);
+    await waitUntil(() => counter(silentCase.listener, 'closed.firstEventTimeout') === 1, 'the silent client closed');
+    await waitUntil(() => counter(trickleCase.listener, 'closed.eventTimeout') === 1, 'the trickling client closed');
+    await waitUntil(() => counter(quietCase.listener, 'closed.idle') === 1, 'the client that went quiet closed');
+    assert.deepEqual(quietCase.received.map((e) => e.uid), [pli(4).uid]);
+    assert.deepEqual(trickleCase.received.map((e) => e.uid), [pli(6).uid]);
+    for (const { listener } of [silentCase, trickleCase, quietCase]) assert.equal(listener.clientCount, 0);
   } finally {
     clearInterval(trickle);
     for (const socket of [silent, trickler, quiet]) socket.destroy();
-    await listener.close();
+    for (const { listener } of [silentCase, trickleCase, quietCase]) await listener.close();
   }
 });
 
@@ -154,7 +157,7 @@ test('a send-only listener keeps a consumer that never writes (no deadline appli
 test('TLS: half-finished handshakes are capped per address and time out; refused certificates are counted by reason', async () => {
   const pki = makeTestPki();
   const tls = { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert };
-  const { listener, received } = await startListener('tls+listen://127.0.0.1:0', { maxHandshakesPerAddress: 4, handshakeTimeoutMs: 400 }, { tls });
+  const { listener, received } = await startListener('tls+listen://127.0.0.1:0', { maxHandshakesPerAddress: 4, handshakeTimeoutMs: 2_000 }, { tls });
   const port = listener.port as number;
   const half: Socket[] = [];
   const clients: Transport[] = [];

@@ -2,7 +2,7 @@
 // How users debug a receiver, and how the decoder is checked against gpsd.
 import { createReadStream } from 'node:fs';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './command.js';
-import { createNmeaPipeline, defaultLinkProviders, findDriver, startSource, toTpv, type GnssFix, type Source } from '../../hal/index.js';
+import { createNmeaPipeline, defaultLinkProviders, findDriver, startSource, toTpv, userDrivers, type GnssFix, type Source } from '../../hal/index.js';
 
 const HELP = `Usage: takd gps decode FILE|-|URL [--driver nmea-gnss|gpsd|sim] [--count N] [--no-stats]
 
@@ -125,8 +125,9 @@ async function decodeStream(args: Arguments, io: CliIo, output: LineOutput): Pro
 async function decodeLink(args: Arguments, io: CliIo, output: LineOutput): Promise<number> {
   const driverName = args.driver ?? (args.input.startsWith('sim:') ? 'sim' : 'nmea-gnss');
   const driver = findDriver(driverName);
-  if (driver === undefined || driver.name !== driverName || !['nmea-gnss', 'gpsd', 'sim'].includes(driver.name)) {
-    io.stderr.write(`takd gps: --driver must be nmea-gnss, gpsd or sim\n`);
+  if (driver === undefined || driver.hidden === true || driver.produces !== 'fix') {
+    const names = userDrivers().filter((d) => d.produces === 'fix').map((d) => d.name);
+    io.stderr.write(`takd gps: --driver must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}\n`);
     return EXIT_USAGE;
   }
   let source: Source<unknown>;

@@ -15,6 +15,7 @@
  * The listeners keep their own door (listener-limits.ts): limits, deadlines, TLS checks.
  */
 import type { CotEvent } from '../codec/event.js';
+import type { ClientDirectory, ClientEndpoint } from '../marti/client-directory.js';
 import type { Logger } from '../transports/types.js';
 import { addressing, isSelfReport, type Addressing } from './addressing.js';
 import { ClientQueue, type ConnectionQueue } from './client-queue.js';
@@ -88,11 +89,6 @@ export interface HubClientInfo {
   dropped: number;
 }
 
-/** What the Marti server asks for `GET /Marti/api/clientEndPoints`. */
-export interface ClientDirectory {
-  /** The clients connected now, identified or not. */
-  clients(): HubClientInfo[];
-}
 
 export interface HubCounters {
   /** Events handed to a client's queue, by why. */
@@ -176,7 +172,7 @@ export class HubClient {
   }
 }
 
-export class Hub implements ClientDirectory {
+export class Hub {
   readonly settings: HubSettings;
   private readonly members = new Set<HubClient>();
   private readonly listeners = new Map<string, number>();
@@ -247,6 +243,20 @@ export class Hub implements ClientDirectory {
   clients(): HubClientInfo[] {
     return [...this.members].map((client) => client.info());
   }
+
+  /** For the data-package server's `GET /Marti/api/clientEndPoints`: the identified clients connected now. */
+  readonly directory: ClientDirectory = {
+    clients: (): ClientEndpoint[] => {
+      const out: ClientEndpoint[] = [];
+      for (const client of this.members) {
+        if (client.uid === undefined) continue;
+        const endpoint: ClientEndpoint = { uid: client.uid, callsign: client.callsign ?? client.uid, lastEventTime: client.lastEventAt ?? client.connectedAt, connected: true };
+        if (client.connection.certCn !== undefined) endpoint.username = client.connection.certCn;
+        out.push(endpoint);
+      }
+      return out;
+    },
+  };
 
   /**
    * An event from a client (pings and negotiation were answered by its session). Relays it

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { prometheusText } from './metrics.js';
 import { isHealthy, type StatusSnapshot } from './status.js';
 
-export function splitHostPort(hostport: string): { host: string; port: number } {
+function splitHostPort(hostport: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(hostport);
   if (!match) throw new Error(`bad host:port '${hostport}'`);
   return { host: match[1] ?? match[2] ?? '', port: Number(match[3]) };

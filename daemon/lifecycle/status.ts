@@ -9,16 +9,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { RouterStatus } from '../routing/router.js';
+import type { GpsState } from '../pli/own-position.js';
 import type { ComponentStatus } from './component.js';
 
-export interface GpsState {
-  /** none: no GPS source; no-fix: sources but no position; 2d/3d: fix mode. */
-  fix: 'none' | 'no-fix' | '2d' | '3d';
-  /** Seconds since the last fix with a position. */
-  ageSeconds?: number;
-  lat?: number;
-  lon?: number;
-}
+export type { GpsState };
 
 export interface StatusSnapshot {
   version: string;
@@ -34,7 +28,8 @@ export interface StatusSnapshot {
   /**
    * The router: its counters, and per output whether it is up, events waiting (`pending`,
    * of which `stored` in the durable queue) and counters by reason (sent, coalesced,
-   * stale, rateLimited, tooBig, stored, evicted, …).
+   * stale, rateLimited, tooBig, stored, evicted, …); for an output with a durable queue,
+   * `store` says what the queue recovered and cut (`tornBytes`, `tornSegments`) at open.
    */
   router: RouterStatus;
   /** The hub (daemon/hub): its clients, counters, SA replay store and mailbox. */

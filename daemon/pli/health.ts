@@ -1,35 +1,36 @@
 // Health telemetry for the PLI: battery into <status battery>, the rest (CPU temperature,
 // load, memory, disk, Pi throttling) as one line of <remarks>. Probing spawns processes and
-// reads sysfs, so it runs on its own slow timer and the reporter reads the cached values.
+// reads sysfs, so the owner (own-position.ts) refreshes it on its own slow timer and the
+// reporter reads the cached values.
 import { healthRemarks, healthSnapshot, type HealthSnapshot } from '../../hal/index.js';
 
+/** Which values ride on the PLI ([health] battery, remarks). */
+export interface HealthFields {
+  battery: boolean;
+  remarks: boolean;
+}
+
+export type HealthExtras = { battery?: number; remarks?: string };
+
+const ALL_FIELDS: HealthFields = { battery: true, remarks: true };
+
 export class HealthTelemetry {
-  private latest: HealthSnapshot | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private latest: HealthExtras = {};
 
   constructor(private readonly probe: () => Promise<HealthSnapshot> = healthSnapshot) {}
 
-  async refresh(): Promise<void> {
-    this.latest = await this.probe().catch(() => this.latest);
+  /** Probes now and keeps the chosen fields; a failing probe keeps the last good values. */
+  async refresh(fields: HealthFields = ALL_FIELDS): Promise<void> {
+    const snapshot = await this.probe().catch(() => undefined);
+    if (snapshot === undefined) return;
+    const extras: HealthExtras = {};
+    if (fields.battery && snapshot.battery !== undefined) extras.battery = snapshot.battery.percent;
+    if (fields.remarks) extras.remarks = healthRemarks(snapshot);
+    this.latest = extras;
   }
 
-  /** Refreshes now and then every `intervalMs` (default 60 s) without keeping the process alive. */
-  start(intervalMs = 60_000): Promise<void> {
-    this.timer = setInterval(() => void this.refresh(), intervalMs);
-    this.timer.unref();
-    return this.refresh();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  /** For PliReporter's `extras`. */
-  extras(): { battery?: number; remarks?: string } {
-    const health = this.latest;
-    if (health === undefined) return {};
-    const extras: { battery?: number; remarks?: string } = { remarks: healthRemarks(health) };
-    if (health.battery !== undefined) extras.battery = health.battery.percent;
-    return extras;
+  /** For PliReporter's `extras`: nothing before the first successful probe. */
+  extras(): HealthExtras {
+    return this.latest;
   }
 }

@@ -1,4 +1,5 @@
-// Own position (PLI): the reporter, its policy, the event builder, identity and clock.
+// Own position (PLI): the component the daemon runs, and its parts — the reporter, its
+// policy, the event builder, identity, health telemetry and clock.
 export { PliReporter, type PliReporterOptions, type PliOutputSchedule, type NoFixBehaviour } from './reporter.js';
 export { ReportingPolicy, DEFAULT_REPORTING, distanceMetres, type ReportingOptions, type ReportReason } from './policy.js';
 export { buildPliEvent, hasPosition, type PliInput, type PositionFix } from './report.js';
@@ -6,4 +7,4 @@ export { deriveUid, identityKey, DEFAULT_PLI_TYPE, type PliIdentity } from './id
 export { CotClock, type CotClockOptions } from './time.js';
 export { localIdentity, type LocalIdentityOptions } from './local.js';
 export { HealthTelemetry } from './health.js';
-export { runOwnPosition, type OwnPositionTask } from './run.js';
+export { OwnPosition, type OwnPositionConfig } from './own-position.js';

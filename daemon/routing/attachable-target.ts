@@ -38,4 +38,9 @@ export class AttachableTarget implements OutputTarget {
   send(event: CotEvent): boolean {
     return this.output?.send(event) ?? false;
   }
+
+  /** The attached transport's flush (what was sent went to the transport attached now). */
+  flush(): Promise<void> {
+    return this.output?.flush() ?? Promise.resolve();
+  }
 }

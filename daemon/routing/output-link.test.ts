@@ -136,6 +136,33 @@ test('what the durable queue held survives a restart of the link', (t) => {
   assert.equal(target.sent[3].type, 'b-t-f');
 });
 
+test('kill -9 before the transport wrote them: stored events already handed to it come back; once written, they do not', async (t) => {
+  const clock = new ManualClock();
+  const { open } = tempStore(t);
+  const store = open();
+  const down = new RecordingTarget('server');
+  down.up = false;
+  for (let i = 0; i < 5; i++) offer(new OutputLink(down, clock, { store }), makeEvent(`CHAT-${i}`, 'b-t-f', clock.now() + i));
+
+  // A transport that takes events into its own queue and has not written them to the socket yet.
+  const target = new RecordingTarget('server');
+  let written: () => void = () => undefined;
+  target.flush = () => new Promise<void>((resolve) => (written = resolve));
+  const link = new OutputLink(target, clock, { store });
+  link.pump();
+  assert.equal(target.sent.length, 5);
+  assert.equal(link.pending, 0, 'handed on: no longer waiting');
+  // A kill now: the files are what a restarted daemon finds (the old queue is never closed).
+  const afterKill = open();
+  assert.equal(afterKill.length, 5, 'the events in the transport queue were not marked delivered');
+  afterKill.close();
+
+  written();
+  await new Promise((resolve) => setImmediate(resolve));
+  const afterWrite = open();
+  assert.equal(afterWrite.length, 0, 'written by the transport: delivered');
+});
+
 test('without a durable queue the wait list is bounded; the least urgent oldest go first', () => {
   const clock = new ManualClock();
   const target = new RecordingTarget('mesh');

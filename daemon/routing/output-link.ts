@@ -31,6 +31,12 @@ export interface OutputTarget {
   busy?(): boolean;
   /** Set by the link it belongs to: called when a busy target can take events again. */
   onReady?: () => void;
+  /**
+   * Resolves once every event sent so far has been handed to the OS (or dropped); rejects
+   * if the transport failed for good. With it, an event from the durable queue is marked
+   * delivered only then, so a crash before brings it back; without it, at once.
+   */
+  flush?(): Promise<void>;
 }
 
 export interface OutputLinkOptions {
@@ -176,6 +182,12 @@ export class OutputLink {
       this.spillToStore();
       return;
     }
+    const handed: StoredEvent[] = [];
+    this.pumpUp(handed);
+    if (handed.length > 0) this.markDeliveredOnceWritten(handed);
+  }
+
+  private pumpUp(handed: StoredEvent[]): void {
     const now = this.clock.now();
     for (let candidate = this.next(); candidate; candidate = this.next()) {
       if (this.target.busy?.()) return;
@@ -187,9 +199,28 @@ export class OutputLink {
       const size = candidate.from === 'store' ? candidate.entry.wireBytes : candidate.waiting.size;
       if (!this.bucket.tryTake(size)) return;
       const event = candidate.from === 'store' ? this.load(candidate.entry) : candidate.waiting.event;
-      this.remove(candidate);
+      if (event && candidate.from === 'store' && this.target.flush) {
+        // Marked delivered once the transport has written it (at-least-once across a crash).
+        (this.store as DurableQueue).take(candidate.entry);
+        handed.push(candidate.entry);
+      } else this.remove(candidate);
       if (event) this.send(event, candidate.from === 'store');
     }
+  }
+
+  /**
+   * Events taken from the durable queue are marked delivered when the transport has handed
+   * them to the OS. If it fails for good first, they stay on disk and come back at the next
+   * start (they are not re-sent before: the queue skips taken events).
+   */
+  private markDeliveredOnceWritten(entries: StoredEvent[]): void {
+    const flushed = (this.target.flush as () => Promise<void>)();
+    flushed.then(
+      () => {
+        for (const entry of entries) this.markDelivered(entry);
+      },
+      () => undefined,
+    );
   }
 
   private send(event: CotEvent, replayed: boolean): void {

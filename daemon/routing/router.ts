@@ -73,6 +73,17 @@ export interface OutputStatus {
   /** Of those, in the durable queue. */
   stored: number;
   counters: OutputCounters;
+  /** The durable queue's recovery at open (outputs with one): what it found and what it cut. */
+  store?: OutputStoreStatus;
+}
+
+export interface OutputStoreStatus {
+  /** Undelivered events found on disk at open. */
+  recovered: number;
+  /** Bytes cut off at open: torn (a crash or power cut mid-write) or corrupt records and all after them. */
+  tornBytes: number;
+  /** Segment files cut at open. */
+  tornSegments: number;
 }
 
 export interface RouterStatus {
@@ -219,14 +230,21 @@ export class Router {
   status(): RouterStatus {
     return {
       counters: { ...this.counters },
-      outputs: this.outputs.map(({ link, role, options }) => ({
-        name: link.name,
-        role,
-        up: link.target.isUp(),
-        pending: link.pending,
-        stored: options.store?.length ?? 0,
-        counters: { ...link.counters },
-      })),
+      outputs: this.outputs.map(({ link, role, options }) => {
+        const output: OutputStatus = {
+          name: link.name,
+          role,
+          up: link.target.isUp(),
+          pending: link.pending,
+          stored: options.store?.length ?? 0,
+          counters: { ...link.counters },
+        };
+        if (options.store) {
+          const { recovered, tornBytes, tornSegments } = options.store.counters;
+          output.store = { recovered, tornBytes, tornSegments };
+        }
+        return output;
+      }),
     };
   }
 

@@ -7,6 +7,7 @@ export const BUSY_QUEUE_DEPTH = 32;
 
 /** The part of a transport this adapter uses. */
 export type StatusReporting = Pick<CotOutput, 'name' | 'send' | 'isUp' | 'backlog' | 'whenBacklogBelow'> & {
+  flush?(): Promise<void>;
   status?(): Pick<TransportStatus, 'state'>;
 };
 
@@ -33,5 +34,6 @@ export function transportTarget(transport: StatusReporting): OutputTarget {
     busy: () => transportIsBusy(transport, target.onReady),
     send: (event) => transport.send(event),
   };
+  if (transport.flush) target.flush = () => (transport.flush as () => Promise<void>)();
   return target;
 }

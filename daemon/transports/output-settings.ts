@@ -2,10 +2,14 @@
  * An [output.*] section's transport settings → TransportOptions: the one mapping, used by
  * the daemon for its outputs and inputs and by `takd send` / `takd listen` for PyTAK's
  * environment (config/pytak-output.ts reads those keys through the configuration schema).
+ * The daemon adds what only it knows (daemonTransportOptions): where received events go,
+ * our uid, and our last PLI as the hello.
  */
+import type { CotEvent } from '../codec/event.js';
 import type { ListenerLimits } from './listener-limits.js';
-import type { TransportOptions } from './options.js';
+import type { InboundGate, TransportOptions } from './options.js';
 import type { TlsSettings } from './tls-options.js';
+import type { EventHandler, Logger } from './types.js';
 
 /** PyTAK's pause between writes with FTS_COMPAT: a random part of 5 s. */
 export const FTS_COMPAT_MAX_PAUSE_MS = 5_000;
@@ -23,6 +27,34 @@ export interface OutputTransportSettings {
   ftsCompat: boolean;
   /** Listeners: the limits the file sets (the rest keep their defaults). */
   limits: Partial<ListenerLimits>;
+  /** hello = yes: every new connection opens with our last PLI (daemonTransportOptions). */
+  hello: boolean;
+}
+
+/** What the daemon's wiring gives a transport besides its section's settings. */
+export interface DaemonTransportContext {
+  /** The section id (`output.server`): the transport's name and the `from` of its events. */
+  id: string;
+  logger: Logger;
+  onEvent: EventHandler;
+  inboundGate: InboundGate;
+  ownUid: string;
+  /** Our last PLI, for a section with hello = yes. */
+  lastReport: () => CotEvent | undefined;
+}
+
+/** A daemon output's or input's options: its section's settings plus the daemon's context. */
+export function daemonTransportOptions(settings: Partial<OutputTransportSettings>, context: DaemonTransportContext): TransportOptions {
+  const options: TransportOptions = {
+    ...outputTransportOptions(settings),
+    name: context.id,
+    logger: context.logger,
+    onEvent: context.onEvent,
+    inboundGate: context.inboundGate,
+    ownUid: context.ownUid,
+  };
+  if (settings.hello) options.hello = context.lastReport;
+  return options;
 }
 
 /** Options for the settings given; a setting left out keeps the transport's default. */

@@ -142,7 +142,7 @@ test('a pause between writes (PYTAK_SLEEP, FTS_COMPAT) sends one event per pause
     },
   });
   let pauses = 0;
-  const queue = new WriteQueue(encode, { logger: countingLogger(), pauseBetweenWritesMs: () => (pauses += 1, 20) });
+  const queue = new WriteQueue(encode, { logger: countingLogger(), pauseBetweenWritesMs: () => (pauses += 1, 500) });
   queue.attach(sink);
   for (let i = 1; i <= 3; i += 1) queue.push(event(i));
   await new Promise((resolve) => setImmediate(resolve));

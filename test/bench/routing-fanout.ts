@@ -3,15 +3,15 @@
 // sources (mesh, server, phones) so every event goes to two outputs (never echoed). The
 // outputs are counters: this measures the router, not the transports.
 // No other CoT router runs in Node; the reference row is the stop-gap fan-out this router
-// replaces (daemon/routing/fanout.ts: every output but the source, no policy at all).
+// replaced (support/fanout.ts: every output but the source, no policy at all).
 import type { CotEvent } from '../../daemon/codec/event.js';
 import { XmlEventDecoder } from '../../daemon/codec/xml/decode.js';
 import { ManualClock } from '../../daemon/routing/clock.js';
 import type { EventSource } from '../../daemon/routing/filter.js';
 import type { OutputTarget } from '../../daemon/routing/output-link.js';
-import { Fanout } from '../../daemon/routing/fanout.js';
 import { Router, type RouterOutput } from '../../daemon/routing/router.js';
 import { atakPliCorpus } from '../support/generators.js';
+import { Fanout } from './support/fanout.js';
 import { formatRate, machine, race, table } from './support/measure.js';
 
 const EVENTS = 10_000;

@@ -39,6 +39,8 @@ export function sampleFor(key: KeySpec): { text: string; value: ConfigValue } {
   };
   const known = special[key.key];
   if (known !== undefined) return known;
+  // [marti] url is not a transport URL (the server listens for HTTP).
+  if (key.key === 'url' && key.type.kind === 'string') return { text: 'http+listen://127.0.0.1:8080', value: 'http+listen://127.0.0.1:8080' };
   const type = key.type;
   switch (type.kind) {
     case 'string':

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableQueue, type DurableQueueOptions } from './durable-queue.js';
@@ -171,5 +173,98 @@ test('a process killed with SIGKILL while appending leaves a queue that opens wi
   seen.sort((a, b) => a - b);
   seen.forEach((seq, index) => assert.equal(seq, index, 'no gap and no duplicate'));
   for (const name of readdirSync(dir)) assert.equal(parseSegment(readFileSync(join(dir, name))).validBytes, statSync(join(dir, name)).size);
+  queue.close();
+});
+
+test('take: a taken event is skipped and not counted, stays on disk until markDelivered, and a crash brings it back', (t) => {
+  const dir = tempDir(t);
+  const queue = open(dir);
+  for (let seq = 0; seq < 3; seq++) queue.append(1, 0, body(seq));
+  const first = queue.peek(1);
+  assert.ok(first);
+  queue.take(first);
+  assert.equal(queue.length, 2);
+  assert.notEqual(queue.peek(1), first, 'peek skips it');
+  // A crash now (the queue is never closed): the files still hold it as undelivered.
+  const crashed = open(dir);
+  assert.equal(crashed.length, 3);
+  crashed.close();
+  for (let entry = queue.peek(1); entry; entry = queue.peek(1)) queue.markDelivered(entry);
+  assert.equal(queue.length, 0);
+  assert.ok(readdirSync(dir).length > 0, 'not deleted while a taken event is not yet delivered');
+  queue.markDelivered(first);
+  assert.deepEqual(readdirSync(dir), [], 'then everything goes');
+  queue.close();
+});
+
+test('markDelivered after close does nothing: the event comes back when the queue opens again', (t) => {
+  const dir = tempDir(t);
+  const queue = open(dir);
+  for (let seq = 0; seq < 2; seq++) queue.append(1, 0, body(seq));
+  const first = queue.peek(1);
+  assert.ok(first);
+  queue.take(first);
+  queue.close();
+  queue.markDelivered(first);
+  const reopened = open(dir);
+  assert.equal(reopened.length, 2);
+  reopened.close();
+});
+
+test('a segment file that cannot be created (disk full) does not break the queue: the next deliveries and the clean-up work', (t) => {
+  const dir = tempDir(t);
+  // Two events fill the first segment (110 + 111 bytes): the next record needs a new file.
+  const queue = open(dir, { segmentBytes: 230 });
+  queue.append(1, 0, body(0));
+  queue.append(1, 0, body(1));
+  // Stands in for ENOSPC when the next segment file is created: a directory in its place.
+  mkdirSync(join(dir, '0000000001.seg'));
+  const first = queue.peek(1);
+  assert.ok(first);
+  assert.throws(() => queue.markDelivered(first), 'its delivered record cannot be written');
+  rmdirSync(join(dir, '0000000001.seg'));
+  const second = queue.peek(1);
+  assert.ok(second);
+  queue.markDelivered(second);
+  assert.deepEqual(readdirSync(dir), [], 'everything delivered: the files are gone');
+  queue.append(1, 0, body(100));
+  queue.close();
+  const reopened = open(dir);
+  assert.deepEqual(drain(reopened).map((d) => d.text), ['<event uid="E-100"/>']);
+  reopened.close();
+});
+
+test('a write cut short whose clean-up also fails: later appends go to a new segment, none is hidden behind the torn bytes', (t) => {
+  const dir = tempDir(t);
+  const queue = open(dir);
+  queue.append(1, 0, body(0));
+  const writeSync = fs.writeSync;
+  const ftruncateSync = fs.ftruncateSync;
+  let calls = 0;
+  // The disk fills mid-record: 10 bytes go, then ENOSPC; cutting the partial record off fails too.
+  fs.writeSync = ((fd: number, buffer: Buffer, offset?: number) => {
+    calls += 1;
+    if (calls === 1) return writeSync(fd, buffer, offset ?? 0, 10);
+    throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+  }) as typeof fs.writeSync;
+  fs.ftruncateSync = (() => {
+    throw Object.assign(new Error('EIO'), { code: 'EIO' });
+  }) as typeof fs.ftruncateSync;
+  syncBuiltinESMExports();
+  try {
+    assert.throws(() => queue.append(1, 0, body(1)));
+  } finally {
+    fs.writeSync = writeSync;
+    fs.ftruncateSync = ftruncateSync;
+    syncBuiltinESMExports();
+  }
+  for (let seq = 2; seq < 5; seq++) queue.append(1, 0, body(seq));
+  const reopened = open(dir);
+  assert.deepEqual(
+    drain(reopened).map((d) => d.text),
+    [0, 2, 3, 4].map((seq) => `<event uid="E-${seq}"/>`),
+    'every append that returned is there (E-1 failed)',
+  );
+  reopened.close();
   queue.close();
 });

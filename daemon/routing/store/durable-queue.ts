@@ -6,6 +6,8 @@
  *   cannot lose it; power loss can lose what the fsync policy has not synced yet.
  * - `markDelivered` appends a small "delivered" record; a segment file is deleted once it
  *   is the oldest and holds nothing undelivered, so the disk only sees appends and unlinks.
+ * - `take` hands an event on without marking it delivered yet (the caller does once the
+ *   transport has written it): it is no longer peeked or counted, but a crash brings it back.
  * - Bounded in bytes: when over, the oldest segment is evicted whole (counted).
  * - Opening recovers: a torn tail is cut off (counted), delivered records are applied, and
  *   the undelivered events are indexed per lane. Only the index is held in memory.
@@ -36,7 +38,10 @@ export interface StoredEvent {
   readonly segment: Segment;
   readonly bodyOffset: number;
   readonly bodyLength: number;
+  /** Delivered or evicted. */
   gone: boolean;
+  /** Handed on (take) and not yet marked delivered: skipped by peek, still on disk. */
+  taken?: boolean;
 }
 
 export interface DurableQueueCounters {
@@ -48,6 +53,8 @@ export interface DurableQueueCounters {
   recovered: number;
   /** Bytes cut off at open because a record was torn or corrupt. */
   tornBytes: number;
+  /** Segment files cut at open (each loses its torn or corrupt record and all after it). */
+  tornSegments: number;
   syncs: number;
 }
 
@@ -61,7 +68,7 @@ class LaneIndex {
   }
 
   peek(): StoredEvent | undefined {
-    while (this.head < this.items.length && this.items[this.head].gone) this.head += 1;
+    while (this.head < this.items.length && (this.items[this.head].gone || this.items[this.head].taken)) this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
@@ -76,7 +83,7 @@ class LaneIndex {
 }
 
 export class DurableQueue {
-  readonly counters: DurableQueueCounters = { appended: 0, delivered: 0, evicted: 0, recovered: 0, tornBytes: 0, syncs: 0 };
+  readonly counters: DurableQueueCounters = { appended: 0, delivered: 0, evicted: 0, recovered: 0, tornBytes: 0, tornSegments: 0, syncs: 0 };
   private readonly dir: string;
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
@@ -87,6 +94,9 @@ export class DurableQueue {
   private readonly entriesBySegment = new Map<Segment, StoredEvent[]>();
   private nextSeq = 0;
   private pending = 0;
+  /** Events taken and not yet marked delivered. */
+  private takenCount = 0;
+  private closed = false;
   private dirty = false;
   private lastSyncAt = Date.now();
   private syncTimer: NodeJS.Timeout | undefined;
@@ -111,7 +121,7 @@ export class DurableQueue {
     return queue;
   }
 
-  /** Undelivered events. */
+  /** Undelivered events, not counting those taken. */
   get length(): number {
     return this.pending;
   }
@@ -147,12 +157,26 @@ export class DurableQueue {
     return entry.segment.read(entry.bodyOffset, entry.bodyLength);
   }
 
-  /** Records that an event was handed on (or skipped as stale): it will not come back. */
+  /**
+   * The event is being handed on: `peek` skips it and `length` no longer counts it, but
+   * nothing is written, so a crash before `markDelivered` brings it back (at-least-once).
+   */
+  take(entry: StoredEvent): void {
+    if (entry.gone || entry.taken) return;
+    entry.taken = true;
+    this.takenCount += 1;
+    this.pending -= 1;
+  }
+
+  /**
+   * Records that an event was handed on (or skipped as stale): it will not come back.
+   * After close this does nothing: the event comes back when the queue is opened again.
+   */
   markDelivered(entry: StoredEvent): void {
-    if (entry.gone) return;
+    if (entry.gone || this.closed) return;
     this.forget(entry);
     this.counters.delivered += 1;
-    if (this.pending === 0) {
+    if (this.pending === 0 && this.takenCount === 0) {
       this.reset();
       return;
     }
@@ -170,6 +194,7 @@ export class DurableQueue {
   }
 
   close(): void {
+    this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = undefined;
     if (this.dirty && this.fsync.mode !== 'never') this.sync();
@@ -186,9 +211,12 @@ export class DurableQueue {
   }
 
   private forget(entry: StoredEvent): void {
+    if (entry.taken) {
+      entry.taken = false;
+      this.takenCount -= 1;
+    } else this.pending -= 1;
     entry.gone = true;
     entry.segment.live -= 1;
-    this.pending -= 1;
   }
 
   private afterWrite(): void {
@@ -205,11 +233,13 @@ export class DurableQueue {
   /** The segment to append `size` bytes to, starting a new one when the last is full. */
   private writable(size: number): Segment {
     const last = this.segments.at(-1);
-    if (last && last.bytes + size <= this.segmentBytes) return last;
+    if (last && last.appendable && last.bytes + size <= this.segmentBytes) return last;
     if (last) last.seal(this.fsync.mode !== 'never');
     const next = new Segment(this.dir, last ? last.id + 1 : 0);
-    this.segments.push(next);
+    // Listed only once its file exists: a failed create (disk full) must not leave a segment
+    // without a file, which the clean-up would then fail to unlink.
     next.create();
+    this.segments.push(next);
     // The new file's directory entry must reach the disk too, or power loss can lose the file.
     if (this.fsync.mode !== 'never') this.syncDirectory();
     return next;
@@ -229,8 +259,9 @@ export class DurableQueue {
       const oldest = this.segments[0];
       for (const entry of this.entriesBySegment.get(oldest) ?? []) {
         if (entry.gone) continue;
+        // A taken event was handed on already: it is not lost.
+        if (!entry.taken) this.counters.evicted += 1;
         this.forget(entry);
-        this.counters.evicted += 1;
       }
       this.removeOldest();
     }
@@ -267,6 +298,7 @@ export class DurableQueue {
       const segment = new Segment(this.dir, id);
       const { records, tornBytes } = segment.recover();
       this.counters.tornBytes += tornBytes;
+      if (tornBytes > 0) this.counters.tornSegments += 1;
       this.segments.push(segment);
       for (const record of records) {
         this.nextSeq = Math.max(this.nextSeq, record.seq + 1);

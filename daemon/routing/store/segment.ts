@@ -17,6 +17,11 @@ export class Segment {
   bytes = 0;
   /** Stored events in this segment not yet delivered or evicted. */
   live = 0;
+  /**
+   * False once a failed append left bytes that could not be cut off: a record appended
+   * after them would be hidden behind the torn bytes at recovery, so none may be.
+   */
+  appendable = true;
   private appendFd: number | undefined;
   private readFd: number | undefined;
 
@@ -57,8 +62,15 @@ export class Segment {
     try {
       while (written < record.length) written += writeSync(fd, record, written);
     } catch (error) {
-      // A partial record would hide every later one behind it at recovery: cut it off.
-      if (written > 0) ftruncateSync(fd, this.bytes);
+      // A partial record would hide every later one behind it at recovery: cut it off, or
+      // if even that fails, append nothing more to this file.
+      if (written > 0) {
+        try {
+          ftruncateSync(fd, this.bytes);
+        } catch {
+          this.appendable = false;
+        }
+      }
       throw error;
     }
     this.bytes += record.length;
@@ -96,6 +108,10 @@ export class Segment {
 
   remove(): void {
     this.close();
-    unlinkSync(this.path);
+    try {
+      unlinkSync(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }

@@ -10,8 +10,11 @@ export const GPSD_WATCH = '?WATCH={"enable":true,"json":true}\n';
 export const gpsdDriver: Driver<string, GnssFix> = {
   name: 'gpsd',
   summary: 'gpsd client (TPV and SKY reports), default link tcp://127.0.0.1:2947',
+  produces: 'fix',
   defaults: { port: GPSD_DEFAULT_PORT },
+  defaultLink: `tcp://127.0.0.1:${GPSD_DEFAULT_PORT}`,
   usb: [],
+  keys: [],
   // gpsd's reports are single lines; SKY with many satellites runs to a few kilobytes.
   framer: () => new LineFramer({ startChars: '{', restartOnStartChar: false, requireChecksum: false, maxLength: 64 * 1024 }),
   decoder: () => new GpsdDecoder(),

@@ -14,7 +14,7 @@ import type { LinkProviders } from '../../links/index.js';
 import { silentLogger } from '../../logger.js';
 import { startSource } from '../../source.js';
 import { AirtimeBudget, type AirtimeBudgetOptions } from './budget.js';
-import { createMeshtasticDriver } from './driver.js';
+import { createMeshtasticDriver } from './record.js';
 import type { MeshtasticMessage } from './messages.js';
 import { cotToTakPayload, takPacketFrame, type OutboundRefusal } from './outbound.js';
 import { MeshtasticSession } from './session.js';

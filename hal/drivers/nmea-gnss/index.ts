@@ -1,20 +1,12 @@
 // The nmea-gnss driver record: any NMEA 0183 GNSS receiver on serial, TCP or a capture file.
 import type { Driver, GnssFix } from '../../contract.js';
 import { LineFramer } from '../../framers/lines.js';
-import { NmeaGnssDecoder, type NmeaDecoderOptions } from './decoder.js';
-
-/**
- * The driver with decoder options: a live receiver should get `notBefore` (say, this build's
- * date) so that a receiver with an old GPS week counter is corrected; replays of old
- * captures must not.
- */
-export function createNmeaGnssDriver(options: NmeaDecoderOptions): Driver<string, GnssFix> {
-  return { ...nmeaGnssDriver, decoder: () => new NmeaGnssDecoder(options) };
-}
+import { NmeaGnssDecoder } from './decoder.js';
 
 export const nmeaGnssDriver: Driver<string, GnssFix> = {
   name: 'nmea-gnss',
   summary: 'NMEA 0183 GNSS receiver (GGA RMC GSA GSV VTG GLL GST ZDA GNS, any talker)',
+  produces: 'fix',
   defaults: { baud: 4800 },
   usb: [
     { vendorId: '1546', note: 'u-blox GNSS receiver' },
@@ -23,6 +15,7 @@ export const nmeaGnssDriver: Driver<string, GnssFix> = {
     { vendorId: '2c7c', note: 'Quectel GNSS/LTE module' },
     { vendorId: '1546', productId: '01a7', note: 'u-blox 7' },
   ],
+  keys: [],
   framer: () => new LineFramer(),
   decoder: () => new NmeaGnssDecoder(),
 };

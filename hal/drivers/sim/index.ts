@@ -9,6 +9,7 @@ export const simDriver: Driver<string, GnssFix> = {
   summary: 'simulated GNSS receiver (link sim://?lat=&lon=&speed=walk|drive|m/s): NMEA through the real decoder',
   defaults: {},
   usb: [],
+  keys: [],
 };
 
 export { SimLinkProvider, simTrackOptions } from './link.js';

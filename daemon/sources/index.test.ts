@@ -1,19 +1,21 @@
+// Sources from the driver table: which take our PLI, which feed our own position, and the
+// radio drivers' outbound sides (APRS beacon, Meshtastic send) through the one component.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MockLinkProvider } from '../../hal/index.js';
+import { MockLinkProvider, type DriverSettings } from '../../hal/index.js';
 import { loadConfig } from '../../config/loader.js';
 import { viewConfig, type SourceConfig } from '../../config/view.js';
 import { waitUntil } from '../../test/support/wait.js';
 import { silentLogger } from '../log.js';
 import type { AttachableOutput } from '../routing/attachable-target.js';
 import { makeEvent } from '../../test/support/routing.js';
-import { meshPliTargets, radioSourceComponent, type RadioDeps } from './radio-sources.js';
+import { feedsOwnPosition, ownPliTargets, sourceComponent, type SourceDeps } from './index.js';
 
-const source = (id: string, driver: string, radio: Partial<SourceConfig['radio']> = {}, enabled = true): SourceConfig => ({
-  id, driver, link: `mock:///dev/${id}`, enabled, radio: { ownPosition: false, ...radio },
+const source = (id: string, driver: string, settings: DriverSettings = {}, enabled = true): SourceConfig => ({
+  id, driver, link: `mock:///dev/${id}`, enabled, settings,
 });
 
-function deps(attached: Map<string, AttachableOutput>): RadioDeps {
+function deps(attached: Map<string, AttachableOutput>): SourceDeps {
   return {
     providers: new Map([['mock', new MockLinkProvider()]]),
     logger: silentLogger,
@@ -26,31 +28,45 @@ function deps(attached: Map<string, AttachableOutput>): RadioDeps {
 }
 
 test('our PLI goes to the enabled meshtastic sources that send pli', () => {
-  const targets = meshPliTargets([
+  const targets = ownPliTargets([
     source('source.both', 'meshtastic'),
-    source('source.chat', 'meshtastic', { send: ['chat'] }),
+    source('source.chat', 'meshtastic', { send: 'chat' }),
     source('source.off', 'meshtastic', {}, false),
     source('source.gps', 'nmea-gnss'),
   ]);
   assert.deepEqual(targets, ['source.both']);
 });
 
-test('only the radio drivers get a radio component', () => {
-  assert.equal(radioSourceComponent(source('source.gps', 'nmea-gnss'), deps(new Map())), undefined);
-  for (const driver of ['ais', 'kiss-aprs', 'meshtastic']) assert.notEqual(radioSourceComponent(source(`source.${driver}`, driver), deps(new Map())), undefined);
+test('GPS drivers feed our own position; AIS only with own_position', () => {
+  assert.equal(feedsOwnPosition([source('source.gps', 'nmea-gnss')]), true);
+  assert.equal(feedsOwnPosition([source('source.gps', 'gpsd', {}, false)]), false);
+  assert.equal(feedsOwnPosition([source('source.ais', 'ais'), source('source.mesh', 'meshtastic')]), false);
+  assert.equal(feedsOwnPosition([source('source.ais', 'ais', { own_position: true })]), true);
 });
 
-test('a placeholder callsign leaves the APRS source without a beacon', () => {
-  const withBeacon = radioSourceComponent(source('source.aprs', 'kiss-aprs', { callsign: 'KD0ABC-9' }), deps(new Map()));
-  const placeholder = radioSourceComponent(source('source.aprs', 'kiss-aprs', { callsign: 'N0CALL' }), deps(new Map()));
-  assert.equal(withBeacon?.status().counters.beaconsSent, 0);
-  assert.equal(placeholder?.status().counters.beaconsSent, undefined);
+test('a driver not in this build fails at start, by name', async () => {
+  const component = sourceComponent(source('source.x', 'no-such-driver'), deps(new Map()));
+  await assert.rejects(component.start(), /driver 'no-such-driver' is not in this build/);
+  assert.equal(component.status().state, 'failed');
+});
+
+test('a placeholder callsign leaves the APRS source without a beacon', async () => {
+  const withBeacon = sourceComponent(source('source.aprs', 'kiss-aprs', { callsign: 'KD0ABC-9' }), deps(new Map()));
+  const placeholder = sourceComponent(source('source.aprs', 'kiss-aprs', { callsign: 'N0CALL' }), deps(new Map()));
+  await withBeacon.start();
+  await placeholder.start();
+  try {
+    assert.equal(withBeacon.status().counters.beaconsSent, 0);
+    assert.equal(placeholder.status().counters.beaconsSent, undefined);
+  } finally {
+    await withBeacon.stop();
+    await placeholder.stop();
+  }
 });
 
 test('a meshtastic source is a router output that takes only the chosen kinds into its budget', async () => {
   const attached = new Map<string, AttachableOutput>();
-  const mesh = radioSourceComponent(source('source.mesh', 'meshtastic', { send: ['pli'] }), deps(attached));
-  assert.ok(mesh !== undefined);
+  const mesh = sourceComponent(source('source.mesh', 'meshtastic', { send: 'pli' }), deps(attached));
   await mesh.start();
   try {
     const output = attached.get('source.mesh');
@@ -80,14 +96,35 @@ test('a radio configured without ?baud= is opened at its driver default (meshtas
   const serial = new MockLinkProvider('serial');
   const radio = serial.device('/dev/ttyACM0');
   const ais = serial.device('/dev/ttyUSB1');
-  const components = config.sources.map((source) => radioSourceComponent(source, { ...deps(new Map()), providers: new Map([['serial', serial]]) }));
+  const components = config.sources.map((source) => sourceComponent(source, { ...deps(new Map()), providers: new Map([['serial', serial]]) }));
   try {
-    for (const component of components) await component?.start();
+    for (const component of components) await component.start();
     await waitUntil(() => radio.isOpen && ais.isOpen, 'both serial ports open', 5000);
     assert.equal(radio.openedWith[0]?.baud, 115200);
     assert.equal(ais.openedWith[0]?.baud, 38400);
     assert.match(components.find((c) => c?.id === 'source.ais')?.status().detail ?? '', /running on mock \/dev\/ttyUSB1/);
   } finally {
-    for (const component of components) await component?.stop();
+    for (const component of components) await component.stop();
+  }
+});
+
+test('a new device family needs no daemon code: the template row runs as a source with its keys', async () => {
+  const published: { uid: string; from: string }[] = [];
+  const mock = new MockLinkProvider();
+  const device = mock.device('/dev/source.pin');
+  const component = sourceComponent(source('source.pin', '_template', { uid: 'PIN-9' }), {
+    ...deps(new Map()),
+    providers: new Map([['mock', mock]]),
+    publish: (event, from) => published.push({ uid: event.uid, from }),
+  });
+  await component.start();
+  try {
+    await waitUntil(() => device.isOpen, 'the template device open');
+    device.send('48.85,2.35\n');
+    await waitUntil(() => published.length === 1, 'one CoT from the template driver');
+    assert.deepEqual(published, [{ uid: 'PIN-9', from: 'source.pin' }]);
+    assert.equal(component.status().counters['decoder.positions'], 1);
+  } finally {
+    await component.stop();
   }
 });

@@ -4,8 +4,8 @@
  * short timer rather than on every fix, because a fix arrives every second and a beacon
  * every few minutes; a write to a TNC that is gone is counted, and the next beacon retries.
  */
-import { AprsBeacon, type GnssFix } from '../../hal/index.js';
-import type { Logger } from '../log.js';
+import type { GnssFix, HalLogger } from '../../contract.js';
+import type { AprsBeacon } from './beacon.js';
 
 /** How often the beacon checks whether one is due (well below any interval allowed). */
 const CHECK_MS = 1000;
@@ -24,7 +24,7 @@ export class BeaconTimer {
     private readonly beacon: AprsBeacon,
     private readonly ownFix: () => GnssFix | undefined,
     private readonly write: (frame: Buffer) => Promise<void>,
-    private readonly logger: Logger,
+    private readonly logger: HalLogger,
   ) {}
 
   start(): void {
