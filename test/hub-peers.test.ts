@@ -304,4 +304,21 @@ describe('hub and the rest of takd', () => {
     assert.ok(!charlie.text().includes('mesh-for-bravo'));
     for (const c of [alfa, bravo, charlie, feed]) c.socket.destroy();
   });
+
+  it('the data-package server lists the hub\'s identified clients at /Marti/api/clientEndPoints', async () => {
+    const port = await freePort();
+    const martiPort = await freePort();
+    const takd = await startTakd(`[marti]\nurl = http+listen://127.0.0.1:${martiPort}\n[output.phones]\nurl = tcp+listen://127.0.0.1:${port}\nhello = no\n`);
+    await takd.waitForState('output.phones', 'connected');
+    await takd.waitForState('marti', 'connected');
+    const phone = createConnection({ host: '127.0.0.1', port });
+    phone.on('error', () => undefined);
+    await once(phone, 'connect');
+    phone.write(pliXml('EP-ALFA', 'EP-ALFA-CS', 'Cyan'));
+    await waitUntil(() => hubStatus(takd)?.identified === 1, 'the phone identified');
+    const body = await (await fetch(`http://127.0.0.1:${martiPort}/Marti/api/clientEndPoints`)).text();
+    assert.match(body, /EP-ALFA/);
+    assert.match(body, /EP-ALFA-CS/);
+    phone.destroy();
+  });
 });
