@@ -127,8 +127,8 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'endpoint', type: { kind: 'string' }, doc: 'contact endpoint, e.g. 192.168.1.10:4242:tcp' },
       { key: 'shutdown_timeout', type: seconds(0, 60), default: 2, doc: 'on SIGTERM, how long queued events may take to flush' },
       { key: 'max_in_queue', type: { kind: 'integer', min: 1, max: 1_000_000 }, default: 500, doc: 'events waiting between inputs and outputs before the oldest are dropped' },
-      { key: 'hub_replay_ttl', type: seconds(0, 604_800), default: 3600, doc: 'hub: a client that identifies itself gets the newest position of every uid and the live markers, shapes and emergencies at most this old (stale ones never); 0: no replay' },
-      { key: 'hub_mailbox', type: { kind: 'integer', min: 0, max: 10_000 }, default: 100, doc: 'hub: direct, team and <marti><dest> events held for each client that is not connected (50 times this in total; more are counted as full)' },
+      { key: 'hub_replay_ttl', type: seconds(0, 604_800), default: 3600, doc: 'hub: a client that identifies itself gets the newest position of every uid and the live markers, shapes and emergencies at most this old (stale ones never); 0: no replay. Read at start (a reload keeps the running value)' },
+      { key: 'hub_mailbox', type: { kind: 'integer', min: 0, max: 10_000 }, default: 100, doc: 'hub: direct, team and <marti><dest> events held for each client that is not connected (50 times this in total; more are counted as full). Read at start' },
     ],
   },
   {

@@ -81,6 +81,15 @@ export class ClientQueue {
     if (this.waiting < this.limits.maxEvents && this.waitingBytes <= this.limits.maxBytes / 2) this.fullSince = undefined;
   }
 
+  /** Hands everything waiting to the connection (shutdown: its own queue then flushes it). */
+  handOnAll(): void {
+    for (let slot = this.take(); slot !== undefined; slot = this.take()) {
+      this.counters.handedOn += 1;
+      this.connection.push(slot.event);
+    }
+    this.fullSince = undefined;
+  }
+
   clear(): void {
     this.slots = [];
     this.head = 0;

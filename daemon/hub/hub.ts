@@ -315,6 +315,11 @@ export class Hub {
     };
   }
 
+  /** Shutdown: what waits for `listener`'s clients goes to their connections, to be flushed there. */
+  handOnAll(listener: string): void {
+    for (const client of this.members) if (client.connection.listener === listener) client.queue.handOnAll();
+  }
+
   close(): void {
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;

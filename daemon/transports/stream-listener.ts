@@ -273,6 +273,7 @@ export class StreamListener implements Transport {
 
   async flush(): Promise<void> {
     if (this.state === 'failed') throw new TransportConfigError('url', this.message);
+    this.hubMembership()?.hub.handOnAll(this.name);
     await Promise.all([...this.sessions].map((session) => session.queue.whenIdle()));
   }
 
