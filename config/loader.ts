@@ -8,19 +8,14 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, type Problem } from './errors.js';
 import { parseIni } from './ini.js';
 import { fromEnv, fromFlags, fromIni, type LayerResult, type RawSetting } from './layers.js';
-import { problemPlace, rank, type Origin } from './origin.js';
+import { problemPlace, rank, type Origin, type SectionValues } from './origin.js';
 import { applyPytak } from './pytak.js';
 import { ALL_SECTIONS, sectionSpec, splitSectionId, type SectionSpec } from './schema.js';
 import { parseValue, ValueError, type ConfigValue } from './values.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/takd/takd.ini';
 
-export interface Setting {
-  value: ConfigValue;
-  origin: Origin;
-}
-
-export type SectionValues = Map<string, Setting>;
+export type { Setting, SectionValues } from './origin.js';
 
 export interface LoadedConfig {
   /** The file read, or undefined when none exists (the embedded default applies). */
@@ -103,7 +98,7 @@ export function mergeLayers(layers: LayerResult[], file: string | undefined): Lo
     }
   }
   const config: LoadedConfig = { file, sections, sectionOrigins, warnings };
-  problems.push(...applyPytak(config));
+  applyPytak(sections, sectionOrigins);
   for (const [id, values] of sections) {
     const spec = sectionSpec(splitSectionId(id).kind) as SectionSpec;
     applyDefaults(spec, values);
