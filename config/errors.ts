@@ -10,8 +10,27 @@ export interface Problem {
   message: string;
 }
 
+/** Longest piece of the operator's text quoted back in a message. */
+const QUOTE_MAX = 100;
+/** Longest message printed: a bound even for text quoted without quoteText. */
+const MESSAGE_MAX = 400;
+
+/** Control bytes (and DEL) as \xNN, so a quoted line cannot move the terminal's cursor. */
+function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The operator's text, quoted for a message: control bytes escaped, at most ~100 characters. */
+export function quoteText(text: string): string {
+  const shown = text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX)}…' (${text.length} characters)` : `${text}'`;
+  return `'${escapeControls(shown)}`;
+}
+
 export function formatProblem(problem: Problem): string {
-  return problem.key === '' ? `${problem.where}: ${problem.message}` : `${problem.where}: ${problem.key}: ${problem.message}`;
+  let message = escapeControls(problem.message);
+  if (message.length > MESSAGE_MAX) message = `${message.slice(0, MESSAGE_MAX)}… (${message.length} characters)`;
+  const key = problem.key.length > QUOTE_MAX ? quoteText(problem.key) : escapeControls(problem.key);
+  return key === '' ? `${problem.where}: ${message}` : `${problem.where}: ${key}: ${message}`;
 }
 
 /** File problems in line order, then environment, then command line. */

@@ -5,7 +5,7 @@
  * after whitespace starts an inline comment (the design's examples use them). Multi-line
  * values are not supported: an indented line is an error rather than silently joined.
  */
-import { ConfigError, type Problem } from './errors.js';
+import { ConfigError, quoteText, type Problem } from './errors.js';
 
 export interface IniEntry {
   /** Lower-cased key. */
@@ -65,12 +65,12 @@ export function parseIni(text: string, file: string): IniDocument {
       return;
     }
     if (trimmed.startsWith('[')) {
-      problems.push({ where, key: '', message: `bad section header '${trimmed}' (write [name])` });
+      problems.push({ where, key: '', message: `bad section header ${quoteText(trimmed)} (write [name])` });
       return;
     }
     const entry = ENTRY.exec(trimmed);
     if (!entry) {
-      problems.push({ where, key: '', message: `'${trimmed}' is not 'key = value'` });
+      problems.push({ where, key: '', message: `${quoteText(trimmed)} is not 'key = value'` });
       return;
     }
     const written = (entry[1] as string).trim();

@@ -4,7 +4,7 @@
  * (unknown sections and keys with a "did you mean"); values are parsed later, once the
  * layers are merged, so a bad value is only reported where it takes effect.
  */
-import { hint, type Problem } from './errors.js';
+import { hint, quoteText, type Problem } from './errors.js';
 import type { IniDocument, IniSection } from './ini.js';
 import type { Origin } from './origin.js';
 import { ALL_SECTIONS, SECTION_NAME, sectionSpec, type SectionSpec } from './schema.js';
@@ -92,7 +92,7 @@ export function fromIni(doc: IniDocument): LayerResult {
       continue;
     }
     if (name !== undefined && !SECTION_NAME.test(name)) {
-      layer.problems.push({ where, key: '', message: `bad section name '${name}' (allowed: a-z, 0-9, '_' and '-', up to 32 characters)` });
+      layer.problems.push({ where, key: '', message: `bad section name ${quoteText(name)} (allowed: a-z, 0-9, '_' and '-', up to 32 characters)` });
       continue;
     }
     layer.sectionOrigins.set(section.name, { layer: 'ini', file: doc.file, line: section.line, written: `[${section.name}]` });

@@ -4,7 +4,6 @@
  * with its origin. PyTAK keys are folded in here (see pytak.ts). Every problem is collected
  * and thrown together as one ConfigError, so a bad config never starts half a daemon.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, type Problem } from './errors.js';
 import { parseIni } from './ini.js';
 import { fromEnv, fromFlags, fromIni, type LayerResult, type RawSetting } from './layers.js';
@@ -12,6 +11,10 @@ import { problemPlace, rank, type Origin, type SectionValues } from './origin.js
 import { applyPytak } from './pytak.js';
 import { ALL_SECTIONS, sectionSpec, splitSectionId, type SectionSpec } from './schema.js';
 import { parseValue, ValueError, type ConfigValue } from './values.js';
+import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
+
+/** A configuration is a few kilobytes; a megabyte is already absurd. */
+const CONFIG_FILE_MAX_BYTES = 1024 * 1024;
 
 export const DEFAULT_CONFIG_FILE = '/etc/takd/takd.ini';
 
@@ -46,11 +49,12 @@ export function loadConfig(options: LoadOptions = {}): { config: LoadedConfig; r
   let fileRead: string | undefined;
   try {
     if (flags.noConfig) throw Object.assign(new Error('--no-config'), { code: 'ENOENT' });
-    const text = readFileSync(file, 'utf8');
+    const text = readSmallFile(file, CONFIG_FILE_MAX_BYTES).toString('utf8');
     fileRead = file;
     layers.push(fromIni(parseIni(text, file)));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    if (error instanceof SmallFileError && error.code === undefined) throw new ConfigError([{ where: file, key: '', message: error.message }]);
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     // No file at the default place is normal (the embedded default); a named file must exist.
     if ((explicitFile !== undefined && !flags.noConfig) || code !== 'ENOENT') {

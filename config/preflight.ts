@@ -1,13 +1,20 @@
 /**
- * Checks made before starting (and by `takd config check`): every file a key names is
- * readable, every serial device exists and can be opened, and files holding a private key or
- * password are not readable by other users. Problems name the key that named the file.
+ * Checks made before starting (and by `takd config check`): every file a key names is a
+ * readable regular file of sane size, TLS material loads as the transports will load it
+ * (PEM or PKCS#12, a TLS listener has a certificate), every serial device exists and can be
+ * opened, and files holding a private key or password are not readable by other users.
+ * Problems name the key that named the file.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { TransportConfigError } from '../daemon/transports/errors.js';
+import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
+import { loadTlsClientOptions, loadTlsServerOptions } from '../daemon/transports/tls-options.js';
+import type { TransportSpec } from '../daemon/transports/url.js';
 import type { Problem } from './errors.js';
 import type { LoadedConfig } from './loader.js';
 import { problemPlace } from './origin.js';
 import { sectionSpec, splitSectionId } from './schema.js';
+import { viewConfig, type TlsFiles } from './view.js';
 
 export interface PreflightResult {
   problems: Problem[];
@@ -16,14 +23,19 @@ export interface PreflightResult {
 
 const SECRET_FILE_KEYS = new Set(['key', 'password_file', 'cert']);
 
-function holdsSecret(key: string, path: string): boolean {
+function holdsSecret(key: string, bytes: Buffer): boolean {
   if (key !== 'cert') return true;
+  // A .p12 (not PEM) always holds the key; a PEM only when it has a private key block.
+  return !bytes.includes('-----BEGIN ') || /PRIVATE KEY-----/.test(bytes.toString('latin1'));
+}
+
+/** The file's bytes, or why it cannot serve (missing, unreadable, not a regular file, too large). */
+function readNamedFile(path: string): Buffer | string {
   try {
-    const bytes = readFileSync(path);
-    // A .p12 (not PEM) always holds the key; a PEM only when it has a private key block.
-    return !bytes.includes('-----BEGIN ') || /PRIVATE KEY-----/.test(bytes.toString('latin1'));
-  } catch {
-    return false;
+    return readSmallFile(path);
+  } catch (error) {
+    if (error instanceof SmallFileError) return error.message;
+    throw error;
   }
 }
 
@@ -46,10 +58,10 @@ export function preflight(config: LoadedConfig): PreflightResult {
       const setting = values.get(key.key);
       if (setting === undefined || typeof setting.value !== 'string') continue;
       if (key.type.kind === 'path' && key.key !== 'dir') {
-        const code = readable(setting.value, constants.R_OK);
-        if (code !== undefined) {
-          result.problems.push({ ...problemPlace(setting.origin, key.key), message: `cannot read ${setting.value} (${code})` });
-        } else if (SECRET_FILE_KEYS.has(key.key) && holdsSecret(key.key, setting.value) && (statSync(setting.value).mode & 0o004) !== 0) {
+        const bytes = readNamedFile(setting.value);
+        if (typeof bytes === 'string') {
+          result.problems.push({ ...problemPlace(setting.origin, key.key), message: bytes });
+        } else if (SECRET_FILE_KEYS.has(key.key) && holdsSecret(key.key, bytes) && (statSync(setting.value).mode & 0o004) !== 0) {
           result.warnings.push(`[${id}] ${key.key}: ${setting.value} holds a private key or password and is readable by every user (chmod 640, owner root:takd)`);
         }
       }
@@ -63,6 +75,8 @@ export function preflight(config: LoadedConfig): PreflightResult {
       }
     }
   }
+  // TLS material as the transports load it, once every file it names could be read.
+  if (result.problems.length === 0) result.problems.push(...tlsProblems(config));
   const passwordInFile = [...config.sections.values()].some((values) => {
     const origin = values.get('password')?.origin ?? values.get('pytak_tls_client_password')?.origin;
     return origin?.layer === 'ini';
@@ -71,4 +85,29 @@ export function preflight(config: LoadedConfig): PreflightResult {
     result.warnings.push(`${config.file} holds a password and is readable by every user (chmod 640, or use password_file)`);
   }
   return result;
+}
+
+/** Loads each TLS input's and output's certificate, key and CA as `takd run` will, and says what fails where. */
+function tlsProblems(config: LoadedConfig): Problem[] {
+  const view = viewConfig(config);
+  const problems: Problem[] = [];
+  for (const { id, spec, tls } of [...view.inputs, ...view.outputs]) {
+    const problem = tlsProblem(spec, tls);
+    if (problem === undefined) continue;
+    const setting = config.sections.get(id)?.get(problem.key) ?? config.sections.get(id)?.get('url');
+    const message = problem.message.replace(new RegExp(`^${problem.key}: `), '');
+    problems.push(setting === undefined ? { where: `[${id}]`, key: problem.key, message } : { ...problemPlace(setting.origin, problem.key), message });
+  }
+  return problems;
+}
+
+function tlsProblem(spec: TransportSpec, tls: TlsFiles): TransportConfigError | undefined {
+  try {
+    if (spec.kind === 'tls-listen') loadTlsServerOptions(tls);
+    else if (spec.kind === 'tls') loadTlsClientOptions(tls, spec.host);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TransportConfigError) return error;
+    throw error;
+  }
 }

@@ -54,6 +54,17 @@ const tlsKeys = (side: 'client' | 'server'): KeySpec[] => [
   { key: side === 'client' ? 'ca' : 'client_ca', type: { kind: 'path' }, doc: side === 'client' ? 'CA bundle that signed the server certificate' : 'CA that client certificates must chain to (set: client certificates required)', pytak: side === 'client' ? 'PYTAK_TLS_CLIENT_CAFILE' : undefined },
 ];
 
+/** Listener limits (tcp+listen, tls+listen); unset: the transport's defaults (daemon/transports/listener-limits.ts). */
+const listenerKeys: KeySpec[] = [
+  { key: 'max_clients', type: { kind: 'integer', min: 1, max: 100_000 }, defaultText: '256', doc: 'listeners: connections at most, TLS handshakes included' },
+  { key: 'max_clients_per_address', type: { kind: 'integer', min: 1, max: 100_000 }, defaultText: '16', doc: 'listeners: connections at most from one address (the last 16 slots are kept for new addresses)' },
+  { key: 'handshake_timeout', type: seconds(0.1, 600), defaultText: '10', doc: 'tls+listen: a TLS handshake not finished by then is closed' },
+  { key: 'first_event_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners that receive: a client must send a complete event (ATAK sends its position at once) by then; 0: no deadline. Clients that only read belong on a +wo listener' },
+  { key: 'event_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners that receive: an event whose first byte arrived must be complete by then; 0: no deadline' },
+  { key: 'idle_timeout', type: seconds(0, 86400), defaultText: '120', doc: 'listeners that receive: a client that sends no complete event (pings count) for this long is closed; 0: never' },
+  { key: 'stall_timeout', type: seconds(0, 3600), defaultText: '30', doc: 'listeners: a client that reads nothing of what is queued for it for this long is closed; 0: never' },
+];
+
 /** AX.25 callsign with optional SSID (the APRS beacon's source address). */
 const AX25_CALLSIGN: ValueType = { kind: 'string', pattern: /^[A-Za-z0-9]{1,6}(-(1[0-5]|[0-9]))?$/, hint: 'an amateur callsign of 1-6 letters/digits, optional -SSID 0-15, e.g. KD0ABC-9' };
 /** What a meshtastic source sends to the mesh: `pli`, `chat`, both, or `none`. */
@@ -121,6 +132,7 @@ export const SECTIONS: readonly SectionSpec[] = [
     keys: [
       { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'tcp+listen://0.0.0.0:8087, tls+listen://0.0.0.0:8089, udp+ro://239.2.3.1:6969, tcp+ro://host:8087' },
       ...tlsKeys('server'),
+      ...listenerKeys,
     ],
   },
   {
@@ -142,6 +154,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'fts_compat', type: { kind: 'boolean' }, default: false, doc: 'random pause up to 5 s between writes (FreeTAKServer flood protection)', pytak: 'FTS_COMPAT' },
       { key: 'hello', type: { kind: 'boolean' }, default: true, doc: 'send our position first on every new connection', pytak: 'PYTAK_NO_HELLO', pytakInverted: true },
       { key: 'pli', type: { kind: 'boolean' }, default: true, doc: 'send our own position reports here' },
+      ...listenerKeys,
       ...routingKeys,
     ],
   },

@@ -3,6 +3,7 @@
  * INI, environment or command line goes through `parseValue`, so "true", "yes" and "on" mean
  * the same wherever a boolean is expected and a bad value always reads the same way.
  */
+import { quoteText } from './errors.js';
 import { parseTransportUrl } from '../daemon/transports/url.js';
 
 export type ConfigValue = string | number | boolean | string[];
@@ -41,7 +42,7 @@ export function parseBoolean(text: string): boolean {
   const word = text.trim().toLowerCase();
   if (TRUE.has(word)) return true;
   if (FALSE.has(word)) return false;
-  throw new ValueError(`'${text}' is not a boolean (allowed: ${BOOLEAN_WORDS})`);
+  throw new ValueError(`${quoteText(text)} is not a boolean (allowed: ${BOOLEAN_WORDS})`);
 }
 
 const LINK_SCHEMES = ['serial', 'tcp', 'udp', 'file', 'sim', 'mock'] as const;
@@ -51,7 +52,7 @@ function parseNumber(text: string, type: { kind: 'integer' | 'number'; min: numb
   const pattern = type.kind === 'integer' ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)$/;
   const value = Number(trimmed);
   const range = `${type.min}-${type.max}${type.unit ? ` ${type.unit}` : ''}`;
-  if (!pattern.test(trimmed)) throw new ValueError(`'${text}' is not ${type.kind === 'integer' ? 'an integer' : 'a number'} (allowed: ${range})`);
+  if (!pattern.test(trimmed)) throw new ValueError(`${quoteText(text)} is not ${type.kind === 'integer' ? 'an integer' : 'a number'} (allowed: ${range})`);
   if (value < type.min || value > type.max) throw new ValueError(`${trimmed} is out of range (allowed: ${range})`);
   return value;
 }
@@ -61,14 +62,14 @@ function parseLinkUrl(text: string): string {
   try {
     url = new URL(text.trim());
   } catch {
-    throw new ValueError(`'${text}' is not a link URL (e.g. serial:///dev/ttyUSB0?baud=9600, tcp://127.0.0.1:2947, sim://?speed=walk)`);
+    throw new ValueError(`${quoteText(text)} is not a link URL (e.g. serial:///dev/ttyUSB0?baud=9600, tcp://127.0.0.1:2947, sim://?speed=walk)`);
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (!(LINK_SCHEMES as readonly string[]).includes(scheme)) {
-    throw new ValueError(`unknown link scheme '${scheme}' (allowed: ${LINK_SCHEMES.join(', ')})`);
+    throw new ValueError(`unknown link scheme ${quoteText(scheme)} (allowed: ${LINK_SCHEMES.join(', ')})`);
   }
   const baud = url.searchParams.get('baud');
-  if (baud !== null && !/^\d+$/.test(baud)) throw new ValueError(`baud '${baud}' is not a number (e.g. 4800, 9600, 38400)`);
+  if (baud !== null && !/^\d+$/.test(baud)) throw new ValueError(`baud ${quoteText(baud)} is not a number (e.g. 4800, 9600, 38400)`);
   return text.trim();
 }
 
@@ -76,7 +77,7 @@ function parseHostPort(text: string): string {
   const trimmed = text.trim();
   if (trimmed === '') return '';
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(trimmed);
-  if (!match || Number(match[3]) > 65535) throw new ValueError(`'${text}' is not host:port (e.g. 127.0.0.1:8080)`);
+  if (!match || Number(match[3]) > 65535) throw new ValueError(`${quoteText(text)} is not host:port (e.g. 127.0.0.1:8080)`);
   return trimmed;
 }
 
@@ -85,7 +86,7 @@ export function parseValue(text: string, type: ValueType): ConfigValue {
   switch (type.kind) {
     case 'string': {
       const value = text.trim();
-      if (type.pattern && !type.pattern.test(value)) throw new ValueError(`'${text}' is not valid (allowed: ${type.hint ?? type.pattern.source})`);
+      if (type.pattern && !type.pattern.test(value)) throw new ValueError(`${quoteText(text)} is not valid (allowed: ${type.hint ?? type.pattern.source})`);
       if (type.check) {
         try {
           type.check(value);
@@ -103,7 +104,7 @@ export function parseValue(text: string, type: ValueType): ConfigValue {
     case 'enum': {
       const value = text.trim();
       const match = type.values.find((v) => v.toLowerCase() === value.toLowerCase());
-      if (match === undefined) throw new ValueError(`'${text}' is not allowed (allowed: ${type.values.join(', ')})`);
+      if (match === undefined) throw new ValueError(`${quoteText(text)} is not allowed (allowed: ${type.values.join(', ')})`);
       return match;
     }
     case 'transport-url':

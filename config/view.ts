@@ -39,12 +39,24 @@ export interface RadioSourceSettings {
   send?: ('pli' | 'chat')[];
 }
 
+/** Listener limits set in the file (ms); what is not set keeps the transport's default. */
+export interface ListenerLimitSettings {
+  maxClients?: number;
+  maxPerAddress?: number;
+  handshakeTimeoutMs?: number;
+  firstEventTimeoutMs?: number;
+  eventTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  stallTimeoutMs?: number;
+}
+
 export interface InputConfig {
   id: string;
   url: string;
   /** The URL parsed once: role and direction come from here (transportRole, transportDirection). */
   spec: TransportSpec;
   tls: TlsFiles;
+  limits: ListenerLimitSettings;
 }
 
 export interface OutputConfig {
@@ -61,6 +73,7 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
+  limits: ListenerLimitSettings;
   routing: OutputRouting;
 }
 
@@ -117,6 +130,20 @@ class Reader {
 
 function compact<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+}
+
+function listenerLimits(r: Reader): ListenerLimitSettings {
+  const ms = (key: string): number | undefined => (r.value(key) === undefined ? undefined : r.ms(key));
+  const count = (key: string): number | undefined => (r.value(key) === undefined ? undefined : r.number(key));
+  return compact({
+    maxClients: count('max_clients'),
+    maxPerAddress: count('max_clients_per_address'),
+    handshakeTimeoutMs: ms('handshake_timeout'),
+    firstEventTimeoutMs: ms('first_event_timeout'),
+    eventTimeoutMs: ms('event_timeout'),
+    idleTimeoutMs: ms('idle_timeout'),
+    stallTimeoutMs: ms('stall_timeout'),
+  });
 }
 
 function tlsFiles(r: Reader): TlsFiles {
@@ -212,6 +239,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     ftsCompat: r.boolean('fts_compat'),
     hello: r.boolean('hello'),
     pli: r.boolean('pli'),
+    limits: listenerLimits(r),
     routing: outputRouting(r, spec),
   };
 }
@@ -236,7 +264,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     shutdownTimeoutMs: takd.ms('shutdown_timeout'),
     maxInQueue: takd.number('max_in_queue'),
     sources: named(loaded, 'source').map(([id, r]) => ({ id, driver: r.string('driver'), link: r.string('link'), enabled: r.boolean('enabled'), radio: radioSettings(r) })),
-    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r) })),
+    inputs: named(loaded, 'input').map(([id, r]) => ({ id, url: r.string('url'), spec: parseTransportUrl(r.string('url')), tls: tlsFiles(r), limits: listenerLimits(r) })),
     outputs: named(loaded, 'output').map(([id, r]) => outputConfig(id, r)),
     pli: compact({
       enabled: pli.boolean('enabled'),

@@ -103,3 +103,49 @@ describe('bad configurations', () => {
     assert.equal(result.stderr, `${file}:3: cert: cannot read /nonexistent/client.p12 (ENOENT)\n`);
   });
 });
+
+describe('files named by the configuration are read with limits', () => {
+  const check = (ini: string, strict = true): ReturnType<typeof spawnSync> & { file: string } => {
+    const file = dir.file(`limits-${Math.random().toString(36).slice(2)}.ini`, ini);
+    const args = [takd, 'config', 'check', ...(strict ? ['--strict'] : []), '-c', file];
+    return { ...spawnSync(process.execPath, args, { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 20_000 }), file };
+  };
+
+  it('cert = /dev/zero is refused without reading it, by config check and by run', () => {
+    const result = check('[output.server]\nurl = tls://tak.example.org:8089\ncert = /dev/zero\n');
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, `${result.file}:3: cert: not a regular file: /dev/zero is a device\n`);
+    const run = spawnSync(process.execPath, [takd, 'run', '-c', result.file], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 20_000 });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /cert: not a regular file: \/dev\/zero is a device/);
+  });
+
+  it('a directory, a file that is not PEM, and a TLS listener without cert are errors with --strict, as in run', () => {
+    const notPem = dir.file('not-a-cert.pem', 'hello\n');
+    const cases: [string, RegExp][] = [
+      [`[output.server]\nurl = tls://tak.example.org:8089\ncert = ${dir.path}\n`, /:3: cert: not a regular file: .* is a directory/],
+      [`[output.server]\nurl = tls://tak.example.org:8089\ncert = ${notPem}\n`, /:3: cert: /],
+      ['[input.phones]\nurl = tls+listen://127.0.0.1:8089\n', /:2: url: a TLS listener needs a server certificate/],
+    ];
+    for (const [ini, expected] of cases) {
+      const result = check(ini);
+      assert.equal(result.status, 2, String(result.stderr));
+      assert.match(String(result.stderr), expected);
+    }
+  });
+
+  it('the configuration file itself: a device is refused', () => {
+    const result = spawnSync(process.execPath, [takd, 'config', 'check', '-c', '/dev/zero'], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 20_000 });
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, '/dev/zero: not a regular file: /dev/zero is a device\n');
+  });
+
+  it('an error quotes at most ~100 characters of the offending text, with control bytes escaped', () => {
+    const long = `${'x'.repeat(1_000_000)}`;
+    const result = check(`[log]\nlevel = \u001b[2J${long}\n`, false);
+    assert.equal(result.status, 2);
+    const line = String(result.stderr).trim();
+    assert.ok(line.length < 300, `error line of ${line.length} characters`);
+    assert.match(line, /level: '\\x1b\[2Jx+…' \(1000004 characters\) is not allowed/);
+  });
+});

@@ -14,7 +14,7 @@ after(() => takd.cleanup());
 describe('demo', () => {
   it('CoT events flow from the simulated GPS to stdout and to a listener client', async () => {
     const port = await freePort();
-    const demo = readFileSync(join(repoRoot, 'config/examples/demo.ini'), 'utf8').replace('tcp+listen://127.0.0.1:8087', `tcp+listen://127.0.0.1:${port}`);
+    const demo = readFileSync(join(repoRoot, 'config/examples/demo.ini'), 'utf8').replace('tcp+listen+wo://127.0.0.1:8087', `tcp+listen+wo://127.0.0.1:${port}`);
     takd.writeConfig(demo);
     takd.start();
     await takd.waitForState('output.listener', 'connected');

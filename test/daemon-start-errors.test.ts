@@ -3,7 +3,9 @@
 // that caused it — `FILE:LINE: key: what is wrong`, exit 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { makeTestPki } from './support/certs.js';
 import { TempDir } from './support/config-fixtures.js';
 import { TAKD_MAIN } from './support/daemon-process.js';
 
@@ -53,9 +55,13 @@ describe('takd run: configuration errors at start', () => {
 
 describe('takd config check: secrets readable by others', () => {
   it('warns about a world-readable private key, not about a private one', () => {
-    const open = dir.file('open.key', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n', 0o644);
-    const closed = dir.file('closed.key', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n', 0o600);
-    const cert = dir.file('client.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 0o644);
+    // Real material: the check loads it as `takd run` would.
+    const pki = makeTestPki();
+    after(() => pki.cleanup());
+    const key = readFileSync(pki.clientKey, 'utf8');
+    const open = dir.file('open.key', key, 0o644);
+    const closed = dir.file('closed.key', key, 0o600);
+    const cert = dir.file('client.pem', readFileSync(pki.clientCert, 'utf8'), 0o644);
     const file = dir.file('keys.ini', `[output.a]\nurl = tls://h:8089\ncert = ${cert}\nkey = ${open}\n[output.b]\nurl = tls://h:8089\ncert = ${cert}\nkey = ${closed}\n`);
     const result = run(['config', 'check', '-c', file]);
     assert.equal(result.status, 0, result.stderr);

@@ -13,7 +13,10 @@ import { createTransport } from '../daemon/transports/index.js';
 import type { ListenerLimits } from '../daemon/transports/listener-limits.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { Transport } from '../daemon/transports/types.js';
+import { viewConfig } from '../config/view.js';
+import { outputTransportOptions } from '../daemon/transports/output-settings.js';
 import { makeTestPki } from './support/certs.js';
+import { load, TempDir } from './support/config-fixtures.js';
 import { pli, recordingLogger } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 
@@ -191,5 +194,35 @@ test('TLS: half-finished handshakes are capped per address and time out; refused
     for (const client of clients) await client.close();
     await listener.close();
     pki.cleanup();
+  }
+});
+
+test('the limits come from the configuration file: [input.*] keys reach the listener', async () => {
+  const dir = new TempDir();
+  try {
+    const file = dir.file('takd.ini', [
+      '[input.phones]',
+      'url = tcp+listen://127.0.0.1:0',
+      'max_clients = 40',
+      'max_clients_per_address = 2',
+      'first_event_timeout = 0.5',
+      'stall_timeout = 0',
+      '[output.console]',
+      'url = log://stdout',
+    ].join('\n'));
+    const config = viewConfig(load(['-c', file]));
+    const input = config.inputs[0];
+    assert.deepEqual(input?.limits, { maxClients: 40, maxPerAddress: 2, firstEventTimeoutMs: 500, stallTimeoutMs: 0 });
+    const { listener } = await startListener('tcp+listen://127.0.0.1:0', {}, outputTransportOptions({ limits: input?.limits ?? {} }));
+    const sockets = [0, 1, 2].map(() => open(listener.port as number));
+    try {
+      await waitUntil(() => counter(listener, 'refused.perAddress') === 1, 'the third connection from one address refused');
+      await waitUntil(() => counter(listener, 'closed.firstEventTimeout') === 2, 'the two silent ones closed after 0.5 s');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await listener.close();
+    }
+  } finally {
+    dir.remove();
   }
 });

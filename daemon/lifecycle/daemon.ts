@@ -259,7 +259,7 @@ export class Daemon {
         id: input.id,
         kind: 'input',
         fingerprint: sectionFingerprint(config.loaded, input.id),
-        create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls })), this.routing),
+        create: () => new TransportComponent(input.id, 'input', () => createTransportFromSpec(input.spec, this.transportOptions(input.id, { tls: input.tls, limits: input.limits })), this.routing),
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {

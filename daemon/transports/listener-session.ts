@@ -40,7 +40,7 @@ export class ListenerSession {
   private readonly decoder: CotStreamDecoder;
   private protocol: 0 | 1 = 0;
   private offerUid: string | undefined;
-  private readonly connectedAt: number;
+  private connectedAt: number;
   private lastEventAt: number;
   private eventsSeen = 0;
   /** When the event now arriving began, while one is incomplete. */
@@ -106,7 +106,8 @@ export class ListenerSession {
    */
   expired(now: number, receiving: boolean): ClosedReason | undefined {
     const { firstEventTimeoutMs, eventTimeoutMs, idleTimeoutMs, stallTimeoutMs } = this.limits;
-    if (receiving) {
+    // While takd is not reading, the client cannot be late: its clocks restart when reading does.
+    if (receiving && !this.gateHold && !this.outboundHold) {
       if (firstEventTimeoutMs > 0 && this.eventsSeen === 0 && now - this.connectedAt >= firstEventTimeoutMs) return 'firstEventTimeout';
       if (eventTimeoutMs > 0 && this.eventStartedAt !== undefined && now - this.eventStartedAt >= eventTimeoutMs) return 'eventTimeout';
       if (idleTimeoutMs > 0 && now - this.lastEventAt >= idleTimeoutMs) return 'idle';
@@ -148,8 +149,15 @@ export class ListenerSession {
 
   private updateReading(): void {
     if (this.socket.destroyed) return;
-    if (this.gateHold || this.outboundHold) this.socket.pause();
-    else this.socket.resume();
+    if (this.gateHold || this.outboundHold) {
+      this.socket.pause();
+      return;
+    }
+    const now = Date.now();
+    this.lastEventAt = now;
+    if (this.eventsSeen === 0) this.connectedAt = now;
+    if (this.eventStartedAt !== undefined) this.eventStartedAt = now;
+    this.socket.resume();
   }
 
   /** Answers go out ahead of queued events; while the client is over its bound they are not written. */

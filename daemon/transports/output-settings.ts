@@ -3,6 +3,7 @@
  * the daemon for its outputs and inputs and by `takd send` / `takd listen` for PyTAK's
  * environment (config/pytak-output.ts reads those keys through the configuration schema).
  */
+import type { ListenerLimits } from './listener-limits.js';
 import type { TransportOptions } from './options.js';
 import type { TlsSettings } from './tls-options.js';
 
@@ -20,6 +21,8 @@ export interface OutputTransportSettings {
   sleepMs: number;
   /** FTS_COMPAT: a random pause up to 5 s between writes. */
   ftsCompat: boolean;
+  /** Listeners: the limits the file sets (the rest keep their defaults). */
+  limits: Partial<ListenerLimits>;
 }
 
 /** Options for the settings given; a setting left out keeps the transport's default. */
@@ -30,6 +33,7 @@ export function outputTransportOptions(settings: Partial<OutputTransportSettings
   if (settings.ttl !== undefined) options.ttl = settings.ttl;
   if (settings.interfaces !== undefined && settings.interfaces.length > 0) options.interfaces = settings.interfaces;
   if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
+  if (settings.limits !== undefined && Object.keys(settings.limits).length > 0) options.limits = settings.limits;
   const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
   if (pause !== undefined) options.pauseBetweenWritesMs = pause;
   return options;

@@ -5,11 +5,11 @@
  * Client certificate forms: PEM cert + PEM key, one PEM holding both, or PKCS#12 (.p12/.pfx)
  * with a password (inline or from a password file). Verification is on by default.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Tls from 'node:tls';
 import type { ConnectionOptions, SecureContextOptions, TlsOptions } from 'node:tls';
 import { TransportConfigError } from './errors.js';
+import { readSmallFile, SmallFileError } from './small-file.js';
 
 let tlsModule: typeof Tls | undefined;
 
@@ -62,10 +62,10 @@ function readSetting(settings: TlsSettings, key: 'cert' | 'key' | 'ca' | 'client
   const path = settings[key];
   if (path === undefined || path === '') return undefined;
   try {
-    return readFileSync(path);
+    return readSmallFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new TransportConfigError(KEY_NAMES[key], `cannot read ${path} (${code})`);
+    if (error instanceof SmallFileError) throw new TransportConfigError(KEY_NAMES[key], error.message);
+    throw error;
   }
 }
 

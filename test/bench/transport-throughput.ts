@@ -214,6 +214,16 @@ async function takdBinaryRelay(sinkPort: number): Promise<Relay> {
   return takdRunRelay(sinkPort, `takd-linux-${process.arch} run, the single binary (node ${NODE_VERSION}, own process)`, [binary.path, 'run']);
 }
 
+/**
+ * A binary built from another commit (TAKD_BENCH_BASELINE_BINARY=path, label in
+ * TAKD_BENCH_BASELINE_LABEL), relayed in the same run: before/after of a change, one machine state.
+ */
+async function takdBaselineRelay(sinkPort: number): Promise<Relay> {
+  const path = process.env.TAKD_BENCH_BASELINE_BINARY as string;
+  const label = process.env.TAKD_BENCH_BASELINE_LABEL ?? path;
+  return takdRunRelay(sinkPort, `takd-linux-${process.arch} run, baseline binary (${label})`, [path, 'run']);
+}
+
 async function freePort(): Promise<number> {
   const server = await plainServer(() => undefined);
   const port = (server.address() as AddressInfo).port;
@@ -354,7 +364,8 @@ export default async function transportThroughput(only?: string[]): Promise<stri
   const skipped: string[] = [];
   let inProcessPeak = 0;
   let rssSampler: NodeJS.Timeout | undefined;
-  const makers = [takdBinaryRelay, takdDaemonRelay, takdRelay, rawPipeRelay, nodeCotRelay].filter((make) => only === undefined || only.includes(make.name));
+  const baseline = process.env.TAKD_BENCH_BASELINE_BINARY ? [takdBaselineRelay] : [];
+  const makers = [takdBinaryRelay, ...baseline, takdDaemonRelay, takdRelay, rawPipeRelay, nodeCotRelay].filter((make) => only === undefined || only.includes(make.name));
   try {
     for (const make of makers) {
       let relay: Relay;
