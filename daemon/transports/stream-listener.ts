@@ -12,14 +12,15 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { CotEvent } from '../codec/event.js';
-import { Backoff } from '../lifecycle/backoff.js';
+import { Backoff } from '../../util/backoff.js';
 import { classifyError, TransportConfigError } from './errors.js';
 import { ListenerAdmission, resolveListenerLimits, tlsRefusalReason, type ClosedReason } from './listener-limits.js';
 import { ListenerSession } from './listener-session.js';
 import type { TransportOptions } from './options.js';
-import { OncePerInterval } from './once-per-interval.js';
+import { OncePerInterval } from '../../util/once-per-interval.js';
 import { loadTlsServerOptions, nodeTls } from './tls-options.js';
-import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { newCounters, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type ListenSpec } from './url.js';
 
 export class StreamListener implements Transport {
