@@ -4,9 +4,11 @@
  * serial GPS found the way `takd serial list` finds one, and output to ATAK's Mesh SA default
  * (udp 239.2.3.1:6969, TTL 1, local network only). Environment and flags still apply on top,
  * and a source or output they define replaces the embedded choice of that kind.
+ *
+ * This file only decides; looking at the machine (is gpsd there, which serial devices) is
+ * the daemon's, passed in as EmbeddedProbes (daemon/cli/embedded-probes.ts).
  */
-import { connect } from 'node:net';
-import { drivers, listSerialDevices, type DeviceInfo } from '../hal/index.js';
+import type { DeviceInfo } from '../hal/contract.js';
 import type { RawSetting } from './layers.js';
 import type { LoadedConfig } from './loader.js';
 import { splitSectionId } from './schema.js';
@@ -19,32 +21,6 @@ export interface EmbeddedProbes {
   /** A serial device that looks like a GNSS receiver. */
   serialGps(): Promise<DeviceInfo | undefined>;
 }
-
-/** gpsd greets every client with a VERSION object; anything else listening there is not gpsd. */
-export function gpsdAnswers(host = '127.0.0.1', port = 2947, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let text = '';
-    const finish = (answer: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      if (text.includes('"class":"VERSION"')) finish(true);
-      else if (text.length > 4096) finish(false);
-    });
-    socket.on('error', () => finish(false));
-    socket.on('close', () => finish(false));
-  });
-}
-
-export const realProbes: EmbeddedProbes = {
-  gpsdAnswers: () => gpsdAnswers(),
-  serialGps: async () => (await listSerialDevices(drivers).catch(() => [])).find((d) => d.likelyDriver === 'nmea-gnss'),
-};
 
 export interface EmbeddedChoice {
   settings: RawSetting[];
@@ -66,7 +42,7 @@ export function fileSetsNothing(config: LoadedConfig): boolean {
   return true;
 }
 
-export async function embeddedDefault(config: LoadedConfig, probes: EmbeddedProbes = realProbes): Promise<EmbeddedChoice> {
+export async function embeddedDefault(config: LoadedConfig, probes: EmbeddedProbes): Promise<EmbeddedChoice> {
   const choice: EmbeddedChoice = { settings: [], reasons: [] };
   if (!fileSetsNothing(config)) return choice;
   const noFile = config.file === undefined ? 'no configuration file' : `${config.file} sets nothing`;

@@ -7,7 +7,7 @@
 import { ConfigError, type Problem } from './errors.js';
 import { parseIni } from './ini.js';
 import { fromEnv, fromFlags, fromIni, type LayerResult, type RawSetting } from './layers.js';
-import { problemPlace, rank, type Origin } from './origin.js';
+import { problemPlace, rank, type Origin, type SectionValues } from './origin.js';
 import { applyPytak } from './pytak.js';
 import { findDriver } from '../hal/index.js';
 import { ALL_SECTIONS, keySpec, sectionSpec, splitSectionId, type KeySpec, type SectionSpec } from './schema.js';
@@ -19,12 +19,7 @@ const CONFIG_FILE_MAX_BYTES = 1024 * 1024;
 
 export const DEFAULT_CONFIG_FILE = '/etc/takd/takd.ini';
 
-export interface Setting {
-  value: ConfigValue;
-  origin: Origin;
-}
-
-export type SectionValues = Map<string, Setting>;
+export type { Setting, SectionValues } from './origin.js';
 
 export interface LoadedConfig {
   /** The file read, or undefined when none exists (the embedded default applies). */
@@ -117,7 +112,7 @@ export function mergeLayers(layers: LayerResult[], file: string | undefined): Lo
     }
   }
   const config: LoadedConfig = { file, sections, sectionOrigins, warnings };
-  problems.push(...applyPytak(config));
+  applyPytak(sections, sectionOrigins);
   for (const [id, values] of sections) {
     const spec = sectionSpec(splitSectionId(id).kind) as SectionSpec;
     applyDefaults(spec, values);

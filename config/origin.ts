@@ -1,4 +1,6 @@
 /** Where a configuration value came from, and how that ranks (flags > env > INI > defaults). */
+import type { ConfigValue } from './values.js';
+
 export type Origin =
   | { layer: 'default' }
   /** Chosen by the embedded default configuration (no file), with the reason. */
@@ -8,6 +10,15 @@ export type Origin =
   | { layer: 'flag'; flag: string };
 
 const RANK: Record<Origin['layer'], number> = { default: 0, embedded: 1, ini: 2, env: 3, flag: 4 };
+
+/** A parsed value and where it came from. */
+export interface Setting {
+  value: ConfigValue;
+  origin: Origin;
+}
+
+/** One section's settings, by key. */
+export type SectionValues = Map<string, Setting>;
 
 export function rank(origin: Origin): number {
   return RANK[origin.layer];

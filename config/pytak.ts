@@ -5,16 +5,14 @@
  * every output. A PyTAK key wins over the takd key only from a higher layer (an environment
  * PYTAK_MULTICAST_TTL beats an INI ttl; an INI ttl beats an INI PYTAK_MULTICAST_TTL).
  */
-import type { Problem } from './errors.js';
-import type { LoadedConfig, SectionValues, Setting } from './loader.js';
-import { rank } from './origin.js';
+import { rank, type Origin, type SectionValues, type Setting } from './origin.js';
 import { SECTIONS, splitSectionId, type SectionSpec } from './schema.js';
 
 const outputSpec = SECTIONS.find((s) => s.name === 'output') as SectionSpec;
 
-function section(config: LoadedConfig, id: string): SectionValues {
-  let values = config.sections.get(id);
-  if (values === undefined) config.sections.set(id, (values = new Map()));
+function section(sections: Map<string, SectionValues>, id: string): SectionValues {
+  let values = sections.get(id);
+  if (values === undefined) sections.set(id, (values = new Map()));
   return values;
 }
 
@@ -24,13 +22,14 @@ function offer(values: SectionValues, key: string, setting: Setting): void {
   if (current === undefined || rank(setting.origin) > rank(current.origin)) values.set(key, setting);
 }
 
-export function applyPytak(config: LoadedConfig): Problem[] {
-  const pytak = config.sections.get('pytak');
-  if (pytak === undefined || pytak.size === 0) return [];
+/** Folds the [pytak] section (INI, or PyTAK's environment names) into the sections, in place. It cannot fail: values were parsed already. */
+export function applyPytak(sections: Map<string, SectionValues>, sectionOrigins: Map<string, Origin>): void {
+  const pytak = sections.get('pytak');
+  if (pytak === undefined || pytak.size === 0) return;
   const cotUrl = pytak.get('cot_url');
   if (cotUrl !== undefined) {
-    offer(section(config, 'output.cot_url'), 'url', cotUrl);
-    if (!config.sectionOrigins.has('output.cot_url')) config.sectionOrigins.set('output.cot_url', cotUrl.origin);
+    offer(section(sections, 'output.cot_url'), 'url', cotUrl);
+    if (!sectionOrigins.has('output.cot_url')) sectionOrigins.set('output.cot_url', cotUrl.origin);
   }
   const direct: [string, string, string][] = [
     ['cot_host_id', 'takd', 'uid'],
@@ -39,14 +38,14 @@ export function applyPytak(config: LoadedConfig): Problem[] {
   ];
   for (const [from, id, key] of direct) {
     const setting = pytak.get(from);
-    if (setting !== undefined) offer(section(config, id), key, setting);
+    if (setting !== undefined) offer(section(sections, id), key, setting);
   }
   const debug = pytak.get('debug');
-  if (debug?.value === true) offer(section(config, 'log'), 'level', { value: 'debug', origin: debug.origin });
+  if (debug?.value === true) offer(section(sections, 'log'), 'level', { value: 'debug', origin: debug.origin });
 
   const oldAddress = pytak.get('pytak_multicast_local_addr');
   if (oldAddress !== undefined && !pytak.has('pytak_multicast_local_addrs')) pytak.set('pytak_multicast_local_addrs', oldAddress);
-  for (const [id, values] of config.sections) {
+  for (const [id, values] of sections) {
     if (splitSectionId(id).kind !== 'output') continue;
     for (const key of outputSpec.keys) {
       if (key.pytak === undefined) continue;
@@ -55,5 +54,4 @@ export function applyPytak(config: LoadedConfig): Problem[] {
       offer(values, key.key, key.pytakInverted ? { value: setting.value !== true, origin: setting.origin } : setting);
     }
   }
-  return [];
 }

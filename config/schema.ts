@@ -7,7 +7,7 @@
  * holds PyTAK's keys (generated below from the `pytak` column of the other sections), so an
  * existing PyTAK gateway's config.ini and environment work unchanged.
  */
-import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routing/settings.js';
+import { parseBoundingBox, parseCircle, parseFsyncPolicy } from './routing-values.js';
 import { parseAdvertise, parseMartiUrl } from '../daemon/marti/settings.js';
 import { userDrivers } from '../hal/index.js';
 import type { ConfigValue, ValueType } from './values.js';

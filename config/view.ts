@@ -3,10 +3,7 @@
  * converted (seconds → ms), TLS keys gathered. Built from a LoadedConfig, which keeps the
  * origins for `config show`.
  */
-import { parseBoundingBox, parseCircle, parseFsyncPolicy } from '../daemon/routing/settings.js';
-import type { OutputFilterConfig } from '../daemon/routing/filter.js';
-import type { FsyncPolicy } from '../daemon/routing/store/durable-queue.js';
-import type { RateLimit } from '../daemon/routing/token-bucket.js';
+import { parseBoundingBox, parseCircle, parseFsyncPolicy, type FsyncPolicy, type OutputFilterConfig, type RateLimit } from './routing-values.js';
 import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';

@@ -11,19 +11,13 @@
  *   and private keys are censored at any of the first two levels.
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import type { Logger } from '../util/logger.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** What components take (transports' Logger and hal's HalLogger are subsets). */
-export interface Logger {
-  trace(payload: object, message?: string): void;
-  debug(payload: object, message?: string): void;
-  info(payload: object, message?: string): void;
-  warn(payload: object, message?: string): void;
-  error(payload: object, message?: string): void;
-  fatal(payload: object, message?: string): void;
-  child(bindings: Record<string, string>): Logger;
-}
+/** What components take: the one Logger (util/logger.ts). */
+export type { Logger } from '../util/logger.js';
+export { silentLogger } from '../util/logger.js';
 
 /** The root logger also changes its level (a reload of [log] level). */
 export interface RootLogger extends Logger {
@@ -147,14 +141,3 @@ export function createLogger(options: LoggerOptions = {}): RootLogger {
   );
   return new TakdLogger(root, new RepeatLimiter(options.repeatIntervalMs ?? 60_000, options.now ?? Date.now), '');
 }
-
-/** A logger that says nothing (tests, benchmarks). */
-export const silentLogger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  fatal: () => undefined,
-  child: () => silentLogger,
-};

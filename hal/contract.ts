@@ -9,18 +9,16 @@
  * side). The daemon sees the table and DriverInstances only.
  */
 import type { CotEvent } from '../daemon/codec/event.js';
+import type { Logger } from '../util/logger.js';
 
 // ---------------------------------------------------------------------------------------
 // Logging
 
-/** The logger a HAL component is given (pino satisfies it). Payload objects go first. */
-export interface HalLogger {
-  debug(payload: object, message?: string): void;
-  info(payload: object, message?: string): void;
-  warn(payload: object, message?: string): void;
-  error(payload: object, message?: string): void;
-  child(bindings: Record<string, string>): HalLogger;
-}
+/**
+ * The logger a HAL component is given: the one Logger (util/logger.ts; pino satisfies it).
+ * Payload objects go first.
+ */
+export type HalLogger = Logger;
 
 // ---------------------------------------------------------------------------------------
 // Links

@@ -2,14 +2,15 @@
  * A running device: link + driver, with reconnect. Opens the link, pushes its bytes through
  * the driver's framer and decoder, and queues the messages for one consumer. When the
  * device goes away (or cannot be opened) it says so in status() and retries with a backoff
- * that doubles from 100 ms up to 1 s, so a device that comes back is in use again within
- * about a second. A finite link (a replay file) ends the source.
+ * (util/backoff.ts, no jitter) that doubles from 100 ms up to 1 s, so a device that comes
+ * back is in use again within about a second. A finite link (a replay file) ends the source.
  */
 import type { ByteLink, Driver, HalLogger, LinkOptions, LinkProvider, Source, SourceStatus } from './contract.js';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue } from '../util/async-queue.js';
+import { Backoff } from '../util/backoff.js';
+import { silentLogger } from '../util/logger.js';
 import { isLinkError } from './links/errors.js';
 import { resolveLink, type LinkProviders } from './links/index.js';
-import { silentLogger } from './logger.js';
 
 export interface SourceOptions<F, M> {
   /** Config section id, e.g. `source.gps`; names the source in logs and status.json. */
@@ -108,17 +109,14 @@ class RunningSource<F, M> implements Source<M> {
 
   private async run(): Promise<void> {
     const { provider, linkOptions } = this;
-    const initialDelay = this.options.retryInitialMs ?? 100;
-    const maxDelay = this.options.retryMaxMs ?? 1000;
-    let delay = initialDelay;
+    const backoff = new Backoff({ initialMs: this.options.retryInitialMs ?? 100, maxMs: this.options.retryMaxMs ?? 1000, factor: 2, jitter: 0 });
     while (!this.stopped) {
       let link: ByteLink;
       try {
         link = await provider.open(linkOptions);
       } catch (error) {
         this.state.lastError = errorText(error);
-        await this.retryAfter(delay, `cannot open: ${this.state.lastError}`);
-        delay = Math.min(maxDelay, delay * 2);
+        await this.retryAfter(backoff.next(), `cannot open: ${this.state.lastError}`);
         continue;
       }
       if (this.stopped) {
@@ -127,7 +125,7 @@ class RunningSource<F, M> implements Source<M> {
       }
       this.link = link;
       this.state.connects++;
-      delay = initialDelay;
+      backoff.reset();
       this.setState('running', `running on ${link.description}`);
       this.logger.info({ link: link.description }, 'device open');
       const ended = await this.pump(link);
@@ -140,7 +138,8 @@ class RunningSource<F, M> implements Source<M> {
       }
       if (this.stopped) break;
       this.state.disconnects++;
-      await this.retryAfter(delay, `device gone (${this.state.lastError})`);
+      // The first retry after losing an open device waits the first delay; failures to reopen then double it.
+      await this.retryAfter(backoff.peek(), `device gone (${this.state.lastError})`);
     }
   }
 

@@ -1,7 +1,8 @@
-// The design's import directions, checked on the sources: daemon/ reaches hardware only
-// through hal/index.ts and hal/contract.ts; hal/ takes nothing from daemon/ but
-// daemon/codec/event.ts; only hal/links/serial.ts imports serialport; only native/index.ts
-// loads the native addon.
+// The design's import directions, checked on the sources: which part may import which
+// (the MAY_IMPORT table: the folders of daemon/, and util/, config/, hal/, native/);
+// daemon/ reaches hardware only through hal/index.ts and hal/contract.ts; hal/ takes nothing
+// from daemon/ but daemon/codec/event.ts; util/ takes nothing from anyone; only
+// hal/links/serial.ts imports serialport; only native/index.ts loads the native addon.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -53,4 +54,96 @@ test('only hal/links/serial.ts imports serialport; only native/index.ts loads th
   assert.deepEqual(serial, ['hal/links/serial.ts']);
   const addon = all.filter((f) => /['"]node-gyp-build['"]|\.node['"]/.test(readFileSync(join(repoRoot, f), 'utf8')));
   assert.deepEqual(addon, ['native/index.ts']);
+});
+
+/** The part of the tree a source file belongs to: a folder of daemon/, daemon/log.ts, daemon/main.ts, or a top-level folder. */
+const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
+type Part = (typeof PARTS)[number];
+
+function partOf(file: string): Part | undefined {
+  const [top, second] = file.split('/');
+  const name = top === 'daemon' ? (second === 'log.ts' ? 'log' : second === 'main.ts' ? 'main' : second) : top;
+  return (PARTS as readonly string[]).includes(name ?? '') ? (name as Part) : undefined;
+}
+
+/**
+ * Which part may import which (relative imports; a part always may import itself). Kept in
+ * step with the table in README.md's layout section.
+ *
+ * | part        | may import                                                                  |
+ * | ----------- | --------------------------------------------------------------------------- |
+ * | util/       | nothing (Logger, silentLogger, Backoff, RingFifo, AsyncQueue, DropLog, …)   |
+ * | codec/      | nothing                                                                     |
+ * | transports/ | codec, util                                                                 |
+ * | routing/    | codec, util, transports, config (routing-values.ts only)                    |
+ * | pli/        | codec, hal, config                                                          |
+ * | sources/    | codec, util, routing, log, config, hal, lifecycle (component, routing-stage)|
+ * | marti/      | util, transports (errors, tls-options), log, lifecycle (component only)     |
+ * | hub/        | codec, util, transports (listener-hub only), routing, marti (client-directory only) |
+ * | log.ts      | util                                                                        |
+ * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, hub, log, config, hal, native |
+ * | cli/        | everything but main                                                         |
+ * | main.ts     | cli                                                                         |
+ * | config/     | util, transports (url, tls-options, errors, small-file only), marti (settings, tls only), hal |
+ * | hal/        | util, codec (event.ts only)                                                 |
+ * | native/     | nothing                                                                     |
+ */
+const MAY_IMPORT: Record<Part, readonly Part[]> = {
+  util: [],
+  codec: [],
+  transports: ['codec', 'util'],
+  routing: ['codec', 'util', 'transports', 'config'],
+  pli: ['codec', 'hal', 'config'],
+  sources: ['codec', 'util', 'routing', 'log', 'config', 'hal', 'lifecycle'],
+  marti: ['util', 'transports', 'log', 'lifecycle'],
+  hub: ['codec', 'util', 'transports', 'routing', 'marti'],
+  log: ['util'],
+  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'log', 'config', 'hal', 'native'],
+  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'log', 'lifecycle', 'config', 'hal', 'native'],
+  main: ['cli'],
+  config: ['util', 'transports', 'marti', 'hal'],
+  hal: ['util', 'codec'],
+  native: [],
+};
+
+/** Where a part may reach another only through some of its files (hal's doors are checked above). */
+const ONLY_THROUGH: { from: Part; to: Part; files: readonly string[] }[] = [
+  { from: 'routing', to: 'config', files: ['config/routing-values.ts'] },
+  // config/ parses transport URLs and checks TLS material and small files with the transports' own code.
+  { from: 'config', to: 'transports', files: ['daemon/transports/url.ts', 'daemon/transports/tls-options.ts', 'daemon/transports/errors.ts', 'daemon/transports/small-file.ts'] },
+  { from: 'hal', to: 'codec', files: ['daemon/codec/event.ts'] },
+  // The data-package server's settings and TLS rule are parsed and checked where config checks the rest.
+  { from: 'config', to: 'marti', files: ['daemon/marti/settings.ts', 'daemon/marti/tls.ts'] },
+  { from: 'marti', to: 'transports', files: ['daemon/transports/errors.ts', 'daemon/transports/tls-options.ts'] },
+  // Sources are components the supervisor runs, attached to the routing stage.
+  { from: 'sources', to: 'lifecycle', files: ['daemon/lifecycle/component.ts', 'daemon/lifecycle/routing-stage.ts'] },
+  { from: 'marti', to: 'lifecycle', files: ['daemon/lifecycle/component.ts'] },
+  // The hub implements what listeners see of it, and the client list the data-package server asks for.
+  { from: 'hub', to: 'transports', files: ['daemon/transports/listener-hub.ts'] },
+  { from: 'hub', to: 'marti', files: ['daemon/marti/client-directory.ts'] },
+];
+
+test('each part imports only the parts its row in MAY_IMPORT names', () => {
+  const wrong: string[] = [];
+  for (const file of [...sources('daemon'), ...sources('util'), ...sources('config'), ...sources('hal'), ...sources('native')]) {
+    const from = partOf(file);
+    assert.ok(from !== undefined, `${file} belongs to no part`);
+    for (const spec of imports(file).filter((s) => s.startsWith('.'))) {
+      const to = target(file, spec);
+      const toPart = partOf(to);
+      // Outside the parts: test/support helpers that hal's shared contract suites use.
+      if (toPart === undefined || toPart === from) continue;
+      if (!MAY_IMPORT[from].includes(toPart)) wrong.push(`${file} (${from}) imports ${to} (${toPart})`);
+      const door = ONLY_THROUGH.find((rule) => rule.from === from && rule.to === toPart);
+      if (door !== undefined && !door.files.includes(to)) wrong.push(`${file} (${from}) imports ${to}, not one of ${door.files.join(', ')}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('util/ uses only node: built-ins and no import.meta (the single-binary bundle rewrites import.meta elsewhere only)', () => {
+  for (const file of sources('util')) {
+    for (const spec of imports(file)) assert.ok(spec.startsWith('./') || spec.startsWith('node:'), `${file} imports ${spec}`);
+    assert.ok(!readFileSync(join(repoRoot, file), 'utf8').includes('import.meta'), `${file} uses import.meta`);
+  }
 });

@@ -8,7 +8,7 @@ import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
 import { createTransportFromSpec } from '../transports/index.js';
 import { oneLineXml } from '../transports/stream-codec.js';
-import { textLogger } from '../transports/text-logger.js';
+import { textLogger } from './text-logger.js';
 import type { Transport } from '../transports/types.js';
 import type { TransportSpec } from '../transports/url.js';
 

@@ -2,6 +2,7 @@
 // started), 1 when something fails at runtime, 0 after a graceful stop.
 import { readFileSync } from 'node:fs';
 import { embeddedDefault } from '../../config/embedded.js';
+import { realProbes } from './embedded-probes.js';
 import { ConfigError, formatProblem, type Problem } from '../../config/errors.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../../config/loader.js';
 import { problemPlace } from '../../config/origin.js';
@@ -57,7 +58,7 @@ async function loadEffective(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
   const { rest } = first;
   let loaded = first.config;
   // No file, or one that sets nothing (the .deb's all-commented takd.ini): the embedded default.
-  const choice = await embeddedDefault(loaded);
+  const choice = await embeddedDefault(loaded, realProbes);
   if (choice.settings.length > 0) loaded = loadConfig({ args, env, embedded: choice.settings }).config;
   const checked = preflight(loaded);
   if (checked.problems.length > 0) throw new ConfigError(checked.problems);

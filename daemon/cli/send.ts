@@ -6,7 +6,7 @@ import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from './transport-flags.js'
 import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
 import { createTransportFromSpec } from '../transports/index.js';
-import { textLogger } from '../transports/text-logger.js';
+import { textLogger } from './text-logger.js';
 import { transportDirection } from '../transports/url.js';
 
 const HELP = `Usage: takd send URL [options] < events.xml

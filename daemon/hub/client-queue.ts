@@ -8,18 +8,13 @@
  * client has not read waits here, where coalescing keeps it small.
  */
 import type { CotEvent } from '../codec/event.js';
+import type { ConnectionQueue } from '../transports/listener-hub.js';
 import { classifyLane } from '../routing/lane.js';
 import { estimateBytes } from './replay-store.js';
 
 /** Events handed on to the connection at most; more wait here. */
 const HAND_ON = 8;
 
-/** The connection's write queue, as far as this needs it. */
-export interface ConnectionQueue {
-  readonly length: number;
-  push(event: CotEvent): void;
-  whenBacklogBelow(depth: number, listener: () => void): void;
-}
 
 export interface ClientQueueLimits {
   maxEvents: number;

@@ -16,9 +16,10 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import type { ClientDirectory, ClientEndpoint } from '../marti/client-directory.js';
-import type { Logger } from '../transports/types.js';
+import type { Logger } from '../../util/logger.js';
 import { addressing, isSelfReport, type Addressing } from './addressing.js';
-import { ClientQueue, type ConnectionQueue } from './client-queue.js';
+import { ClientQueue } from './client-queue.js';
+import type { HubConnection, HubMemberOptions, ListenerHub } from '../transports/listener-hub.js';
 import { Mailbox } from './mailbox.js';
 import { ReplayStore } from './replay-store.js';
 
@@ -45,27 +46,6 @@ export const HUB_DEFAULTS: HubSettings = {
   clientQueueBytes: 2 * 2 ** 20,
 };
 
-/** One connection, as its listener hands it to the hub. */
-export interface HubConnection {
-  /** The listener's name (its config id). */
-  readonly listener: string;
-  /** `host:port` of the client. */
-  readonly peer: string;
-  readonly address: string;
-  /** Subject CN of the client certificate (tls+listen with a client certificate). */
-  readonly certCn: string | undefined;
-  readonly queue: ConnectionQueue;
-  bytesIn(): number;
-  bytesOut(): number;
-  close(): void;
-}
-
-export interface HubMemberOptions {
-  /** The certificate CN must be the uid or callsign the client claims. */
-  bindIdentity: boolean;
-  /** A client whose queue stays full this long is closed; 0: never. */
-  stallTimeoutMs: number;
-}
 
 /** One connected client, as status.json, the Marti server and /metrics see it. */
 export interface HubClientInfo {
@@ -172,7 +152,7 @@ export class HubClient {
   }
 }
 
-export class Hub {
+export class Hub implements ListenerHub {
   readonly settings: HubSettings;
   private readonly members = new Set<HubClient>();
   private readonly listeners = new Map<string, number>();

@@ -14,7 +14,7 @@ import { Router, type RouterOutput, type RouterStatus } from '../routing/router.
 import { queueDirectory, stateDirectory } from '../routing/settings.js';
 import { DurableQueue } from '../routing/store/durable-queue.js';
 import type { OutputConfig, TakdConfig } from '../../config/view.js';
-import type { InboundGate } from '../transports/options.js';
+import type { InboundGate } from '../transports/inbound-gate.js';
 import { transportDirection, transportRole } from '../transports/url.js';
 
 interface OpenQueue {

@@ -4,7 +4,7 @@
  * and stops everything in reverse order with a bounded flush of the outputs.
  */
 import type { Logger } from '../log.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../../util/backoff.js';
 import { START_ORDER, type Component, type ComponentSpec, type ComponentStatus } from './component.js';
 
 interface Running {

@@ -3,35 +3,10 @@
  * Compiled once at start; `matches` runs per event per output, so it allocates nothing.
  */
 import type { CotEvent } from '../codec/event.js';
+import type { BoundingBox, Circle, OutputFilterConfig } from '../../config/routing-values.js';
 import { acceptsByDefault, type LinkRole } from './roles.js';
 
-export interface BoundingBox {
-  south: number;
-  west: number;
-  north: number;
-  east: number;
-}
-
-export interface Circle {
-  lat: number;
-  lon: number;
-  meters: number;
-}
-
-export interface OutputFilterConfig {
-  /** Type prefixes taken (`a-f-`, `b-t-f`); none: every type. */
-  types?: readonly string[];
-  /** Type prefixes refused, checked after `types`. */
-  excludeTypes?: readonly string[];
-  /** Source ids or roles taken; none: the role defaults (roles.ts). */
-  from?: readonly string[];
-  /** Source ids or roles refused (e.g. `self` for an output with `pli = false`). */
-  excludeFrom?: readonly string[];
-  /** Only events inside this box (west > east crosses the antimeridian). */
-  bbox?: BoundingBox;
-  /** Only events within this distance of a point. */
-  radius?: Circle;
-}
+export type { BoundingBox, Circle, OutputFilterConfig };
 
 export interface EventSource {
   /** The link or source name, e.g. `server` or `gps`. */

@@ -16,6 +16,7 @@ import { KeyedFifo } from './keyed-fifo.js';
 import { LANE_PRIORITY, type Lane } from './lane.js';
 import type { DurableQueue, StoredEvent } from './store/durable-queue.js';
 import { TokenBucket, type RateLimit } from './token-bucket.js';
+import { RingFifo } from '../../util/ring-fifo.js';
 
 /** The part of a transport the router needs. */
 export interface OutputTarget {
@@ -64,38 +65,9 @@ interface Waiting {
   size: number;
 }
 
-/** A FIFO that pops from the front without shifting the array every time. */
-class Fifo {
-  private items: Waiting[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: Waiting): void {
-    this.items.push(item);
-  }
-
-  peek(): Waiting | undefined {
-    return this.items[this.head];
-  }
-
-  shift(): Waiting | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.head += 1;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    }
-    return item;
-  }
-}
-
 /** What pump() sends next: from memory, from the store, or a position report. */
 type Candidate =
-  | { from: 'memory'; lane: Fifo; waiting: Waiting }
+  | { from: 'memory'; lane: RingFifo<Waiting>; waiting: Waiting }
   | { from: 'store'; entry: StoredEvent }
   | { from: 'pli'; uid: string; waiting: Waiting };
 
@@ -110,7 +82,11 @@ export class OutputLink {
   private readonly maxPending: number;
   private readonly maxPliUids: number;
   private readonly framingBytes: number;
-  private readonly memory: Fifo[] = Array.from({ length: STORED_LANES }, () => new Fifo());
+  /**
+   * Non-PLI lanes in memory. Unbounded each: together they hold at most maxPending, and
+   * past that the oldest of the least urgent lane is dropped (dropOldestLeastUrgent).
+   */
+  private readonly memory: RingFifo<Waiting>[] = Array.from({ length: STORED_LANES }, () => new RingFifo<Waiting>());
   /** Waiting position reports by uid, the longest-waiting first. */
   private readonly pli = new KeyedFifo<Waiting>();
   private memoryCount = 0;
@@ -245,7 +221,7 @@ export class OutputLink {
       return;
     }
     if (this.memoryCount >= this.maxPending) this.dropOldestLeastUrgent();
-    this.memory[priority].push({ event, size });
+    this.memory[priority].pushOrRefuse({ event, size }); // unbounded: never refuses
     this.memoryCount += 1;
   }
 

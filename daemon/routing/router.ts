@@ -25,7 +25,7 @@ import { AttachableTarget, type AttachableOutput } from './attachable-target.js'
 import { classifyLane } from './lane.js';
 import { OutputLink, type OutputLinkOptions, type OutputTarget } from './output-link.js';
 import type { LinkRole } from './roles.js';
-import type { InboundGate } from '../transports/options.js';
+import type { InboundGate } from '../transports/inbound-gate.js';
 
 /**
  * Inbound back-pressure: stream inputs stop reading while an output that is up and whose

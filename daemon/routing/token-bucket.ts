@@ -2,18 +2,10 @@
  * A link's budget: bytes per second and events per minute, each a token bucket that
  * refills continuously up to its burst. An event goes when both buckets hold enough.
  */
+import type { RateLimit } from '../../config/routing-values.js';
 import type { Clock } from './clock.js';
 
-export interface RateLimit {
-  /** Sustained bytes per second; undefined: unlimited. */
-  bytesPerSecond?: number;
-  /** Largest burst in bytes; default one second's worth. */
-  burstBytes?: number;
-  /** Sustained events per minute; undefined: unlimited. */
-  eventsPerMinute?: number;
-  /** Largest burst in events; default five seconds' worth, at least 1. */
-  burstEvents?: number;
-}
+export type { RateLimit };
 
 class Bucket {
   private tokens: number;

@@ -6,7 +6,7 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import { advertisedVersions, protocolRequestEvent, responseStatus } from './control-events.js';
-import type { Logger } from './types.js';
+import type { Logger } from '../../util/logger.js';
 
 export interface NegotiationHooks {
   /** Writes a control event ahead of queued data (still XML at this point). */

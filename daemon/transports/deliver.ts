@@ -3,7 +3,8 @@
  * socket's read loop (and so the connection, or the process) down with it.
  */
 import type { CotEvent } from '../codec/event.js';
-import type { EventHandler, EventOrigin, Logger } from './types.js';
+import type { Logger } from '../../util/logger.js';
+import type { EventHandler, EventOrigin } from './types.js';
 
 export function deliver(handler: EventHandler | undefined, event: CotEvent, origin: EventOrigin, logger: Logger): void {
   if (!handler) return;

@@ -9,7 +9,8 @@ import type { CotEvent } from '../codec/event.js';
 import { TransportConfigError } from './errors.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { oneLineXml } from './stream-codec.js';
-import { newCounters, silentLogger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger } from '../../util/logger.js';
+import { newCounters, type Transport, type TransportState, type TransportStatus } from './types.js';
 import type { FileSpec, LogSpec } from './url.js';
 import { WriteQueue } from './write-queue.js';
 

@@ -29,7 +29,8 @@ import { deliver } from './deliver.js';
 import type { ClosedReason, ListenerLimits } from './listener-limits.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { streamEncoder } from './stream-codec.js';
-import type { EventOrigin, Logger, TransportCounters } from './types.js';
+import type { Logger } from '../../util/logger.js';
+import type { EventOrigin, TransportCounters } from './types.js';
 import { formatAddress } from './url.js';
 import { WriteQueue } from './write-queue.js';
 

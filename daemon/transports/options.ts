@@ -1,21 +1,12 @@
 /** Options shared by the transports. Every one has a default fit for a field deployment. */
 import type { CotEvent } from '../codec/event.js';
-import type { BackoffOptions } from '../lifecycle/backoff.js';
-import type { HubMembership } from '../hub/membership.js';
+import type { BackoffOptions } from '../../util/backoff.js';
+import type { Logger } from '../../util/logger.js';
+import type { HubMembership } from './listener-hub.js';
+import type { InboundGate } from './inbound-gate.js';
 import type { ListenerLimits } from './listener-limits.js';
 import type { TlsSettings } from './tls-options.js';
-import type { EventHandler, Logger } from './types.js';
-
-/**
- * Back-pressure from the daemon's outputs to its stream inputs: while closed, TCP/TLS
- * inputs stop reading, so a sender flooding faster than the outputs drain is slowed down
- * by TCP itself instead of takd buffering without end.
- */
-export interface InboundGate {
-  closed(): boolean;
-  /** Calls `listener` once, when the gate opens again. */
-  whenOpen(listener: () => void): void;
-}
+import type { EventHandler } from './types.js';
 
 export interface TransportOptions {
   /** For logs and status; default: the URL. */

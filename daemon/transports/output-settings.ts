@@ -7,9 +7,11 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import type { ListenerLimits } from './listener-limits.js';
-import type { InboundGate, TransportOptions } from './options.js';
+import type { InboundGate } from './inbound-gate.js';
+import type { TransportOptions } from './options.js';
 import type { TlsSettings } from './tls-options.js';
-import type { EventHandler, Logger } from './types.js';
+import type { EventHandler } from './types.js';
+import type { Logger } from '../../util/logger.js';
 
 /** PyTAK's pause between writes with FTS_COMPAT: a random part of 5 s. */
 export const FTS_COMPAT_MAX_PAUSE_MS = 5_000;

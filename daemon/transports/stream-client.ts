@@ -18,7 +18,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { CotStreamDecoder } from '../codec/stream.js';
 import type { CotEvent } from '../codec/event.js';
-import { Backoff } from '../lifecycle/backoff.js';
+import { Backoff } from '../../util/backoff.js';
 import { ClientNegotiation } from './client-negotiation.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pingEvent, pongEvent } from './control-events.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from './errors.js';
@@ -28,7 +28,8 @@ import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
 import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from './tls-options.js';
-import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { newCounters, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type StreamSpec } from './url.js';
 import { WriteQueue } from './write-queue.js';
 

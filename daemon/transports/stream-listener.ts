@@ -12,15 +12,16 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { CotEvent } from '../codec/event.js';
-import { Backoff } from '../lifecycle/backoff.js';
+import { Backoff } from '../../util/backoff.js';
 import { classifyError, TransportConfigError } from './errors.js';
 import { ListenerAdmission, resolveListenerLimits, tlsRefusalReason, type ClosedReason } from './listener-limits.js';
 import { ListenerSession } from './listener-session.js';
 import type { TransportOptions } from './options.js';
-import { OncePerInterval } from './once-per-interval.js';
-import type { HubClient } from '../hub/hub.js';
+import { OncePerInterval } from '../../util/once-per-interval.js';
+import type { HubMember } from './listener-hub.js';
 import { listenerCertificateProblem, loadTlsServerOptions, nodeTls, optionalClientCertWarning } from './tls-options.js';
-import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { newCounters, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type ListenSpec } from './url.js';
 
 export class StreamListener implements Transport {
@@ -224,7 +225,7 @@ export class StreamListener implements Transport {
     return this.canSend && this.canReceive ? this.options.hub : undefined;
   }
 
-  private joinHub(socket: Socket, session: ListenerSession): HubClient | undefined {
+  private joinHub(socket: Socket, session: ListenerSession): HubMember | undefined {
     const membership = this.hubMembership();
     if (membership === undefined) return undefined;
     const peerCertificate = 'getPeerCertificate' in socket ? (socket as TLSSocket).getPeerCertificate() : undefined;

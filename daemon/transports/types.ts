@@ -8,21 +8,6 @@
  */
 import type { CotEvent } from '../codec/event.js';
 
-/** The logger a transport takes: pino-compatible, so a pino child logger fits as is. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 /** Where a received event came from: the transport's name plus the remote address. */
 export interface EventOrigin {
   transport: string;

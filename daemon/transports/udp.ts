@@ -13,13 +13,14 @@ import { isIP } from 'node:net';
 import { decodeDatagram } from '../codec/datagram.js';
 import type { CotEvent } from '../codec/event.js';
 import { XmlEventDecoder } from '../codec/xml/decode.js';
-import { DropLog } from './drop-log.js';
+import { DropLog } from '../../util/drop-log.js';
 import { classifyError, TransportConfigError } from './errors.js';
 import { localAddresses, resolveInterface, type ResolvedInterface } from './interfaces.js';
 import { deliver } from './deliver.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { datagramEncoder } from './stream-codec.js';
-import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { newCounters, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, parseTtl, type UdpSpec } from './url.js';
 
 /** Largest UDP payload: 65535 minus the IP and UDP headers. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { CotEvent } from '../codec/event.js';
 import { WriteQueue } from './write-queue.js';
-import type { Logger } from './types.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 
 function event(n: number): CotEvent {
   return { uid: `u${n}`, type: 'a-f-G', how: 'm-g', time: 0, start: 0, stale: 1, point: { lat: 0, lon: 0, hae: 0, ce: 0, le: 0 } };
@@ -12,7 +12,7 @@ function event(n: number): CotEvent {
 const encode = (e: CotEvent): Buffer => Buffer.from(`${e.uid}\n`);
 
 function countingLogger(): Logger & { warnings: number } {
-  const logger = { warnings: 0, debug: () => undefined, info: () => undefined, error: () => undefined, warn: () => { logger.warnings += 1; } };
+  const logger = { ...silentLogger, warnings: 0, warn: () => { logger.warnings += 1; } };
   return logger;
 }
 

@@ -7,8 +7,9 @@
  * one worth sending. Drops are counted and logged at most once per interval.
  */
 import type { CotEvent } from '../codec/event.js';
-import { DropLog } from './drop-log.js';
-import type { Logger } from './types.js';
+import { DropLog } from '../../util/drop-log.js';
+import type { Logger } from '../../util/logger.js';
+import { RingFifo } from '../../util/ring-fifo.js';
 
 /** The part of a Writable the queue uses. */
 export interface ByteSink {
@@ -40,9 +41,8 @@ export interface WriteQueueOptions {
 
 export class WriteQueue {
   readonly capacity: number;
-  private readonly ring: (CotEvent | undefined)[];
-  private head = 0;
-  private size = 0;
+  /** Drop-oldest when full: for position reports the newest is the one worth sending. */
+  private readonly events: RingFifo<CotEvent>;
   private sink: ByteSink | undefined;
   private encode: EventEncoder;
   private paused = false;
@@ -65,7 +65,7 @@ export class WriteQueue {
 
   constructor(encode: EventEncoder, options: WriteQueueOptions) {
     this.capacity = Math.max(1, options.capacity ?? 100);
-    this.ring = new Array<CotEvent | undefined>(this.capacity);
+    this.events = new RingFifo<CotEvent>(this.capacity);
     this.encode = encode;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
     this.pauseBetweenWritesMs = options.pauseBetweenWritesMs;
@@ -74,7 +74,7 @@ export class WriteQueue {
   }
 
   get length(): number {
-    return this.size;
+    return this.events.length;
   }
 
   /**
@@ -87,14 +87,7 @@ export class WriteQueue {
 
   push(event: CotEvent): void {
     this.counters.queued += 1;
-    if (this.size === this.capacity) {
-      this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-      this.size -= 1;
-      this.noteDropped(1, 'send queue full');
-    }
-    this.ring[(this.head + this.size) % this.capacity] = event;
-    this.size += 1;
+    if (this.events.pushDroppingOldest(event)) this.noteDropped(1, 'send queue full');
     this.pump();
   }
 
@@ -161,15 +154,13 @@ export class WriteQueue {
   }
 
   clear(): void {
-    this.ring.fill(undefined);
-    this.head = 0;
-    this.size = 0;
+    this.events.clear();
     this.dropLog.stop();
     this.settleIdle();
   }
 
   private isIdle(): boolean {
-    return this.size === 0 && this.inFlight === 0 && this.batch.length === 0;
+    return this.events.length === 0 && this.inFlight === 0 && this.batch.length === 0;
   }
 
   private settleIdle(): void {
@@ -185,19 +176,10 @@ export class WriteQueue {
     this.checkLowWater();
   };
 
-  private shift(): CotEvent {
-    const event = this.ring[this.head] as CotEvent;
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.capacity;
-    this.size -= 1;
-    return event;
-  }
-
   private pump(): void {
     const sink = this.sink;
     if (!sink || this.paused || this.waitingForDrain || this.sleeping) return;
-    while (this.size > 0) {
-      const event = this.shift();
+    for (let event = this.events.shift(); event !== undefined; event = this.events.shift()) {
       let bytes: Buffer | string;
       try {
         bytes = this.encode(event);
@@ -271,7 +253,7 @@ export class WriteQueue {
   /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
   private checkLowWater(): void {
     const lowWater = this.lowWater;
-    if (lowWater === undefined || this.size >= lowWater.depth) return;
+    if (lowWater === undefined || this.events.length >= lowWater.depth) return;
     this.lowWater = undefined;
     lowWater.listener();
   }

@@ -1,6 +1,9 @@
 // A single-consumer async queue of byte chunks between an event-driven device handle and
-// the `for await` of ByteLink.chunks(). Bounded: past `highWaterBytes` it asks the producer
-// to pause (and to resume once drained), so a slow consumer never grows memory.
+// the `for await` of ByteLink.chunks(). Bounded in bytes rather than chunks: past
+// `highWaterBytes` it asks the producer to pause (and to resume once half drained), so a
+// slow consumer never grows memory and nothing is dropped. The queueing itself is
+// util/async-queue.ts, unbounded in count.
+import { AsyncQueue } from '../../util/async-queue.js';
 import { HalLinkError } from './errors.js';
 
 export interface ChunkQueueHooks {
@@ -9,18 +12,20 @@ export interface ChunkQueueHooks {
 }
 
 export class ChunkQueue implements AsyncIterable<Buffer> {
-  private readonly chunks: Buffer[] = [];
+  private readonly queue: AsyncQueue<Buffer>;
   private queuedBytes = 0;
   private paused = false;
-  private ended = false;
-  private failure: Error | undefined;
-  private wake: (() => void) | undefined;
-  private iterated = false;
 
   constructor(
     private readonly hooks: ChunkQueueHooks = {},
     private readonly highWaterBytes = 1 << 20,
-  ) {}
+  ) {
+    this.queue = new AsyncQueue<Buffer>({
+      capacity: Infinity,
+      onTake: (chunk) => this.taken(chunk),
+      iteratedTwice: () => new HalLinkError('canceled', 'chunks() may be iterated once'),
+    });
+  }
 
   /** Bytes waiting for the consumer (a link that cannot pause its sender drops above a bound). */
   get bytesQueued(): number {
@@ -28,55 +33,33 @@ export class ChunkQueue implements AsyncIterable<Buffer> {
   }
 
   push(chunk: Buffer): void {
-    if (this.ended || chunk.length === 0) return;
-    this.chunks.push(chunk);
+    if (this.queue.isEnded || chunk.length === 0) return;
     this.queuedBytes += chunk.length;
     if (!this.paused && this.queuedBytes > this.highWaterBytes && this.hooks.pause) {
       this.paused = true;
       this.hooks.pause();
     }
-    this.notify();
+    this.queue.push(chunk);
   }
 
   /** Ends the iteration after the queued chunks: normally, or by throwing `error`. */
   end(error?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.failure = error;
-    this.notify();
+    this.queue.end(error);
   }
 
   get isEnded(): boolean {
-    return this.ended;
+    return this.queue.isEnded;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    if (this.iterated) throw new HalLinkError('canceled', 'chunks() may be iterated once');
-    this.iterated = true;
-    for (;;) {
-      const chunk = this.chunks.shift();
-      if (chunk !== undefined) {
-        this.queuedBytes -= chunk.length;
-        if (this.paused && this.queuedBytes <= this.highWaterBytes / 2) {
-          this.paused = false;
-          this.hooks.resume?.();
-        }
-        yield chunk;
-        continue;
-      }
-      if (this.ended) {
-        if (this.failure) throw this.failure;
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return this.queue[Symbol.asyncIterator]();
+  }
+
+  private taken(chunk: Buffer): void {
+    this.queuedBytes -= chunk.length;
+    if (this.paused && this.queuedBytes <= this.highWaterBytes / 2) {
+      this.paused = false;
+      this.hooks.resume?.();
     }
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
   }
 }

@@ -2,7 +2,7 @@
 // and a plain TCP server that behaves like a third-party TAK server (no takd code inside).
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { CotEvent } from '../../daemon/codec/event.js';
-import type { Logger } from '../../daemon/transports/types.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 
 /** An ATAK-like PLI (~700 bytes of XML with declaration). */
 export function pli(n: number, now = Date.now()): CotEvent {
@@ -35,7 +35,8 @@ export function recordingLogger(): Logger & { lines: LogLine[] } {
   const at = (level: LogLine['level']) => (obj: object, msg?: string) => {
     lines.push({ level, obj, msg });
   };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const logger: Logger & { lines: LogLine[] } = { ...silentLogger, lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  return logger;
 }
 
 /** Polls until the condition holds; a guard against hangs, not a timing assertion. */

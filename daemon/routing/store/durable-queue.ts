@@ -13,10 +13,11 @@
  *   the undelivered events are indexed per lane. Only the index is held in memory.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import type { FsyncPolicy } from '../../../config/routing-values.js';
 import { encodeDeliveredRecord, encodeEventRecord, KIND_EVENT, type EventRecord } from './record.js';
 import { Segment, segmentIdOf } from './segment.js';
 
-export type FsyncPolicy = { mode: 'always' } | { mode: 'interval'; intervalMs: number } | { mode: 'never' };
+export type { FsyncPolicy };
 
 export interface DurableQueueOptions {
   dir: string;

@@ -1,7 +1,9 @@
 /**
- * Jittered exponential backoff for reconnects. Defaults are PyTAK's (5 s, ×2, cap 120 s,
- * ±20 %), plus a reset once a connection has stayed up long enough to count as healthy,
- * so one flap after a day of uptime does not wait two minutes.
+ * Jittered exponential backoff for reconnects: the one used by network transports, the
+ * supervisor and HAL sources. Defaults are PyTAK's (5 s, ×2, cap 120 s, ±20 %), plus a
+ * reset once a connection has stayed up long enough to count as healthy, so one flap after
+ * a day of uptime does not wait two minutes. A device source uses it without jitter
+ * (100 ms doubling to 1 s) and resets on every open.
  */
 export interface BackoffOptions {
   initialMs?: number;
@@ -45,8 +47,14 @@ export class Backoff {
 
   /** The delay before the next attempt; each call counts one more failure. */
   next(): number {
-    const base = Math.min(this.maxMs, this.initialMs * this.factor ** Math.min(this.attempt, 64));
+    const delay = this.peek();
     this.attempt += 1;
+    return delay;
+  }
+
+  /** The delay next() would give now, without counting a failure (a lost link is not a failed attempt). */
+  peek(): number {
+    const base = Math.min(this.maxMs, this.initialMs * this.factor ** Math.min(this.attempt, 64));
     const spread = 1 + this.jitter * (2 * this.random() - 1);
     return Math.max(0, Math.round(base * spread));
   }

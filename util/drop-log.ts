@@ -1,5 +1,5 @@
 /** Counts dropped events and logs them at most once per interval, never one line per drop. */
-import type { Logger } from './types.js';
+import type { Logger } from './logger.js';
 
 export class DropLog {
   total = 0;

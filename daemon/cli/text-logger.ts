@@ -1,7 +1,7 @@
 /** A plain-text logger for the command-line tools: one line per message on stderr. */
-import type { Logger } from './types.js';
+import type { Logger } from '../../util/logger.js';
 
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 type Level = (typeof LEVELS)[number];
 
 function describe(obj: object): string {
@@ -19,7 +19,9 @@ export function textLogger(stream: NodeJS.WritableStream, prefix: string, minimu
   const at = (level: Level) => (obj: object, msg?: string) => {
     if (LEVELS.indexOf(level) < threshold) return;
     const transport = 'transport' in obj ? `${String((obj as { transport: unknown }).transport)}: ` : '';
-    stream.write(`${prefix}: ${level === 'info' || level === 'debug' ? '' : `${level}: `}${transport}${msg ?? ''}${describe(obj)}\n`);
+    stream.write(`${prefix}: ${level === 'info' || level === 'debug' || level === 'trace' ? '' : `${level}: `}${transport}${msg ?? ''}${describe(obj)}\n`);
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  // One prefix for the whole tool: a child logs as its parent does.
+  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
+  return logger;
 }
