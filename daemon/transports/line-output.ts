@@ -1,7 +1,7 @@
 /**
  * log://stdout, log://stderr and file://PATH: one event per line of XML, appended.
- * Send-only. Writes go through the same bounded queue as sockets, so a slow disk or a
- * blocked pipe drops the oldest events instead of growing memory.
+ * Send-only. Like a stream client it keeps no queue: a slow disk or a blocked pipe makes it
+ * not writable(), and events wait in the router's lanes (bounded there).
  */
 import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -9,15 +9,15 @@ import type { CotEvent } from '../codec/event.js';
 import { TransportConfigError } from './errors.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { oneLineXml } from './stream-codec.js';
-import { newCounters, silentLogger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { newCounters, silentLogger, type OutputListener, type Transport, type TransportState, type TransportStatus } from './types.js';
 import type { FileSpec, LogSpec } from './url.js';
-import { WriteQueue } from './write-queue.js';
+import { StreamWriter } from './stream-writer.js';
 
 export class LineOutput implements Transport {
   readonly name: string;
   readonly canSend = true;
   readonly canReceive = false;
-  private readonly queue: WriteQueue;
+  private readonly writer: StreamWriter;
   private readonly counters = newCounters();
   private stream: Writable | undefined;
   private state: TransportState = 'stopped';
@@ -29,10 +29,11 @@ export class LineOutput implements Transport {
   ) {
     this.name = options.name ?? (spec.kind === 'log' ? `log://${spec.stream}` : `file://${spec.path}`);
     const logger = options.logger ?? silentLogger;
-    this.queue = new WriteQueue((event) => `${oneLineXml(event)}\n`, {
-      capacity: options.maxQueue ?? DEFAULTS.maxQueue,
-      logger,
+    this.writer = new StreamWriter((event) => `${oneLineXml(event)}\n`, {
+      maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+      standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
       logContext: { transport: this.name },
+      logger,
     });
   }
 
@@ -52,18 +53,18 @@ export class LineOutput implements Transport {
       file.on('error', (error) => {
         this.state = 'failed';
         this.message = error.message;
-        this.queue.fail(error);
+        this.writer.fail(error);
         closeSync(fd);
       });
       this.stream = file;
     }
     this.state = 'up';
     this.message = `writing to ${this.name}`;
-    this.queue.attach(this.stream);
+    this.writer.attach(this.stream);
   }
 
   send(event: CotEvent): boolean {
-    this.queue.push(event);
+    this.writer.send(event);
     return true;
   }
 
@@ -71,36 +72,37 @@ export class LineOutput implements Transport {
     return this.state === 'up';
   }
 
-  backlog(): number {
-    return this.queue.length;
+  writable(): boolean {
+    return this.state === 'up' && this.writer.writable();
   }
 
-  whenBacklogBelow(depth: number, listener: () => void): void {
-    this.queue.whenBacklogBelow(depth, listener);
+  setListener(listener: OutputListener | undefined): void {
+    this.writer.setListener(listener);
   }
 
   flush(): Promise<void> {
-    return this.queue.whenIdle();
+    return this.writer.whenIdle();
   }
 
   async close(): Promise<void> {
-    await this.queue.whenIdle().catch(() => undefined);
+    await this.writer.whenIdle().catch(() => undefined);
     const stream = this.stream;
     this.stream = undefined;
-    this.queue.detach();
+    this.writer.detach();
+    this.writer.discardHeld();
     if (stream && this.spec.kind === 'file') await new Promise<void>((resolve) => stream.end(() => resolve()));
     this.state = 'stopped';
     this.message = 'closed';
   }
 
   status(): TransportStatus {
-    const { queued, written, dropped } = this.queue.counters;
+    const { queued, written, dropped, returned } = this.writer.counters;
     return {
       name: this.name,
       state: this.state,
       message: this.message,
       protocol: 0,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped },
+      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned },
     };
   }
 }

@@ -3,7 +3,8 @@
  *
  * One connection at a time; on EOF, error, connect timeout or read silence it reconnects
  * with jittered exponential backoff, which starts over after a connection that stayed up
- * 30 s (DEFAULTS.backoffResetAfterMs). Events wait in a bounded drop-oldest queue meanwhile.
+ * 30 s (DEFAULTS.backoffResetAfterMs). It keeps no queue: events wait in the router's
+ * lanes while it is not writable(), and what a dead connection never wrote is given back.
  *
  * Read silence counts only for a peer that has answered on this connection (a TAK server
  * answers our pings): a plain consumer that never sends (a script, Node-RED's TCP input,
@@ -28,9 +29,9 @@ import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
 import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from './tls-options.js';
-import { newCounters, silentLogger, type Logger, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { newCounters, silentLogger, type Logger, type OutputListener, type Transport, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress, type StreamSpec } from './url.js';
-import { WriteQueue } from './write-queue.js';
+import { StreamWriter } from './stream-writer.js';
 
 /** A TLS close this soon after the handshake, with nothing received, reads as a refusal. */
 const REFUSAL_WINDOW_MS = 1_000;
@@ -40,7 +41,7 @@ export class StreamClient implements Transport {
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly queue: WriteQueue;
+  private readonly writer: StreamWriter;
   private readonly backoff: Backoff;
   private readonly counters = newCounters();
   private readonly peer: string;
@@ -63,6 +64,11 @@ export class StreamClient implements Transport {
   private connectedAt = 0;
   private receivedOnConnection = false;
   private closed: Promise<void> | undefined;
+  private inFlightLost = 0;
+  /** Per ping written and not yet answered: how many events had been written before it. */
+  private pingMarks: number[] = [];
+  /** Events on this connection a pong proved the server read. */
+  private confirmed = 0;
 
   constructor(
     private readonly spec: StreamSpec,
@@ -74,11 +80,12 @@ export class StreamClient implements Transport {
     this.logger = options.logger ?? silentLogger;
     this.peer = formatAddress(spec.host, spec.port);
     this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
-    this.queue = new WriteQueue(streamEncoder(0), {
-      capacity: options.maxQueue ?? DEFAULTS.maxQueue,
+    this.writer = new StreamWriter(streamEncoder(0), {
+      maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+      standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
+      logContext: { transport: this.name },
       pauseBetweenWritesMs: options.pauseBetweenWritesMs,
       logger: this.logger,
-      logContext: { transport: this.name },
     });
   }
 
@@ -92,8 +99,7 @@ export class StreamClient implements Transport {
 
   send(event: CotEvent): boolean {
     if (!this.canSend) return false;
-    this.counters.eventsQueued += 1;
-    this.queue.push(event);
+    this.writer.send(event);
     return true;
   }
 
@@ -101,17 +107,17 @@ export class StreamClient implements Transport {
     return this.state === 'up';
   }
 
-  backlog(): number {
-    return this.queue.length;
+  writable(): boolean {
+    return this.state === 'up' && this.writer.writable();
   }
 
-  whenBacklogBelow(depth: number, listener: () => void): void {
-    this.queue.whenBacklogBelow(depth, listener);
+  setListener(listener: OutputListener | undefined): void {
+    this.writer.setListener(listener);
   }
 
   flush(): Promise<void> {
     if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    return this.queue.whenIdle();
+    return this.writer.whenIdle();
   }
 
   async close(): Promise<void> {
@@ -128,21 +134,21 @@ export class StreamClient implements Transport {
       socket.once('close', () => resolve());
       const force = setTimeout(() => socket.destroy(), 2_000);
       force.unref();
-      if (this.queue.length > 0 || this.state !== 'up') socket.destroy();
+      if (this.writer.inFlight > 0 || this.state !== 'up') socket.destroy();
       else socket.end();
     });
     await this.closed;
-    this.queue.clear();
+    this.writer.discardHeld();
   }
 
   status(): TransportStatus {
-    const { queued, written, dropped } = this.queue.counters;
+    const { queued, written, dropped, returned } = this.writer.counters;
     return {
       name: this.name,
       state: this.state,
       message: this.message,
       protocol: this.protocol,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped },
+      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned, inFlightLost: this.inFlightLost },
     };
   }
 
@@ -197,7 +203,9 @@ export class StreamClient implements Transport {
       for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
     }
     this.protocol = 0;
-    this.queue.setEncoder(streamEncoder(0));
+    this.writer.setEncoder(streamEncoder(0));
+    this.pingMarks = [];
+    this.confirmed = 0;
     this.negotiation = this.startNegotiation(socket);
     this.decoder = new CotStreamDecoder({
       maxEventBytes: this.options.maxEventBytes ?? DEFAULTS.maxEventBytes,
@@ -212,7 +220,10 @@ export class StreamClient implements Transport {
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       onlyOnceHeard: true,
       sendPing: () => {
-        if (!this.negotiation?.awaitingAnswer) this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
+        if (this.negotiation?.awaitingAnswer) return;
+        this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
+        // The pong to this ping proves the server read every event written before it.
+        if (this.pingMarks.length < 16) this.pingMarks.push(this.writer.handed);
       },
       onIdle: (silentFor) => {
         this.lastError = Object.assign(new Error(`nothing received for ${silentFor} ms`), { code: 'READ_IDLE' });
@@ -223,10 +234,10 @@ export class StreamClient implements Transport {
     this.logger.info({ transport: this.name, peer: this.peer }, 'connected');
     const hello = this.canSend && !this.options.noHello ? this.options.hello?.() : undefined;
     if (hello) this.writeControl(hello);
-    if (this.canSend) this.queue.attach(socket);
+    if (this.canSend) this.writer.attach(socket);
   }
 
-  /** Writes ahead of the queue, in the connection's current protocol. */
+  /** Writes ahead of waiting events, in the connection's current protocol. */
   private writeControl(event: CotEvent): void {
     if (!this.socket || this.socket.destroyed) return;
     this.socket.write(streamEncoder(this.protocol)(event));
@@ -235,6 +246,8 @@ export class StreamClient implements Transport {
   private onStreamEvent(event: CotEvent): void {
     switch (event.type) {
       case PONG:
+        this.confirmed = this.pingMarks.shift() ?? this.confirmed;
+        return;
       case PROTOCOL_REQUEST:
         return;
       case PING:
@@ -257,18 +270,18 @@ export class StreamClient implements Transport {
     return new ClientNegotiation(wantV1, this.options.offerWaitMs ?? 0, this.options.negotiationTimeoutMs ?? DEFAULTS.negotiationTimeoutMs, {
       writeControl: (event) => this.writeControl(event),
       holdData: () => {
-        this.queue.pause();
+        this.writer.pause();
         if (this.negotiation?.awaitingAnswer) this.setState('negotiating', 'asked the server for TAK protocol 1');
       },
       releaseData: () => {
         this.setState('up', `connected to ${this.peer} (TAK protocol ${this.protocol})`);
-        this.queue.resume();
+        this.writer.resume();
       },
       switchToV1: () => {
         // Takes effect at the byte right after the response event (the decoder's contract).
         this.decoder?.setProtocol(1);
         this.protocol = 1;
-        this.queue.setEncoder(streamEncoder(1));
+        this.writer.setEncoder(streamEncoder(1));
       },
       abandon: (error) => {
         this.lastError = error;
@@ -291,8 +304,11 @@ export class StreamClient implements Transport {
     this.watchdog = undefined;
     this.decoder = undefined;
     this.socket = undefined;
-    this.queue.detach();
-    this.queue.resume();
+    // The at-most-once window: what the kernel took and no pong confirmed may never have
+    // been read. (A peer that never sends anything cannot tell us: not counted.)
+    if (this.receivedOnConnection && !this.closing) this.inFlightLost += Math.max(0, this.writer.taken - this.confirmed);
+    this.writer.detach();
+    this.writer.resume();
     this.protocol = 0;
     if (wasUp) {
       this.counters.disconnects += 1;
@@ -325,7 +341,7 @@ export class StreamClient implements Transport {
     if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
       this.setState('failed', problem.cause);
       this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
-      this.queue.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
+      this.writer.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
       return;
     }
     const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();

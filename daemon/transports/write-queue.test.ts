@@ -151,24 +151,3 @@ test('a pause between writes (PYTAK_SLEEP, FTS_COMPAT) sends one event per pause
   assert.deepEqual(chunks, ['u1', 'u2', 'u3']);
   assert.equal(pauses, 3);
 });
-
-test('the low-water listener is called once, when events waiting for drain have gone out', async () => {
-  const { sink, release } = slowSink();
-  const queue = new WriteQueue(encode, { capacity: 10, logger: countingLogger(), maxBufferedBytes: 6 });
-  queue.attach(sink);
-  for (let n = 1; n <= 6; n += 1) queue.push(event(n)); // two reach the stream, four wait for drain
-  assert.equal(queue.length, 4);
-  let calls = 0;
-  queue.whenBacklogBelow(2, () => (calls += 1));
-  assert.equal(calls, 0, 'not while four wait');
-  for (let round = 0; round < 100 && calls === 0; round += 1) {
-    release();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.equal(calls, 1);
-  assert.ok(queue.length < 2);
-  queue.push(event(7));
-  release();
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(calls, 1, 'one call per registration');
-});

@@ -1,5 +1,6 @@
 /**
- * A bounded send queue in front of a byte stream (socket, file, stdout).
+ * A bounded send queue in front of a byte stream: one per client of a stream listener
+ * (outputs that are clients or files keep no queue; see stream-writer.ts).
  *
  * Events wait here while there is no connection, while TAK protocol negotiation holds
  * output back, and while the stream is above its buffer bound (back-pressure: we wait for
@@ -55,7 +56,6 @@ export class WriteQueue {
   private batchScheduled = false;
   private inFlight = 0;
   private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private lowWater: { depth: number; listener: () => void } | undefined;
   private readonly dropLog: DropLog;
   private readonly maxBufferedBytes: number;
   private readonly pauseBetweenWritesMs: (() => number) | undefined;
@@ -75,14 +75,6 @@ export class WriteQueue {
 
   get length(): number {
     return this.size;
-  }
-
-  /**
-   * Calls `listener` once, when `length` (events still waiting here: for a connection, for
-   * drain, or the end of a pause) next falls below `depth`. Replaces an earlier listener.
-   */
-  whenBacklogBelow(depth: number, listener: () => void): void {
-    this.lowWater = { depth, listener };
   }
 
   push(event: CotEvent): void {
@@ -113,7 +105,6 @@ export class WriteQueue {
     this.detach();
     this.sink = sink;
     this.pump();
-    this.checkLowWater();
   }
 
   /** The connection is gone: keep events queued for the next one. */
@@ -137,7 +128,6 @@ export class WriteQueue {
   resume(): void {
     this.paused = false;
     this.pump();
-    this.checkLowWater();
   }
 
   /** Writes one frame ahead of the queue (ping, negotiation request); ignores pause. */
@@ -182,7 +172,6 @@ export class WriteQueue {
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
     this.pump();
-    this.checkLowWater();
   };
 
   private shift(): CotEvent {
@@ -217,8 +206,7 @@ export class WriteQueue {
           this.sleeping = setTimeout(() => {
             this.sleeping = undefined;
             this.pump();
-            this.checkLowWater();
-          }, delay);
+                  }, delay);
           return;
         }
       }
@@ -268,11 +256,4 @@ export class WriteQueue {
     this.settleIdle();
   }
 
-  /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
-  private checkLowWater(): void {
-    const lowWater = this.lowWater;
-    if (lowWater === undefined || this.size >= lowWater.depth) return;
-    this.lowWater = undefined;
-    lowWater.listener();
-  }
 }
