@@ -7,7 +7,7 @@
 // and the queue depth gauge (takd_queue_depth) is back to 0.
 //
 // The issue's 60 s stall at 100 events/s per class is shortened: a 1 s read-idle timeout and
-// events of ~2 KB, so that a few megabytes overflow the kernel's socket buffers quickly.
+// a burst of ~6 MB (events of ~2 KB), more than the kernel's socket buffers take.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,8 +27,9 @@ import { eventually } from './support/wait.js';
 const mesh = { id: 'mesh', role: 'mesh' } as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REMARKS = `<remarks>${'x'.repeat(2_000)}</remarks>`;
+const BURST = 3_000;
 const ROUNDS = 40;
-const PER_CLASS = 50;
+const PER_ROUND = 50;
 
 test('a server output that stops reading: every chat and marker arrives or is counted, queue depth back to 0', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'takd-stall-'));
@@ -83,18 +84,21 @@ test('a server output that stops reading: every chat and marker arrives or is co
   await waitUntil(() => component.status().state === 'connected', 'the output is up');
 
   const published: CotEvent[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < PER_CLASS; i++) {
+  const publish = (count: number) => {
+    for (let i = 0; i < count; i++) {
       const now = Date.now();
-      for (const [type, how] of [
-        ['b-t-f', 'h-g-i-g-o'],
-        ['a-h-G', 'h-g-i-g-o'],
-      ] as const) {
-        const event = makeEvent(`${type}-${published.length}`, type, now, { how, stale: now + 600_000, xmlDetail: REMARKS });
-        published.push(event);
-        router.publish(event, mesh);
-      }
+      const [type, how] = i % 2 === 0 ? ['b-t-f', 'h-g-i-g-o'] : ['a-h-G', 'h-g-i-g-o'];
+      const event = makeEvent(`${type}-${published.length}`, type, now, { how, stale: now + 600_000, xmlDetail: REMARKS });
+      published.push(event);
+      router.publish(event, mesh);
     }
+  };
+  // More than the kernel's buffers can take (a send buffer grows to 4 MiB on Linux; the
+  // server's receive buffer stays small while it does not read), so that takd's own
+  // in-flight bytes fill up too, then a steady flow while the connection is idle.
+  publish(BURST);
+  for (let round = 0; round < ROUNDS && connections < 2; round++) {
+    publish(PER_ROUND);
     await sleep(50);
   }
   await waitUntil(() => connections >= 2, 'takd closed the stalled connection (read idle) and connected again', 30_000);

@@ -5,36 +5,33 @@
  */
 import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { CotEvent } from '../codec/event.js';
 import { TransportConfigError } from './errors.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { oneLineXml } from './stream-codec.js';
-import { newCounters, silentLogger, type OutputListener, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger, type Transport } from './types.js';
 import type { FileSpec, LogSpec } from './url.js';
 import { StreamWriter } from './stream-writer.js';
+import { WriterOutput } from './writer-output.js';
 
-export class LineOutput implements Transport {
-  readonly name: string;
+export class LineOutput extends WriterOutput implements Transport {
   readonly canSend = true;
   readonly canReceive = false;
-  private readonly writer: StreamWriter;
-  private readonly counters = newCounters();
   private stream: Writable | undefined;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
 
   constructor(
     private readonly spec: LogSpec | FileSpec,
     options: TransportOptions = {},
   ) {
-    this.name = options.name ?? (spec.kind === 'log' ? `log://${spec.stream}` : `file://${spec.path}`);
-    const logger = options.logger ?? silentLogger;
-    this.writer = new StreamWriter((event) => `${oneLineXml(event)}\n`, {
-      maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
-      standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
-      logContext: { transport: this.name },
-      logger,
-    });
+    const name = options.name ?? (spec.kind === 'log' ? `log://${spec.stream}` : `file://${spec.path}`);
+    super(
+      name,
+      new StreamWriter((event) => `${oneLineXml(event)}\n`, {
+        maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+        standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
+        logContext: { transport: name },
+        logger: options.logger ?? silentLogger,
+      }),
+    );
   }
 
   /** Throws TransportConfigError when the file cannot be opened for appending. */
@@ -63,27 +60,6 @@ export class LineOutput implements Transport {
     this.writer.attach(this.stream);
   }
 
-  send(event: CotEvent): boolean {
-    this.writer.send(event);
-    return true;
-  }
-
-  isUp(): boolean {
-    return this.state === 'up';
-  }
-
-  writable(): boolean {
-    return this.state === 'up' && this.writer.writable();
-  }
-
-  setListener(listener: OutputListener | undefined): void {
-    this.writer.setListener(listener);
-  }
-
-  flush(): Promise<void> {
-    return this.writer.whenIdle();
-  }
-
   async close(): Promise<void> {
     await this.writer.whenIdle().catch(() => undefined);
     const stream = this.stream;
@@ -93,16 +69,5 @@ export class LineOutput implements Transport {
     if (stream && this.spec.kind === 'file') await new Promise<void>((resolve) => stream.end(() => resolve()));
     this.state = 'stopped';
     this.message = 'closed';
-  }
-
-  status(): TransportStatus {
-    const { queued, written, dropped, returned } = this.writer.counters;
-    return {
-      name: this.name,
-      state: this.state,
-      message: this.message,
-      protocol: 0,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned },
-    };
   }
 }

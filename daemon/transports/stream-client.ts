@@ -29,31 +29,26 @@ import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
 import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from './tls-options.js';
-import { newCounters, silentLogger, type Logger, type OutputListener, type Transport, type TransportState, type TransportStatus } from './types.js';
+import { silentLogger, type Logger, type Transport } from './types.js';
 import { formatAddress, type StreamSpec } from './url.js';
 import { StreamWriter } from './stream-writer.js';
+import { WriterOutput } from './writer-output.js';
 
 /** A TLS close this soon after the handshake, with nothing received, reads as a refusal. */
 const REFUSAL_WINDOW_MS = 1_000;
 
-export class StreamClient implements Transport {
-  readonly name: string;
+export class StreamClient extends WriterOutput implements Transport {
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly writer: StreamWriter;
   private readonly backoff: Backoff;
-  private readonly counters = newCounters();
   private readonly peer: string;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
   private tlsOptions: ConnectionOptions | undefined;
   private socket: Socket | undefined;
   private decoder: CotStreamDecoder | undefined;
   private watchdog: SilenceWatchdog | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private protocol: 0 | 1 = 0;
   private negotiation: ClientNegotiation | undefined;
   /** After a negotiation timeout the next connection stays in XML ("choose differently"). */
   private skipNegotiationOnce = false;
@@ -64,7 +59,6 @@ export class StreamClient implements Transport {
   private connectedAt = 0;
   private receivedOnConnection = false;
   private closed: Promise<void> | undefined;
-  private inFlightLost = 0;
   /** Per ping written and not yet answered: how many events had been written before it. */
   private pingMarks: number[] = [];
   /** Events on this connection a pong proved the server read. */
@@ -74,19 +68,24 @@ export class StreamClient implements Transport {
     private readonly spec: StreamSpec,
     private readonly options: TransportOptions = {},
   ) {
-    this.name = options.name ?? `${spec.kind}://${formatAddress(spec.host, spec.port)}`;
+    const name = options.name ?? `${spec.kind}://${formatAddress(spec.host, spec.port)}`;
+    const logger = options.logger ?? silentLogger;
+    super(
+      name,
+      new StreamWriter(streamEncoder(0), {
+        maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+        standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
+        logContext: { transport: name },
+        pauseBetweenWritesMs: options.pauseBetweenWritesMs,
+        logger,
+      }),
+    );
     this.canSend = spec.direction !== 'receive';
     this.canReceive = spec.direction !== 'send';
-    this.logger = options.logger ?? silentLogger;
+    this.logger = logger;
     this.peer = formatAddress(spec.host, spec.port);
     this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
-    this.writer = new StreamWriter(streamEncoder(0), {
-      maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
-      standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
-      logContext: { transport: this.name },
-      pauseBetweenWritesMs: options.pauseBetweenWritesMs,
-      logger: this.logger,
-    });
+    this.counters.inFlightLost = 0;
   }
 
   /** Throws TransportConfigError when TLS material cannot be loaded. */
@@ -95,29 +94,6 @@ export class StreamClient implements Transport {
     if (this.spec.kind === 'tls') this.tlsOptions = loadTlsClientOptions(this.options.tls ?? {}, this.spec.host);
     this.closing = false;
     this.connect();
-  }
-
-  send(event: CotEvent): boolean {
-    if (!this.canSend) return false;
-    this.writer.send(event);
-    return true;
-  }
-
-  isUp(): boolean {
-    return this.state === 'up';
-  }
-
-  writable(): boolean {
-    return this.state === 'up' && this.writer.writable();
-  }
-
-  setListener(listener: OutputListener | undefined): void {
-    this.writer.setListener(listener);
-  }
-
-  flush(): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    return this.writer.whenIdle();
   }
 
   async close(): Promise<void> {
@@ -139,22 +115,6 @@ export class StreamClient implements Transport {
     });
     await this.closed;
     this.writer.discardHeld();
-  }
-
-  status(): TransportStatus {
-    const { queued, written, dropped, returned } = this.writer.counters;
-    return {
-      name: this.name,
-      state: this.state,
-      message: this.message,
-      protocol: this.protocol,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned, inFlightLost: this.inFlightLost },
-    };
-  }
-
-  private setState(state: TransportState, message: string): void {
-    this.state = state;
-    this.message = message;
   }
 
   private connect(): void {
@@ -306,7 +266,7 @@ export class StreamClient implements Transport {
     this.socket = undefined;
     // The at-most-once window: what the kernel took and no pong confirmed may never have
     // been read. (A peer that never sends anything cannot tell us: not counted.)
-    if (this.receivedOnConnection && !this.closing) this.inFlightLost += Math.max(0, this.writer.taken - this.confirmed);
+    if (this.receivedOnConnection && !this.closing) this.counters.inFlightLost = (this.counters.inFlightLost ?? 0) + Math.max(0, this.writer.taken - this.confirmed);
     this.writer.detach();
     this.writer.resume();
     this.protocol = 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import type { CotEvent } from '../codec/event.js';
+import { slowSink } from '../../test/support/slow-sink.js';
 import { StreamWriter } from './stream-writer.js';
 import { silentLogger, type OutputListener } from './types.js';
 
@@ -10,27 +10,6 @@ function event(n: number): CotEvent {
 }
 
 const encode = (e: CotEvent): string => `${e.uid}\n`;
-
-/** A real Writable whose writes complete only when release() is called. */
-function slowSink(): { sink: Writable; written: string[]; release: () => void } {
-  const written: string[] = [];
-  let pending: (() => void)[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      written.push(...chunk.toString().trim().split('\n'));
-      pending.push(callback);
-    },
-  });
-  return {
-    sink,
-    written,
-    release: () => {
-      const callbacks = pending;
-      pending = [];
-      for (const callback of callbacks) callback();
-    },
-  };
-}
 
 function recordingListener(): OutputListener & { writable: number; returned: string[] } {
   const listener = {

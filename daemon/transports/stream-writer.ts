@@ -27,7 +27,23 @@ export interface ByteSink {
 export type EventEncoder = (event: CotEvent) => Buffer | string;
 
 /** Flush a batch early once it holds this much. */
-const BATCH_BYTES = 64 * 1024;
+export const BATCH_BYTES = 64 * 1024;
+
+/** A tick's encoded events as one chunk: strings joined (converted to bytes once by the stream). */
+export function joinBatch(batch: (Buffer | string)[], hasBuffers: boolean): Buffer | string {
+  if (batch.length === 1) return batch[0] as Buffer | string;
+  if (!hasBuffers) return batch.join('');
+  return Buffer.concat(batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+}
+
+/**
+ * ASCII text (as CoT almost always is) is the same bytes in latin1, and Node writes a latin1
+ * string with one copy; for utf8 it reserves three bytes a character and converts.
+ * byteLength is a fast native count.
+ */
+export function chunkEncoding(chunk: Buffer | string): BufferEncoding {
+  return typeof chunk === 'string' && Buffer.byteLength(chunk) === chunk.length ? 'latin1' : 'utf8';
+}
 
 export interface StreamWriterOptions {
   /** Bytes handed to the stream and not yet taken by the kernel, at most; default 64 KiB. */
@@ -272,14 +288,7 @@ export class StreamWriter {
     const sink = this.sink;
     const count = this.batch.length;
     if (!sink || count === 0) return;
-    let chunk: Buffer | string;
-    if (count === 1) chunk = this.batch[0] as Buffer | string;
-    else if (!this.batchHasBuffers) chunk = this.batch.join('');
-    else chunk = Buffer.concat(this.batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
-    // ASCII text (as CoT almost always is) is the same bytes in latin1, and Node writes a
-    // latin1 string with one copy; for utf8 it reserves three bytes a character and
-    // converts. byteLength is a fast native count.
-    const encoding = typeof chunk === 'string' && Buffer.byteLength(chunk) === chunk.length ? 'latin1' : 'utf8';
+    const chunk = joinBatch(this.batch, this.batchHasBuffers);
     const write: Write = { events: this.batchEvents, bytes: this.batchBytes };
     this.batch = [];
     this.batchEvents = [];
@@ -288,7 +297,7 @@ export class StreamWriter {
     this.writes.push(write);
     this.handed += write.events.length;
     this.inFlightBytes += write.bytes;
-    sink.write(chunk, encoding, (error) => this.onWritten(sink, error));
+    sink.write(chunk, chunkEncoding(chunk), (error) => this.onWritten(sink, error));
   }
 
   /** Write callbacks fire in order; one with an error means the stream is going away (detach gives back). */

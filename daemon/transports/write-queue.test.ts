@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import type { CotEvent } from '../codec/event.js';
+import { Writable } from 'node:stream';
+import { slowSink as makeSlowSink } from '../../test/support/slow-sink.js';
 import { WriteQueue } from './write-queue.js';
 import type { Logger } from './types.js';
 
@@ -9,33 +10,14 @@ function event(n: number): CotEvent {
   return { uid: `u${n}`, type: 'a-f-G', how: 'm-g', time: 0, start: 0, stale: 1, point: { lat: 0, lon: 0, hae: 0, ce: 0, le: 0 } };
 }
 
+/** Writes complete on release(); a small buffer, so back-pressure starts early. */
+const slowSink = () => makeSlowSink(4);
+
 const encode = (e: CotEvent): Buffer => Buffer.from(`${e.uid}\n`);
 
 function countingLogger(): Logger & { warnings: number } {
   const logger = { warnings: 0, debug: () => undefined, info: () => undefined, error: () => undefined, warn: () => { logger.warnings += 1; } };
   return logger;
-}
-
-/** A real Writable whose writes complete only when release() is called. */
-function slowSink(): { sink: Writable; written: string[]; release: () => void } {
-  const written: string[] = [];
-  let pending: (() => void)[] = [];
-  const sink = new Writable({
-    highWaterMark: 4,
-    write(chunk: Buffer, _encoding, callback) {
-      written.push(...chunk.toString().trim().split('\n'));
-      pending.push(callback);
-    },
-  });
-  return {
-    sink,
-    written,
-    release: () => {
-      const callbacks = pending;
-      pending = [];
-      for (const callback of callbacks) callback();
-    },
-  };
 }
 
 test('without a connection, the oldest events are dropped and counted, logged once per interval', () => {

@@ -9,6 +9,7 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import { DropLog } from './drop-log.js';
+import { BATCH_BYTES, chunkEncoding, joinBatch, type EventEncoder } from './stream-writer.js';
 import type { Logger } from './types.js';
 
 /** The part of a Writable the queue uses. */
@@ -19,11 +20,6 @@ export interface ByteSink {
   readonly writableLength: number;
 }
 
-/** Flush a batch early once it holds this much. */
-const BATCH_BYTES = 64 * 1024;
-
-/** XML comes as a string: a batch of strings is joined and converted to bytes once. */
-export type EventEncoder = (event: CotEvent) => Buffer | string;
 
 export interface WriteQueueOptions {
   /** Events held at most (MAX_OUT_QUEUE); default 100. */
@@ -206,7 +202,7 @@ export class WriteQueue {
           this.sleeping = setTimeout(() => {
             this.sleeping = undefined;
             this.pump();
-                  }, delay);
+          }, delay);
           return;
         }
       }
@@ -233,14 +229,8 @@ export class WriteQueue {
     const sink = this.sink;
     const count = this.batch.length;
     if (!sink || count === 0) return;
-    let chunk: Buffer | string;
-    if (count === 1) chunk = this.batch[0] as Buffer | string;
-    else if (!this.batchHasBuffers) chunk = this.batch.join('');
-    else chunk = Buffer.concat(this.batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
-    // ASCII text (as CoT almost always is) is the same bytes in latin1, and Node writes a
-    // latin1 string with one copy; for utf8 it reserves three bytes a character and
-    // converts. byteLength is a fast native count.
-    const encoding = typeof chunk === 'string' && Buffer.byteLength(chunk) === chunk.length ? 'latin1' : 'utf8';
+    const chunk = joinBatch(this.batch, this.batchHasBuffers);
+    const encoding = chunkEncoding(chunk);
     this.batch = [];
     this.batchBytes = 0;
     this.batchHasBuffers = false;
