@@ -62,6 +62,7 @@ export interface OutputConfig {
   interfaces: string[];
   tls: TlsFiles;
   maxQueue: number;
+  maxInFlightBytes: number;
   sleepMs: number;
   ftsCompat: boolean;
   hello: boolean;
@@ -224,6 +225,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     interfaces: r.list('interface'),
     tls: tlsFiles(r),
     maxQueue: r.number('max_queue'),
+    maxInFlightBytes: r.number('max_in_flight'),
     sleepMs: r.ms('sleep'),
     ftsCompat: r.boolean('fts_compat'),
     hello: r.boolean('hello'),

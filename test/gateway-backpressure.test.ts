@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Router } from '../daemon/routing/router.js';
-import { transportTarget } from '../daemon/routing/transport-target.js';
 import { createTransport } from '../daemon/transports/index.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { atakPliCorpus } from './support/generators.js';
@@ -26,7 +25,7 @@ test('a flood into a listener waits for a slow server link: inputs pause, nothin
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const output = createTransport(`tcp+wo://127.0.0.1:${(server.address() as AddressInfo).port}`, { name: 'server', pingAfterMs: 0, idleTimeoutMs: 0 });
-  const router = new Router({ outputs: [{ target: transportTarget(output), role: 'server' }] });
+  const router = new Router({ outputs: [{ target: output, role: 'server' }] });
   const input = createTransport('tcp+listen://127.0.0.1:0', {
     name: 'phones',
     idleTimeoutMs: 0,

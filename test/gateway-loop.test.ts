@@ -18,7 +18,6 @@ const SERVER_PORT = 18087;
 const BOX = `
   import { Router } from ${daemonModule('routing/router.js')};
   import { createTransport } from ${daemonModule('transports/index.js')};
-  import { transportTarget } from ${daemonModule('routing/transport-target.js')};
   const { name, iface } = JSON.parse(process.env.BOX);
   const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
   let router;
@@ -27,8 +26,8 @@ const BOX = `
   const server = createTransport('tcp://10.79.0.1:${SERVER_PORT}', { name: 'server', onEvent: publish('server', 'server'), backoff: { initialMs: 50, maxMs: 200 }, pingAfterMs: 0, idleTimeoutMs: 0 });
   const local = { name: 'local', isUp: () => true, send: (event) => { out({ local: event.uid }); return true; } };
   router = new Router({ outputs: [
-    { target: transportTarget(mesh), role: 'mesh' },
-    { target: transportTarget(server), role: 'server' },
+    { target: mesh, role: 'mesh' },
+    { target: server, role: 'server' },
     { target: local, role: 'peers' },
   ], pumpIntervalMs: 20 });
   mesh.start();

@@ -16,7 +16,6 @@ import { classifyLane, LANE_PRIORITY, type Lane } from '../daemon/routing/lane.j
 import { Router } from '../daemon/routing/router.js';
 import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
 import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
-import { transportTarget } from '../daemon/routing/transport-target.js';
 import { createTransport } from '../daemon/transports/index.js';
 
 const mesh = { id: 'mesh', role: 'mesh' } as const;
@@ -33,7 +32,7 @@ test('a server output cut while chat, markers and PLI flow', async (t) => {
     pingAfterMs: 0,
     idleTimeoutMs: 0,
   });
-  const router = new Router({ outputs: [{ target: transportTarget(client), role: 'server', store }], pumpIntervalMs: 20 });
+  const router = new Router({ outputs: [{ target: client, role: 'server', store }], pumpIntervalMs: 20 });
   t.after(async () => {
     router.stop();
     await client.close();

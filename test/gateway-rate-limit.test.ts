@@ -7,7 +7,6 @@ import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import { Router } from '../daemon/routing/router.js';
 import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
-import { transportTarget } from '../daemon/routing/transport-target.js';
 import { createTransport } from '../daemon/transports/index.js';
 
 const BYTES_PER_SECOND = 1_200;
@@ -19,7 +18,7 @@ test('a 1,200 bytes/s link flooded with PLI from 50 uids: newest per uid, chat o
   const sample = makeEvent('x', 'a-f-G-U-C', 0);
   const declarationBytes = encodeXml(sample, { declaration: true }).length - encodeXml(sample).length;
   const router = new Router({
-    outputs: [{ target: transportTarget(client), role: 'server', rate: { bytesPerSecond: BYTES_PER_SECOND }, framingBytes: declarationBytes }],
+    outputs: [{ target: client, role: 'server', rate: { bytesPerSecond: BYTES_PER_SECOND }, framingBytes: declarationBytes }],
     pumpIntervalMs: 20,
   });
   t.after(async () => {

@@ -54,3 +54,16 @@ test('clear empties it; a limit below one is refused', () => {
   assert.deepEqual(drain(fifo), [2]);
   assert.throws(() => new RingFifo(0), RangeError);
 });
+
+test('unshiftAll puts items back in front, first of them first out, across wrap-around and past the limit', () => {
+  const fifo = new RingFifo<number>(4);
+  for (const n of [1, 2, 3, 4]) fifo.pushOrRefuse(n);
+  fifo.shift();
+  fifo.shift();
+  fifo.pushOrRefuse(5); // wrapped: 3 4 5
+  fifo.unshiftAll([10, 11]);
+  fifo.unshiftAll([]);
+  const out: number[] = [];
+  for (let n = fifo.shift(); n !== undefined; n = fifo.shift()) out.push(n);
+  assert.deepEqual(out, [10, 11, 3, 4, 5]);
+});

@@ -59,6 +59,21 @@ export class RingFifo<T> {
     return item;
   }
 
+  /**
+   * Puts `items` in front of what waits, items[0] first out. Not bounded by the limit:
+   * they are items that had left the queue and come back (a connection that died before
+   * writing them).
+   */
+  unshiftAll(items: readonly T[]): void {
+    if (this.count + items.length > this.slots.length) this.resize(Math.max(this.count + items.length, this.slots.length * 2));
+    const slots = this.slots;
+    for (let i = items.length - 1; i >= 0; i--) {
+      this.head = this.head === 0 ? slots.length - 1 : this.head - 1;
+      slots[this.head] = items[i];
+      this.count += 1;
+    }
+  }
+
   clear(): void {
     this.slots.fill(undefined);
     this.head = 0;
@@ -75,8 +90,12 @@ export class RingFifo<T> {
 
   /** Doubles the backing array (never past the limit), oldest item first. */
   private grow(): void {
+    this.resize(Math.min(this.limit, this.slots.length * 2));
+  }
+
+  private resize(size: number): void {
     const old = this.slots;
-    const slots = new Array<T | undefined>(Math.min(this.limit, old.length * 2));
+    const slots = new Array<T | undefined>(size);
     for (let i = 0; i < this.count; i++) {
       const from = this.head + i;
       slots[i] = old[from < old.length ? from : from - old.length];

@@ -5,7 +5,8 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './com
 import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
 import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
-import { createTransportFromSpec } from '../transports/index.js';
+import type { CotEvent } from '../codec/event.js';
+import { createTransportFromSpec, type OutputListener, type Transport } from '../transports/index.js';
 import { textLogger } from './text-logger.js';
 import { transportDirection } from '../transports/url.js';
 
@@ -26,8 +27,73 @@ Examples:
 Exit status: 0 all delivered, 1 could not deliver (cause on stderr), 2 usage or configuration error.
 `;
 
-/** The CLI keeps every event of a piped file rather than dropping the oldest. */
+/** Events read ahead of what is written: stdin is read again once fewer wait. */
 const CLI_QUEUE = 10_000;
+
+/**
+ * The CLI's own queue in front of the transport (the daemon's is the router's OutputLink):
+ * every event of a piped file, in order, handed over while the transport is writable; what
+ * a dead connection gives back goes to the front again.
+ */
+class SendQueue implements OutputListener {
+  private events: CotEvent[] = [];
+  private head = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly transport: Transport) {
+    transport.setListener?.(this);
+  }
+
+  get length(): number {
+    return this.events.length - this.head;
+  }
+
+  push(event: CotEvent): void {
+    this.events.push(event);
+    this.onWritable();
+  }
+
+  onWritable(): void {
+    const transport = this.transport;
+    while (this.head < this.events.length && (transport.writable?.() ?? true)) {
+      transport.send(this.events[this.head] as CotEvent);
+      this.head += 1;
+    }
+    if (this.head === this.events.length) {
+      this.events = [];
+      this.head = 0;
+      this.idle?.();
+    }
+  }
+
+  onReturned(events: CotEvent[]): void {
+    this.events = events.concat(this.events.slice(this.head));
+    this.head = 0;
+  }
+
+  /** Resolves once every event was written (or dropped); rejects if the transport gave up. */
+  async flush(): Promise<void> {
+    for (;;) {
+      while (this.length > 0) {
+        const { state, message } = this.transport.status();
+        if (state === 'failed') throw new Error(message);
+        // Woken when the queue empties; else the transport's state is looked at again.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 50);
+          this.idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.idle = undefined;
+        this.onWritable();
+      }
+      await this.transport.flush();
+      // A connection that died meanwhile gave events back: send them on the next one.
+      if (this.length === 0) return;
+    }
+  }
+}
 
 export async function main(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -50,7 +116,6 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       ...flags.options,
       name: flags.url,
       logger: textLogger(io.stderr, 'takd send', flags.verbose ? 'info' : 'warn'),
-      maxQueue: Math.max(flags.options.maxQueue ?? 0, CLI_QUEUE),
       maxAttempts: retries,
       backoff: { initialMs: 500, maxMs: 2_000 },
       pingAfterMs: 0,
@@ -66,9 +131,10 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
 
+  const queue = new SendQueue(transport);
   let decodeErrors = 0;
   const decoder = new CotStreamDecoder({
-    onEvent: (event) => transport.send(event),
+    onEvent: (event) => queue.push(event),
     onError: (error) => {
       decodeErrors += 1;
       io.stderr.write(`takd send: input byte ${error.offset ?? '?'}: ${error.reason}: ${error.message}\n`);
@@ -86,9 +152,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       }
       decoder.push(chunk);
       // Back-pressure: read more only when what we have is on its way.
-      if (transport.status().counters.eventsQueued - transport.status().counters.eventsSent > CLI_QUEUE / 2) await transport.flush();
+      if (queue.length > CLI_QUEUE / 2) await queue.flush();
     }
-    await transport.flush();
+    await queue.flush();
   } catch (error) {
     io.stderr.write(`takd send: could not deliver to ${transport.name}: ${(error as Error).message}\n`);
     await transport.close();

@@ -24,7 +24,7 @@ export class TransportComponent implements Component {
     readonly id: string,
     readonly kind: 'output' | 'input',
     private readonly make: () => Transport,
-    private readonly routing: Pick<RoutingStage, 'setOutput' | 'removeOutput'>,
+    private readonly routing: Pick<RoutingStage, 'setOutput' | 'removeOutput'> & Partial<Pick<RoutingStage, 'drained'>>,
   ) {}
 
   async start(): Promise<void> {
@@ -50,7 +50,9 @@ export class TransportComponent implements Component {
     await transport.close();
   }
 
+  /** The output's events waiting in the router go out first: the transport itself holds only what is in flight. */
   async flush(): Promise<void> {
+    if (this.kind === 'output') await this.routing.drained?.(this.id);
     await this.transport?.flush();
   }
 
@@ -68,7 +70,9 @@ export class TransportComponent implements Component {
       counters: { ...c },
     };
     if (this.lastError !== undefined) result.lastError = this.lastError;
-    if (this.kind === 'output') result.queueDepth = Math.max(0, c.eventsQueued - c.eventsSent - c.eventsDropped);
+    // Events the transport holds: handed over, not yet written, dropped or given back (the
+    // router's link holds the rest: takd_output_pending).
+    if (this.kind === 'output') result.queueDepth = Math.max(0, c.eventsQueued - c.eventsSent - c.eventsDropped - (c.eventsReturned ?? 0));
     return result;
   }
 }

@@ -73,6 +73,11 @@ export class RoutingStage {
     this.router?.removeOutput(id, transport);
   }
 
+  /** Resolves once output `id` has no events waiting in memory to go out (at shutdown: bounded by the caller). */
+  async drained(id: string): Promise<void> {
+    while ((this.router?.waitingToGo(id) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** Back-pressure for stream inputs, from whichever router is current. */
   readonly inboundGate: InboundGate = {
     closed: () => this.router?.inboundGate.closed() ?? false,

@@ -1,7 +1,12 @@
 /** What happened to the events offered to each output, by reason (status.json, /metrics). */
 export interface OutputCounters {
-  /** Handed to the transport. */
+  /** Handed to the transport (again, after it gave one back). */
   sent: number;
+  /**
+   * Given back by the transport: its connection died before the kernel took them. They wait
+   * in their lane again (or the durable queue) and are sent again.
+   */
+  returned: number;
   /** Of those, delivered from the durable queue after an outage. */
   replayed: number;
   /** Position reports replaced by a newer one of the same uid while waiting. */
@@ -36,6 +41,7 @@ export interface OutputCounters {
 export function newOutputCounters(): OutputCounters {
   return {
     sent: 0,
+    returned: 0,
     replayed: 0,
     coalesced: 0,
     stale: 0,

@@ -10,6 +10,7 @@ import { OutputLink } from './output-link.js';
 import { DurableQueue } from './store/durable-queue.js';
 import { makeEvent, RecordingTarget } from '../../test/support/routing.js';
 import type { CotEvent } from '../codec/event.js';
+import type { OutputListener } from '../transports/types.js';
 
 function offer(link: OutputLink, event: CotEvent): void {
   link.offer(event, classifyLane(event) as Lane, encodeXml(event).length);
@@ -179,11 +180,11 @@ test('without a durable queue the wait list is bounded; the least urgent oldest 
   assert.deepEqual(target.uids().slice(-5), ['PLI-3', 'PLI-4', 'PLI-5', 'PLI-6', 'PLI-7']);
 });
 
-test('while the transport is busy (its own queue backed up) events wait here, in lanes, PLI coalesced', () => {
+test('while the transport is not writable (its socket backed up) events wait here, in lanes, PLI coalesced', () => {
   const clock = new ManualClock();
   const target = new RecordingTarget('server');
   let busy = true;
-  const link = new OutputLink({ name: 'server', isUp: () => true, busy: () => busy, send: (event) => target.send(event) }, clock);
+  const link = new OutputLink({ name: 'server', isUp: () => true, writable: () => !busy, send: (event) => target.send(event) }, clock);
   offer(link, makeEvent('PLI-1', 'a-f-G-U-C', clock.now()));
   offer(link, makeEvent('PLI-1', 'a-f-G-U-C', clock.now() + 1));
   offer(link, makeEvent('CHAT-1', 'b-t-f', clock.now()));
@@ -193,4 +194,30 @@ test('while the transport is busy (its own queue backed up) events wait here, in
   link.pump();
   assert.deepEqual(target.uids(), ['CHAT-1', 'PLI-1']);
   assert.equal(target.sent[1].time, clock.now() + 1);
+});
+
+test('events a dead connection gives back go to the front of their lanes, in order; a newer PLI of the uid wins', () => {
+  const clock = new ManualClock();
+  const target = new RecordingTarget('server');
+  let writable = false;
+  let listener: OutputListener | undefined;
+  const link = new OutputLink(
+    { name: 'server', isUp: () => true, writable: () => writable, send: (event) => target.send(event), setListener: (l) => (listener = l) },
+    clock,
+  );
+  assert.equal(listener, link);
+  offer(link, makeEvent('CHAT-3', 'b-t-f', clock.now()));
+  offer(link, makeEvent('PLI-1', 'a-f-G-U-C', clock.now() + 5));
+  link.onReturned([
+    makeEvent('CHAT-1', 'b-t-f', clock.now()),
+    makeEvent('PLI-1', 'a-f-G-U-C', clock.now()),
+    makeEvent('MARKER-1', 'a-h-G', clock.now(), { how: 'h-g-i-g-o' }),
+    makeEvent('CHAT-2', 'b-t-f', clock.now()),
+  ]);
+  assert.equal(link.counters.returned, 4);
+  assert.equal(link.pending, 5);
+  writable = true;
+  link.onWritable();
+  assert.deepEqual(target.uids(), ['CHAT-1', 'CHAT-2', 'CHAT-3', 'MARKER-1', 'PLI-1']);
+  assert.equal(target.sent[4].time, clock.now() + 5, 'the newer report of PLI-1 went, not the returned one');
 });

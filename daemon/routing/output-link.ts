@@ -7,13 +7,21 @@
  * (coalescing). While the link is down, the other lanes go to the durable queue (when the
  * output has one) and come back in priority order on reconnect. Stale events are dropped
  * at every step, never sent.
+ *
+ * This is the output's only queue: the transport holds none. An event is handed to it only
+ * while it is writable() (connected, negotiated, below its bytes in flight); it says when it
+ * is writable again (onWritable), and gives back, oldest first, what a connection that died
+ * had not written (onReturned): those go to the front of their lane again.
  */
 import type { CotEvent } from '../codec/event.js';
+import { encodeXmlString } from '../codec/xml/encode.js';
+import { sourceXmlOf } from '../codec/xml/source-text.js';
+import type { OutputListener } from '../transports/types.js';
 import { decodeTakMessage, encodeTakMessage } from '../codec/proto/index.js';
 import type { Clock } from './clock.js';
 import { newOutputCounters, type OutputCounters } from './counters.js';
 import { KeyedFifo } from './keyed-fifo.js';
-import { LANE_PRIORITY, type Lane } from './lane.js';
+import { classifyLane, LANE_PRIORITY, type Lane } from './lane.js';
 import type { DurableQueue, StoredEvent } from './store/durable-queue.js';
 import { TokenBucket, type RateLimit } from './token-bucket.js';
 import { RingFifo } from '../../util/ring-fifo.js';
@@ -26,16 +34,18 @@ export interface OutputTarget {
   /** Hands one event to the transport; false if it did not take it (counted as refused). */
   send(event: CotEvent): boolean;
   /**
-   * True while the transport's own queue is backed up (a slow socket): events then wait
-   * here, in priority lanes with PLI coalescing, instead of in its drop-oldest FIFO.
+   * False while an up transport cannot take an event now (its socket backed up, a pause
+   * between writes): events then wait here, in priority lanes with PLI coalescing.
+   * Targets without it can always take events while up.
    */
-  busy?(): boolean;
-  /** Set by the link it belongs to: called when a busy target can take events again. */
-  onReady?: () => void;
+  writable?(): boolean;
+  /** The link registers itself here (it hears onWritable and onReturned). */
+  setListener?(listener: OutputListener | undefined): void;
   /**
-   * Resolves once every event sent so far has been handed to the OS (or dropped); rejects
-   * if the transport failed for good. With it, an event from the durable queue is marked
-   * delivered only then, so a crash before brings it back; without it, at once.
+   * Resolves once every event sent so far has been handed to the OS (or dropped, or given
+   * back through onReturned); rejects if the transport failed for good. With it, an event
+   * from the durable queue is marked delivered only then, so a crash before brings it back;
+   * without it, at once.
    */
   flush?(): Promise<void>;
 }
@@ -56,7 +66,7 @@ export interface OutputLinkOptions {
   maxPending?: number;
   /** Distinct uids of waiting position reports held at most; default 10,000. */
   maxPliUids?: number;
-  /** Called after the link pumped because its busy transport drained. */
+  /** Called after the link pumped because its transport became writable again. */
   afterDrain?: () => void;
 }
 
@@ -71,9 +81,14 @@ type Candidate =
   | { from: 'store'; entry: StoredEvent }
   | { from: 'pli'; uid: string; waiting: Waiting };
 
+/** The event's size as XML: its source text when it has one (that is what goes out). */
+export function xmlBytes(event: CotEvent): number {
+  return Buffer.byteLength(sourceXmlOf(event) ?? encodeXmlString(event));
+}
+
 const STORED_LANES = 3; // emergency, chat, tasking: the lanes with an index below PLI's
 
-export class OutputLink {
+export class OutputLink implements OutputListener {
   readonly counters: OutputCounters = newOutputCounters();
   readonly needsSize: boolean;
   private readonly bucket: TokenBucket;
@@ -91,6 +106,7 @@ export class OutputLink {
   private readonly pli = new KeyedFifo<Waiting>();
   private memoryCount = 0;
   private evictedBefore: number;
+  private readonly afterDrain: (() => void) | undefined;
 
   constructor(
     readonly target: OutputTarget,
@@ -105,12 +121,37 @@ export class OutputLink {
     this.framingBytes = options.framingBytes ?? 0;
     this.needsSize = this.maxEventBytes !== Infinity;
     this.evictedBefore = this.store?.counters.evicted ?? 0;
-    // Waiting events leave as soon as the transport drains, not on the next timer tick.
-    const afterDrain = options.afterDrain;
-    target.onReady = () => {
-      this.pump();
-      afterDrain?.();
-    };
+    this.afterDrain = options.afterDrain;
+    target.setListener?.(this);
+  }
+
+  /** Waiting events leave as soon as the transport can take them, not on the next timer tick. */
+  onWritable(): void {
+    this.pump();
+    this.afterDrain?.();
+  }
+
+  /**
+   * Events a dead connection never wrote, oldest first: back to the front of their lanes
+   * (PLI: unless a newer report of that uid waits). They leave with the lane's next pump;
+   * while the link is down that pump moves them to the durable queue (for a lane that
+   * already has events there, after those: the store only appends).
+   */
+  onReturned(events: CotEvent[]): void {
+    const fronts: Waiting[][] = [[], [], []];
+    for (const event of events) {
+      const lane = classifyLane(event);
+      if (lane === 'control') continue;
+      if (lane === 'pli') this.returnPli(event);
+      else (fronts[LANE_PRIORITY[lane]] as Waiting[]).push({ event, size: this.sizeOf(event) });
+    }
+    for (let priority = 0; priority < STORED_LANES; priority++) {
+      const front = fronts[priority] as Waiting[];
+      if (front.length === 0) continue;
+      (this.memory[priority] as RingFifo<Waiting>).unshiftAll(front);
+      this.memoryCount += front.length;
+    }
+    this.counters.returned += events.length;
   }
 
   get name(): string {
@@ -142,7 +183,7 @@ export class OutputLink {
       this.hold(event, lane, size, true);
       return;
     }
-    if (this.pending === 0 && !this.target.busy?.() && this.bucket.tryTake(size)) {
+    if (this.pending === 0 && this.target.writable?.() !== false && this.bucket.tryTake(size)) {
       this.send(event, false);
       return;
     }
@@ -166,7 +207,7 @@ export class OutputLink {
   private pumpUp(handed: StoredEvent[]): void {
     const now = this.clock.now();
     for (let candidate = this.next(); candidate; candidate = this.next()) {
-      if (this.target.busy?.()) return;
+      if (this.target.writable?.() === false) return;
       if (this.staleOf(candidate) <= now) {
         this.counters.stale += 1;
         this.remove(candidate);
@@ -223,6 +264,22 @@ export class OutputLink {
     if (this.memoryCount >= this.maxPending) this.dropOldestLeastUrgent();
     this.memory[priority].pushOrRefuse({ event, size }); // unbounded: never refuses
     this.memoryCount += 1;
+  }
+
+  /** A returned position report waits again unless a newer one of its uid does. */
+  private returnPli(event: CotEvent): void {
+    const waiting = this.pli.get(event.uid);
+    if (waiting !== undefined) {
+      this.counters.coalesced += 1;
+      if (event.time > waiting.event.time) this.pli.set(event.uid, { event, size: waiting.size });
+      return;
+    }
+    this.holdPli(event, this.sizeOf(event));
+  }
+
+  /** A returned event's size for the byte budget, as offer() reckons it. */
+  private sizeOf(event: CotEvent): number {
+    return (this.needsSize ? xmlBytes(event) : 0) + this.framingBytes;
   }
 
   private holdPli(event: CotEvent, size: number): void {

@@ -13,8 +13,6 @@
  *   protocol negotiation) is never relayed.
  */
 import type { CotEvent } from '../codec/event.js';
-import { encodeXmlString } from '../codec/xml/encode.js';
-import { sourceXmlOf } from '../codec/xml/source-text.js';
 import { systemClock, type Clock } from './clock.js';
 import { newRouterCounters, type OutputCounters, type RouterCounters } from './counters.js';
 import { Dedupe, type DedupeOptions } from './dedupe.js';
@@ -23,27 +21,22 @@ import { martiRecipients, stripFlowTags } from './detail-scan.js';
 import { OutputFilter, type EventSource, type OutputFilterConfig } from './filter.js';
 import { AttachableTarget, type AttachableOutput } from './attachable-target.js';
 import { classifyLane } from './lane.js';
-import { OutputLink, type OutputLinkOptions, type OutputTarget } from './output-link.js';
+import { OutputLink, xmlBytes, type OutputLinkOptions } from './output-link.js';
 import type { LinkRole } from './roles.js';
 import type { InboundGate } from '../transports/inbound-gate.js';
 
 /**
- * Inbound back-pressure: stream inputs stop reading while an output that is up and whose
- * socket is backed up holds this many events in memory, and read again once every such
+ * Inbound back-pressure: stream inputs stop reading while an output that is up and not
+ * writable (its socket backed up) holds this many events in memory, and read again once every such
  * output is down to GATE_OPEN_AT. Coalescing keeps normal traffic (one report per uid)
  * far below this; only a flood of distinct events reaches it.
  */
 const GATE_CLOSE_AT = 1_000;
 const GATE_OPEN_AT = 250;
 
-/** The event's size as XML: its source text when it has one (that is what goes out). */
-function xmlBytes(event: CotEvent): number {
-  return Buffer.byteLength(sourceXmlOf(event) ?? encodeXmlString(event));
-}
-
 export interface RouterOutput extends OutputLinkOptions {
   /** The transport, fixed for the router's life; or leave it out and attach one by name (setOutput). */
-  target?: OutputTarget;
+  target?: AttachableOutput;
   /** Required without a target; with one, the target's name is used. */
   name?: string;
   role: LinkRole;
@@ -96,8 +89,9 @@ interface RoutedOutput {
   filter: OutputFilter;
   role: LinkRole;
   options: RouterOutput;
-  /** Set when the transport is attached by name rather than given up front. */
-  slot?: AttachableTarget;
+  /** The transport's slot; `fixed` when it was given up front rather than attached by name. */
+  slot: AttachableTarget;
+  fixed: boolean;
 }
 
 export class Router {
@@ -150,17 +144,16 @@ export class Router {
    */
   setOutput(id: string, output: AttachableOutput): void {
     let routed = this.outputs.find((o) => o.link.name === id);
-    if (routed?.slot === undefined) {
-      if (routed !== undefined) throw new Error(`output ${id} has a fixed target`);
-      routed = this.addOutput({ name: id, role: this.roles[id] ?? 'sink' });
-    }
-    routed.slot?.attach(output);
+    if (routed?.fixed) throw new Error(`output ${id} has a fixed target`);
+    routed ??= this.addOutput({ name: id, role: this.roles[id] ?? 'sink' });
+    routed.slot.attach(output);
     routed.link.pump();
   }
 
   /** Detaches an output's transport: the link is down until attached again (events wait or are stored). */
   removeOutput(id: string, output?: AttachableOutput): void {
-    this.outputs.find((o) => o.link.name === id)?.slot?.detach(output);
+    const routed = this.outputs.find((o) => o.link.name === id);
+    if (routed !== undefined && !routed.fixed) routed.slot.detach(output);
   }
 
   /**
@@ -205,6 +198,15 @@ export class Router {
     }
   }
 
+  /**
+   * Events of output `id` waiting in memory while its transport is up (they will go out);
+   * 0 when it is down (they wait for the durable queue or are lost at shutdown).
+   */
+  waitingToGo(id: string): number {
+    const link = this.outputs.find((o) => o.link.name === id)?.link;
+    return link !== undefined && link.target.isUp() ? link.waitingInMemory : 0;
+  }
+
   /** Retries waiting events on every output. */
   pump(): void {
     for (const output of this.outputs) output.link.pump();
@@ -212,7 +214,7 @@ export class Router {
   }
 
   private backedUp(link: OutputLink, waiting: number): boolean {
-    return link.waitingInMemory >= waiting && link.target.isUp() && link.target.busy?.() === true;
+    return link.waitingInMemory >= waiting && link.target.isUp() && link.target.writable?.() === false;
   }
 
   private openGateIfClear(): void {
@@ -249,17 +251,18 @@ export class Router {
   }
 
   private addOutput(output: RouterOutput): RoutedOutput {
-    const slot = output.target === undefined ? new AttachableTarget(output.name ?? '') : undefined;
-    const target = output.target ?? (slot as AttachableTarget);
-    if (target.name === '') throw new Error('a router output needs a target or a name');
-    // Once the link has pumped after its transport drained, paused inputs may read again.
-    const link = new OutputLink(target, this.clock, { ...output, afterDrain: () => this.openGateIfClear() });
+    const slot = new AttachableTarget(output.target?.name ?? output.name ?? '');
+    if (slot.name === '') throw new Error('a router output needs a target or a name');
+    // Once the link has pumped after its transport became writable, paused inputs may read again.
+    const link = new OutputLink(slot, this.clock, { ...output, afterDrain: () => this.openGateIfClear() });
+    if (output.target !== undefined) slot.attach(output.target);
     const routed: RoutedOutput = {
       link,
       filter: new OutputFilter(output.role, output.filter),
       role: output.role,
       options: output,
       slot,
+      fixed: output.target !== undefined,
     };
     this.outputs.push(routed);
     this.needsSize ||= routed.link.needsSize;

@@ -8,7 +8,7 @@ import { UdpTransport } from './udp.js';
 import { parseTransportUrl, type TransportSpec } from './url.js';
 
 export type { TransportOptions } from './options.js';
-export type { Transport, CotInput, CotOutput, EventOrigin, TransportStatus } from './types.js';
+export type { Transport, CotInput, CotOutput, EventOrigin, OutputListener, TransportStatus } from './types.js';
 export type { Logger } from '../../util/logger.js';
 export { TransportConfigError } from './errors.js';
 export { parseTransportUrl } from './url.js';

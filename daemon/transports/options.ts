@@ -23,8 +23,17 @@ export interface TransportOptions {
   ttl?: number;
   /** Multicast interfaces by name or IPv4 address (PYTAK_MULTICAST_LOCAL_ADDR(S)). */
   interfaces?: string[];
-  /** MAX_OUT_QUEUE; default 100. */
+  /**
+   * MAX_OUT_QUEUE: a listener's queue per client; default 100. Clients and line outputs keep
+   * no queue under the router (its link does); used on their own, they hold this many.
+   */
   maxQueue?: number;
+  /**
+   * Stream clients and line outputs: bytes handed to the socket or file and not yet taken by
+   * the kernel, at most; default 64 KiB. Past it the output is not writable and events wait
+   * in the router's lanes. These are given back if the connection dies.
+   */
+  maxInFlightBytes?: number;
   /**
    * Reconnect delays. Stream clients reset to the first delay after a connection that
    * stayed up `resetAfterMs` (default DEFAULTS.backoffResetAfterMs, 30 s).
@@ -77,6 +86,7 @@ export interface TransportOptions {
 
 export const DEFAULTS = {
   maxQueue: 100,
+  maxInFlightBytes: 64 * 1024,
   connectTimeoutMs: 10_000,
   keepAliveMs: 10_000,
   pingAfterMs: 15_000,

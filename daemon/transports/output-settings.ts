@@ -23,6 +23,8 @@ export interface OutputTransportSettings {
   ttl: number;
   interfaces: string[];
   maxQueue: number;
+  /** Stream clients and files: bytes in flight at most (max_in_flight). */
+  maxInFlightBytes: number;
   /** PYTAK_SLEEP: a fixed pause between writes, ms; 0: none. Wins over ftsCompat. */
   sleepMs: number;
   /** FTS_COMPAT: a random pause up to 5 s between writes. */
@@ -67,6 +69,7 @@ export function outputTransportOptions(settings: Partial<OutputTransportSettings
   if (settings.ttl !== undefined) options.ttl = settings.ttl;
   if (settings.interfaces !== undefined && settings.interfaces.length > 0) options.interfaces = settings.interfaces;
   if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
+  if (settings.maxInFlightBytes !== undefined) options.maxInFlightBytes = settings.maxInFlightBytes;
   if (settings.limits !== undefined && Object.keys(settings.limits).length > 0) options.limits = settings.limits;
   const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
   if (pause !== undefined) options.pauseBetweenWritesMs = pause;

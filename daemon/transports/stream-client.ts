@@ -3,7 +3,8 @@
  *
  * One connection at a time; on EOF, error, connect timeout or read silence it reconnects
  * with jittered exponential backoff, which starts over after a connection that stayed up
- * 30 s (DEFAULTS.backoffResetAfterMs). Events wait in a bounded drop-oldest queue meanwhile.
+ * 30 s (DEFAULTS.backoffResetAfterMs). It keeps no queue: events wait in the router's
+ * lanes while it is not writable(), and what a dead connection never wrote is given back.
  *
  * Read silence counts only for a peer that has answered on this connection (a TAK server
  * answers our pings): a plain consumer that never sends (a script, Node-RED's TCP input,
@@ -29,31 +30,26 @@ import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
 import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from './tls-options.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { newCounters, type Transport, type TransportState, type TransportStatus } from './types.js';
+import type { Transport } from './types.js';
 import { formatAddress, type StreamSpec } from './url.js';
-import { WriteQueue } from './write-queue.js';
+import { StreamWriter } from './stream-writer.js';
+import { WriterOutput } from './writer-output.js';
 
 /** A TLS close this soon after the handshake, with nothing received, reads as a refusal. */
 const REFUSAL_WINDOW_MS = 1_000;
 
-export class StreamClient implements Transport {
-  readonly name: string;
+export class StreamClient extends WriterOutput implements Transport {
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly queue: WriteQueue;
   private readonly backoff: Backoff;
-  private readonly counters = newCounters();
   private readonly peer: string;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
   private tlsOptions: ConnectionOptions | undefined;
   private socket: Socket | undefined;
   private decoder: CotStreamDecoder | undefined;
   private watchdog: SilenceWatchdog | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private protocol: 0 | 1 = 0;
   private negotiation: ClientNegotiation | undefined;
   /** After a negotiation timeout the next connection stays in XML ("choose differently"). */
   private skipNegotiationOnce = false;
@@ -64,23 +60,33 @@ export class StreamClient implements Transport {
   private connectedAt = 0;
   private receivedOnConnection = false;
   private closed: Promise<void> | undefined;
+  /** Per ping written and not yet answered: how many events had been written before it. */
+  private pingMarks: number[] = [];
+  /** Events on this connection a pong proved the server read. */
+  private confirmed = 0;
 
   constructor(
     private readonly spec: StreamSpec,
     private readonly options: TransportOptions = {},
   ) {
-    this.name = options.name ?? `${spec.kind}://${formatAddress(spec.host, spec.port)}`;
+    const name = options.name ?? `${spec.kind}://${formatAddress(spec.host, spec.port)}`;
+    const logger = options.logger ?? silentLogger;
+    super(
+      name,
+      new StreamWriter(streamEncoder(0), {
+        maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+        standaloneCapacity: options.maxQueue ?? DEFAULTS.maxQueue,
+        logContext: { transport: name },
+        pauseBetweenWritesMs: options.pauseBetweenWritesMs,
+        logger,
+      }),
+    );
     this.canSend = spec.direction !== 'receive';
     this.canReceive = spec.direction !== 'send';
-    this.logger = options.logger ?? silentLogger;
+    this.logger = logger;
     this.peer = formatAddress(spec.host, spec.port);
     this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
-    this.queue = new WriteQueue(streamEncoder(0), {
-      capacity: options.maxQueue ?? DEFAULTS.maxQueue,
-      pauseBetweenWritesMs: options.pauseBetweenWritesMs,
-      logger: this.logger,
-      logContext: { transport: this.name },
-    });
+    this.counters.inFlightLost = 0;
   }
 
   /** Throws TransportConfigError when TLS material cannot be loaded. */
@@ -89,30 +95,6 @@ export class StreamClient implements Transport {
     if (this.spec.kind === 'tls') this.tlsOptions = loadTlsClientOptions(this.options.tls ?? {}, this.spec.host);
     this.closing = false;
     this.connect();
-  }
-
-  send(event: CotEvent): boolean {
-    if (!this.canSend) return false;
-    this.counters.eventsQueued += 1;
-    this.queue.push(event);
-    return true;
-  }
-
-  isUp(): boolean {
-    return this.state === 'up';
-  }
-
-  backlog(): number {
-    return this.queue.length;
-  }
-
-  whenBacklogBelow(depth: number, listener: () => void): void {
-    this.queue.whenBacklogBelow(depth, listener);
-  }
-
-  flush(): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    return this.queue.whenIdle();
   }
 
   async close(): Promise<void> {
@@ -129,27 +111,11 @@ export class StreamClient implements Transport {
       socket.once('close', () => resolve());
       const force = setTimeout(() => socket.destroy(), 2_000);
       force.unref();
-      if (this.queue.length > 0 || this.state !== 'up') socket.destroy();
+      if (this.writer.inFlight > 0 || this.state !== 'up') socket.destroy();
       else socket.end();
     });
     await this.closed;
-    this.queue.clear();
-  }
-
-  status(): TransportStatus {
-    const { queued, written, dropped } = this.queue.counters;
-    return {
-      name: this.name,
-      state: this.state,
-      message: this.message,
-      protocol: this.protocol,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped },
-    };
-  }
-
-  private setState(state: TransportState, message: string): void {
-    this.state = state;
-    this.message = message;
+    this.writer.discardHeld();
   }
 
   private connect(): void {
@@ -198,7 +164,9 @@ export class StreamClient implements Transport {
       for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
     }
     this.protocol = 0;
-    this.queue.setEncoder(streamEncoder(0));
+    this.writer.setEncoder(streamEncoder(0));
+    this.pingMarks = [];
+    this.confirmed = 0;
     this.negotiation = this.startNegotiation(socket);
     this.decoder = new CotStreamDecoder({
       maxEventBytes: this.options.maxEventBytes ?? DEFAULTS.maxEventBytes,
@@ -213,7 +181,10 @@ export class StreamClient implements Transport {
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       onlyOnceHeard: true,
       sendPing: () => {
-        if (!this.negotiation?.awaitingAnswer) this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
+        if (this.negotiation?.awaitingAnswer) return;
+        this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
+        // The pong to this ping proves the server read every event written before it.
+        if (this.pingMarks.length < 16) this.pingMarks.push(this.writer.handed);
       },
       onIdle: (silentFor) => {
         this.lastError = Object.assign(new Error(`nothing received for ${silentFor} ms`), { code: 'READ_IDLE' });
@@ -224,10 +195,10 @@ export class StreamClient implements Transport {
     this.logger.info({ transport: this.name, peer: this.peer }, 'connected');
     const hello = this.canSend && !this.options.noHello ? this.options.hello?.() : undefined;
     if (hello) this.writeControl(hello);
-    if (this.canSend) this.queue.attach(socket);
+    if (this.canSend) this.writer.attach(socket);
   }
 
-  /** Writes ahead of the queue, in the connection's current protocol. */
+  /** Writes ahead of waiting events, in the connection's current protocol. */
   private writeControl(event: CotEvent): void {
     if (!this.socket || this.socket.destroyed) return;
     this.socket.write(streamEncoder(this.protocol)(event));
@@ -236,6 +207,8 @@ export class StreamClient implements Transport {
   private onStreamEvent(event: CotEvent): void {
     switch (event.type) {
       case PONG:
+        this.confirmed = this.pingMarks.shift() ?? this.confirmed;
+        return;
       case PROTOCOL_REQUEST:
         return;
       case PING:
@@ -258,18 +231,18 @@ export class StreamClient implements Transport {
     return new ClientNegotiation(wantV1, this.options.offerWaitMs ?? 0, this.options.negotiationTimeoutMs ?? DEFAULTS.negotiationTimeoutMs, {
       writeControl: (event) => this.writeControl(event),
       holdData: () => {
-        this.queue.pause();
+        this.writer.pause();
         if (this.negotiation?.awaitingAnswer) this.setState('negotiating', 'asked the server for TAK protocol 1');
       },
       releaseData: () => {
         this.setState('up', `connected to ${this.peer} (TAK protocol ${this.protocol})`);
-        this.queue.resume();
+        this.writer.resume();
       },
       switchToV1: () => {
         // Takes effect at the byte right after the response event (the decoder's contract).
         this.decoder?.setProtocol(1);
         this.protocol = 1;
-        this.queue.setEncoder(streamEncoder(1));
+        this.writer.setEncoder(streamEncoder(1));
       },
       abandon: (error) => {
         this.lastError = error;
@@ -292,8 +265,11 @@ export class StreamClient implements Transport {
     this.watchdog = undefined;
     this.decoder = undefined;
     this.socket = undefined;
-    this.queue.detach();
-    this.queue.resume();
+    // The at-most-once window: what the kernel took and no pong confirmed may never have
+    // been read. (A peer that never sends anything cannot tell us: not counted.)
+    if (this.receivedOnConnection && !this.closing) this.counters.inFlightLost = (this.counters.inFlightLost ?? 0) + Math.max(0, this.writer.taken - this.confirmed);
+    this.writer.detach();
+    this.writer.resume();
     this.protocol = 0;
     if (wasUp) {
       this.counters.disconnects += 1;
@@ -326,7 +302,7 @@ export class StreamClient implements Transport {
     if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
       this.setState('failed', problem.cause);
       this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
-      this.queue.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
+      this.writer.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
       return;
     }
     const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();

@@ -28,7 +28,7 @@ export type TransportState =
 export interface TransportCounters {
   /** Events accepted by send(). */
   eventsQueued: number;
-  /** Events written to the socket, file or stream. */
+  /** Events written to the socket, file or stream (taken by the kernel). */
   eventsSent: number;
   /** Events dropped: queue full (oldest first), too large for a datagram, or not encodable. */
   eventsDropped: number;
@@ -37,6 +37,13 @@ export interface TransportCounters {
   decodeErrors: number;
   connects: number;
   disconnects: number;
+  /** Streams: events handed over that a dead connection never wrote, given back to be sent again. */
+  eventsReturned?: number;
+  /**
+   * Streams: events the kernel had taken (counted in eventsSent) on a connection that died
+   * without the peer being heard from after them: the at-most-once window, maybe lost.
+   */
+  inFlightLost?: number;
   /** udp: our own datagrams that came back (two of our interfaces on one LAN), dropped unread. */
   ownDatagramsDropped?: number;
 }
@@ -56,29 +63,40 @@ export interface TransportStatus {
 export interface CotOutput {
   readonly name: string;
   /**
-   * Queues one event for sending. Never blocks, never throws. Returns false when the event
-   * was not taken: the transport is receive-only, or it dropped this event at once (a
-   * datagram too large, not encodable, too many in flight; counted in eventsDropped).
-   * Streams never refuse: when their queue is full the oldest queued event is dropped and
-   * counted, and the new one is taken.
+   * Sends one event. Never blocks, never throws. Returns false when the event was not
+   * taken: the transport is receive-only, or it dropped this event at once (a datagram too
+   * large, not encodable, too many in flight; counted in eventsDropped). Stream clients and
+   * line outputs hold no queue: send while `writable()`; an event sent while down goes
+   * straight back to the listener.
    */
   send(event: CotEvent): boolean;
   /** True while events sent now go out (connected and, for v1, negotiated). Cheaper than status(). */
   isUp?(): boolean;
   /**
-   * Flow control for a router in front of this output (optional): how many accepted events
-   * wait in its queue (for a connection, or for the socket to drain), and a one-shot call for
-   * when that falls below `depth` again, so the router can keep events in its own priority
-   * lanes meanwhile.
-   * Outputs without them (listeners with one queue per client, datagrams) never hold it back.
+   * Flow control (optional): true while an event sent now is written at once (connected,
+   * negotiated, and below the transport's bound on bytes in flight). The caller keeps
+   * events while it is false and hands them over when its listener hears `onWritable`.
+   * Outputs without it (listeners with one queue per client, datagrams) take events whenever up.
    */
-  backlog?(): number;
-  whenBacklogBelow?(depth: number, listener: () => void): void;
+  writable?(): boolean;
+  /** Who hears when the output is writable again and gets back what a dead connection never wrote. */
+  setListener?(listener: OutputListener | undefined): void;
   /**
    * Resolves once every event queued so far has been handed to the OS (or dropped).
    * Rejects if the transport failed for good before that (see TransportState 'failed').
    */
   flush(): Promise<void>;
+}
+
+/** The owner of an output's waiting events (the router's OutputLink, or `takd send`). */
+export interface OutputListener {
+  /** The output can take events again (drained, connected, negotiated, a pause over). */
+  onWritable(): void;
+  /**
+   * Events handed over that the connection never wrote (it died before the kernel took
+   * them), oldest first: they are the listener's again, to send on the next connection.
+   */
+  onReturned(events: CotEvent[]): void;
 }
 
 /** Something takd receives events from. Events go to the `onEvent` given at creation. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import type { CotEvent } from '../codec/event.js';
+import { Writable } from 'node:stream';
+import { slowSink as makeSlowSink } from '../../test/support/slow-sink.js';
 import { WriteQueue } from './write-queue.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 
@@ -9,33 +10,14 @@ function event(n: number): CotEvent {
   return { uid: `u${n}`, type: 'a-f-G', how: 'm-g', time: 0, start: 0, stale: 1, point: { lat: 0, lon: 0, hae: 0, ce: 0, le: 0 } };
 }
 
+/** Writes complete on release(); a small buffer, so back-pressure starts early. */
+const slowSink = () => makeSlowSink(4);
+
 const encode = (e: CotEvent): Buffer => Buffer.from(`${e.uid}\n`);
 
 function countingLogger(): Logger & { warnings: number } {
   const logger = { ...silentLogger, warnings: 0, warn: () => { logger.warnings += 1; } };
   return logger;
-}
-
-/** A real Writable whose writes complete only when release() is called. */
-function slowSink(): { sink: Writable; written: string[]; release: () => void } {
-  const written: string[] = [];
-  let pending: (() => void)[] = [];
-  const sink = new Writable({
-    highWaterMark: 4,
-    write(chunk: Buffer, _encoding, callback) {
-      written.push(...chunk.toString().trim().split('\n'));
-      pending.push(callback);
-    },
-  });
-  return {
-    sink,
-    written,
-    release: () => {
-      const callbacks = pending;
-      pending = [];
-      for (const callback of callbacks) callback();
-    },
-  };
 }
 
 test('without a connection, the oldest events are dropped and counted, logged once per interval', () => {
@@ -150,25 +132,4 @@ test('a pause between writes (PYTAK_SLEEP, FTS_COMPAT) sends one event per pause
   await queue.whenIdle();
   assert.deepEqual(chunks, ['u1', 'u2', 'u3']);
   assert.equal(pauses, 3);
-});
-
-test('the low-water listener is called once, when events waiting for drain have gone out', async () => {
-  const { sink, release } = slowSink();
-  const queue = new WriteQueue(encode, { capacity: 10, logger: countingLogger(), maxBufferedBytes: 6 });
-  queue.attach(sink);
-  for (let n = 1; n <= 6; n += 1) queue.push(event(n)); // two reach the stream, four wait for drain
-  assert.equal(queue.length, 4);
-  let calls = 0;
-  queue.whenBacklogBelow(2, () => (calls += 1));
-  assert.equal(calls, 0, 'not while four wait');
-  for (let round = 0; round < 100 && calls === 0; round += 1) {
-    release();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.equal(calls, 1);
-  assert.ok(queue.length < 2);
-  queue.push(event(7));
-  release();
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(calls, 1, 'one call per registration');
 });

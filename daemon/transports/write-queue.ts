@@ -1,5 +1,6 @@
 /**
- * A bounded send queue in front of a byte stream (socket, file, stdout).
+ * A bounded send queue in front of a byte stream: one per client of a stream listener
+ * (outputs that are clients or files keep no queue; see stream-writer.ts).
  *
  * Events wait here while there is no connection, while TAK protocol negotiation holds
  * output back, and while the stream is above its buffer bound (back-pressure: we wait for
@@ -10,6 +11,7 @@ import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
 import type { Logger } from '../../util/logger.js';
 import { RingFifo } from '../../util/ring-fifo.js';
+import { BATCH_BYTES, chunkEncoding, joinBatch, type EventEncoder } from './stream-writer.js';
 
 /** The part of a Writable the queue uses. */
 export interface ByteSink {
@@ -19,11 +21,6 @@ export interface ByteSink {
   readonly writableLength: number;
 }
 
-/** Flush a batch early once it holds this much. */
-const BATCH_BYTES = 64 * 1024;
-
-/** XML comes as a string: a batch of strings is joined and converted to bytes once. */
-export type EventEncoder = (event: CotEvent) => Buffer | string;
 
 export interface WriteQueueOptions {
   /** Events held at most (MAX_OUT_QUEUE); default 100. */
@@ -77,18 +74,19 @@ export class WriteQueue {
     return this.events.length;
   }
 
-  /**
-   * Calls `listener` once, when `length` (events still waiting here: for a connection, for
-   * drain, or the end of a pause) next falls below `depth`. Replaces an earlier listener.
-   */
-  whenBacklogBelow(depth: number, listener: () => void): void {
-    this.lowWater = { depth, listener };
-  }
-
   push(event: CotEvent): void {
     this.counters.queued += 1;
     if (this.events.pushDroppingOldest(event)) this.noteDropped(1, 'send queue full');
     this.pump();
+  }
+
+  /**
+   * Calls `listener` once, when `length` (events still waiting here: for a connection, for
+   * drain, or the end of a pause) next falls below `depth`. Replaces an earlier listener.
+   * (The hub hands each client's events on in small steps with it.)
+   */
+  whenBacklogBelow(depth: number, listener: () => void): void {
+    this.lowWater = { depth, listener };
   }
 
   /** Counts events dropped outside the queue (oversize, unencodable) under the same log limit. */
@@ -170,6 +168,14 @@ export class WriteQueue {
     for (const waiter of waiters) waiter.resolve();
   }
 
+  /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
+  private checkLowWater(): void {
+    const lowWater = this.lowWater;
+    if (lowWater === undefined || this.events.length >= lowWater.depth) return;
+    this.lowWater = undefined;
+    lowWater.listener();
+  }
+
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
     this.pump();
@@ -227,14 +233,8 @@ export class WriteQueue {
     const sink = this.sink;
     const count = this.batch.length;
     if (!sink || count === 0) return;
-    let chunk: Buffer | string;
-    if (count === 1) chunk = this.batch[0] as Buffer | string;
-    else if (!this.batchHasBuffers) chunk = this.batch.join('');
-    else chunk = Buffer.concat(this.batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
-    // ASCII text (as CoT almost always is) is the same bytes in latin1, and Node writes a
-    // latin1 string with one copy; for utf8 it reserves three bytes a character and
-    // converts. byteLength is a fast native count.
-    const encoding = typeof chunk === 'string' && Buffer.byteLength(chunk) === chunk.length ? 'latin1' : 'utf8';
+    const chunk = joinBatch(this.batch, this.batchHasBuffers);
+    const encoding = chunkEncoding(chunk);
     this.batch = [];
     this.batchBytes = 0;
     this.batchHasBuffers = false;
@@ -250,11 +250,4 @@ export class WriteQueue {
     this.settleIdle();
   }
 
-  /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
-  private checkLowWater(): void {
-    const lowWater = this.lowWater;
-    if (lowWater === undefined || this.events.length >= lowWater.depth) return;
-    this.lowWater = undefined;
-    lowWater.listener();
-  }
 }
