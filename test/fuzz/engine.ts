@@ -318,6 +318,27 @@ export class Mutator {
   }
 }
 
+/**
+ * Constants the code compares input with, taken from the target's compiled sources (what
+ * libFuzzer learns from comparison tracing, which V8 coverage does not give): string literals
+ * up to 32 characters and integer literals that fit a byte, each a dictionary token.
+ */
+export function autoDictionary(files: string[]): Buffer[] {
+  const tokens = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/'([^'\\\n]{1,32})'|"([^"\\\n]{1,32})"/g)) {
+      const literal = m[1] ?? m[2]!;
+      if (!/^\.{0,2}\//.test(literal)) tokens.add(literal); // not an import path
+    }
+    for (const m of text.matchAll(/(?<![\w.])(0x[0-9a-fA-F]{1,2}|[0-9]{1,3})(?![\w.])/g)) {
+      const value = Number(m[1]);
+      if (value <= 0xff) tokens.add(String.fromCharCode(value));
+    }
+  }
+  return [...tokens].slice(0, 1024).map((t) => Buffer.from(t, 'latin1'));
+}
+
 // ---------------------------------------------------------------------------------------
 // The loop
 
@@ -368,7 +389,7 @@ export function sourceFiles(target: FuzzTarget): string[] {
 
 export function runEngine(target: FuzzTarget, options: EngineOptions, coverage: CoverageFeedback, importTake: ScriptCoverage[]): { stats: EngineStats; finding?: EngineFinding } {
   const random = xorshift(options.seed);
-  const mutator = new Mutator(random, target.dictionary ?? [], target.maxLength ?? 4096);
+  const mutator = new Mutator(random, [...(target.dictionary ?? []), ...autoDictionary(sourceFiles(target))], target.maxLength ?? 4096);
   const corpus: Buffer[] = [];
   const started = performance.now();
   let executions = 0;
