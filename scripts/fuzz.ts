@@ -5,7 +5,7 @@
 //   npm run fuzz                                   every target, 120 s each
 //   npm run fuzz -- --target nmea --seconds 300    one target (repeat --target, or a,b,c)
 //   npm run fuzz -- --target ini --reproduce FILE  run one input and print what it does
-//   options: --seed N  --heap-mb 256  --timeout-ms 2000  --runs N  --out DIR  --fresh (ignore fuzz-out/corpus)
+//   options: --seed N  --heap-mb 256  --timeout-ms 2000  --runs N  --batch N (inputs per coverage take)  --out DIR  --fresh (ignore fuzz-out/corpus)
 // Exit status 1 when anything was found. Be kind to shared machines: nice -n 10 npm run fuzz.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'heap-mb': { type: 'string', default: '256' },
     'timeout-ms': { type: 'string', default: '2000' },
     runs: { type: 'string', default: '0' },
+    batch: { type: 'string', default: '8' },
     out: { type: 'string', default: join(repoRoot, 'fuzz-out') },
     reproduce: { type: 'string' },
     fresh: { type: 'boolean', default: false },
@@ -27,7 +28,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run fuzz -- [--target NAME]... [--seconds N] [--seed N] [--heap-mb N] [--timeout-ms N] [--runs N] [--out DIR] [--fresh] [--reproduce FILE]\ntargets: ${TARGETS.join(' ')}`);
+  console.log(`npm run fuzz -- [--target NAME]... [--seconds N] [--seed N] [--heap-mb N] [--timeout-ms N] [--runs N] [--batch N] [--out DIR] [--fresh] [--reproduce FILE]\ntargets: ${TARGETS.join(' ')}`);
   process.exit(0);
 }
 const targets = (values.target ?? [...TARGETS]).flatMap((t) => t.split(','));
@@ -38,7 +39,7 @@ for (const t of targets) {
   }
 }
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 0x7fffffff;
-const common = { seed, heapMb: Number(values['heap-mb']), timeoutMs: Number(values['timeout-ms']) };
+const common = { seed, batchSize: Number(values.batch), heapMb: Number(values['heap-mb']), timeoutMs: Number(values['timeout-ms']) };
 
 async function main(): Promise<number> {
   if (values.reproduce) {

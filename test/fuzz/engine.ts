@@ -112,17 +112,28 @@ export class CoverageFeedback {
     return this.inspector.post<{ result: ScriptCoverage[] }>('Profiler.takePreciseCoverage').result;
   }
 
-  /** Takes coverage and returns how many features are new (and records them unless dryRun). */
-  collect(dryRun = false): number {
+  /**
+   * Takes coverage and returns how many features are new, recording them — unless `probe` is
+   * given: then the coverage is a batch's (counts summed over several inputs), nothing is
+   * recorded, and a feature counts as new only if neither a single input nor an earlier batch
+   * had it (the batch's features go into `probe`, so a sum that no single input reaches
+   * does not flag every batch).
+   */
+  collect(probe?: Set<string>): number {
+    const dryRun = probe !== undefined;
     let fresh = 0;
     const add = (key: string, count: number): void => {
       const feature = `${key}#${bucket(count)}`;
       if (this.features.has(feature)) return;
-      fresh++;
-      if (!dryRun) {
-        this.features.add(feature);
-        this.blocks.add(key);
+      if (probe) {
+        if (probe.has(feature) && this.blocks.has(key)) return;
+        probe.add(feature);
+        fresh++;
+        return;
       }
+      fresh++;
+      this.features.add(feature);
+      this.blocks.add(key);
     };
     for (const script of this.take()) {
       if (!this.accept(script.url)) continue;
@@ -347,6 +358,8 @@ export interface EngineOptions {
   /** Stop after this many executions (0: no cap); with a fixed seed the short run is reproducible. */
   maxRuns: number;
   seed: number;
+  /** Inputs per coverage take (default 8; 1 takes coverage after every input). */
+  batchSize?: number;
   /** Seed inputs (committed corpus, regressions, a previous run's corpus). */
   seeds: Buffer[];
   /** Called with each input that added coverage (the long run saves them). */
@@ -422,17 +435,36 @@ export function runEngine(target: FuzzTarget, options: EngineOptions, coverage: 
   }
   if (corpus.length === 0) corpus.push(Buffer.alloc(0));
 
+  // Inputs run in batches with one coverage take per batch (the take costs more than most
+  // inputs); a batch that shows anything new runs again one input at a time, and only those
+  // inputs that add coverage on their own join the corpus.
+  const batchSize = Math.max(1, options.batchSize ?? 8);
+  const probe = new Set<string>();
   const deadline = started + options.seconds * 1000;
   const other = (): Buffer => corpus[Math.floor(random() * corpus.length)]!;
+  const batch: Buffer[] = [];
   while ((options.maxRuns === 0 || executions < options.maxRuns) && performance.now() < deadline) {
-    // Favour recent finds a little: they sit at the frontier of what is covered.
-    const base = random() < 0.3 ? corpus[corpus.length - 1 - Math.floor(random() * Math.min(corpus.length, 16))]! : other();
-    const input = mutator.mutate(base, other);
-    const finding = execute(input);
-    if (finding) return { stats: stats(), finding };
-    if (coverage.collect() > 0) {
+    batch.length = 0;
+    for (let k = 0; k < batchSize && (options.maxRuns === 0 || executions < options.maxRuns); k++) {
+      // Favour recent finds a little: they sit at the frontier of what is covered.
+      const base = random() < 0.3 ? corpus[corpus.length - 1 - Math.floor(random() * Math.min(corpus.length, 16))]! : other();
+      const input = mutator.mutate(base, other);
+      const finding = execute(input);
+      if (finding) return { stats: stats(), finding };
+      batch.push(input);
+    }
+    const keep = (input: Buffer): void => {
       corpus.push(input);
       options.onNewInput?.(input);
+    };
+    if (batch.length === 1) {
+      if (coverage.collect() > 0) keep(batch[0]!);
+    } else if (coverage.collect(probe) > 0) {
+      for (const input of batch) {
+        const finding = execute(input);
+        if (finding) return { stats: stats(), finding };
+        if (coverage.collect() > 0) keep(input);
+      }
     }
     const now = performance.now();
     if (options.onProgress && now - lastProgress > 5000) {

@@ -24,6 +24,8 @@ export interface FuzzOptions {
   /** 0: no cap. */
   maxRuns?: number;
   seed: number;
+  /** Inputs per coverage take (default 8). */
+  batchSize?: number;
   /** Heap limit of the worker (old generation), MiB. */
   heapMb?: number;
   /** Longest a single input may run, ms. */
@@ -75,7 +77,7 @@ export function fuzzTarget(target: string, options: FuzzOptions): Promise<FuzzRe
   const bytes = new Uint8Array(shared, 16);
   const currentInput = (): Buffer => Buffer.from(bytes.slice(0, state[1]));
   const timeoutMs = options.timeoutMs ?? 2000;
-  const data: WorkerInput = { target, seconds: options.seconds, maxRuns: options.maxRuns ?? 0, seed: options.seed, seeds: seeds.map((s) => new Uint8Array(s)), shared, progress: options.progress !== undefined };
+  const data: WorkerInput = { target, seconds: options.seconds, maxRuns: options.maxRuns ?? 0, seed: options.seed, batchSize: options.batchSize ?? 8, seeds: seeds.map((s) => new Uint8Array(s)), shared, progress: options.progress !== undefined };
   if (options.corpusOut) mkdirSync(options.corpusOut, { recursive: true });
 
   return new Promise((resolve) => {

@@ -10,6 +10,7 @@ export interface WorkerInput {
   seconds: number;
   maxRuns: number;
   seed: number;
+  batchSize: number;
   seeds: Uint8Array[];
   /** Int32 [0]: 1 while an input runs; [1]: its length. Float64 at byte 8: its start (ms). Its bytes from 16. */
   shared: SharedArrayBuffer;
@@ -39,6 +40,7 @@ const { stats, finding } = runEngine(target, {
   seconds: data.seconds,
   maxRuns: data.maxRuns,
   seed: data.seed,
+  batchSize: data.batchSize,
   seeds: data.seeds.map((s) => Buffer.from(s)),
   beforeRun(input) {
     const length = Math.min(input.length, bytes.length);
