@@ -16,7 +16,7 @@ export const target: FuzzTarget = {
       if (data[0] === 0x46) {
         if (data[1] === 0x55) {
           if (data[2] === 0x5a) {
-            if (data[3] === 0x21) throw new Error('FUZ! found');
+            if (data[3] === 0x21) throw new Error('magic reached');
           }
         }
       }
