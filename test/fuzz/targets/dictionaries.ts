@@ -3,7 +3,7 @@
 export const XML_DICTIONARY = [
   '<event', '</event>', '<event version="2.0" uid="u" type="a-f-G" time="2024-05-01T12:00:00Z" start="2024-05-01T12:00:00Z" stale="2024-05-01T12:05:00Z" how="m-g">',
   '<point lat="1" lon="2" hae="0" ce="9999999" le="9999999"/>', '<detail>', '</detail>', '<detail/>', '<contact callsign="A"/>', '<remarks>', '</remarks>',
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', '<?xml', '?>', '<!--', '-->', '<![CDATA[', ']]>', '<!DOCTYPE x [<!ENTITY a "b">]>',
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', '<?xml', '<?x ', '?>', '<!--', '-->', '<![CDATA[', ']]>', '<!DOCTYPE x [<!ENTITY a "b">]>',
   '&amp;', '&lt;', '&#x41;', '&#65;', '&bogus;', '"', "'", '=', '/>', '>', '<', '</', ' ', '\t', '\r\n', '\u00bf', '\xef\xbb\xbf', '\xc3\xa9', '\xed\xa0\x80', '\x00',
   'uid=', 'type=', 'time=', 'lat=', 'lon=', 'hae=', 'NaN', 'Infinity', '1e999', '-0', '2024-13-40T25:61:61Z', '.5', '+1',
 ];
