@@ -146,6 +146,25 @@ test('"</event>" and "<event" inside a comment or CDATA section do not end or cu
   assert.deepEqual(frames, expected, 'one byte at a time');
 });
 
+test(`"</event>" and "<event" inside a processing instruction do not end or cut the event (the fuzz target's framer-decoder agreement)`, () => {
+  // XML allows a processing instruction anywhere in the body, and its text is opaque:
+  // saxes decodes these events, so the framer must deliver them whole.
+  const tricky = [
+    '<event uid="p1"><detail><?pi </event> ?><remarks>a</remarks></detail></event>',
+    '<event uid="p2"><detail><?pi <event uid="x"> ?></detail></event>',
+    '<event uid="p3"><detail><??></detail></event>',
+  ];
+  const stream = Buffer.from(`${tricky.join('\n')}\n<event uid="after"/>`);
+  const expected = [...tricky, '<event uid="after"/>'];
+  for (let cut = 1; cut < stream.length; cut += 1) {
+    const { frames, errors } = frameAll([stream.subarray(0, cut), stream.subarray(cut)]);
+    assert.deepEqual(frames, expected, `split at ${cut}`);
+    assert.deepEqual(errors, [], `split at ${cut}`);
+  }
+  const { frames } = frameAll([...stream].map((b) => Buffer.of(b)));
+  assert.deepEqual(frames, expected, 'one byte at a time');
+});
+
 test('a comment that never ends inside an event is dropped as oversize, and framing goes on', () => {
   const open = Buffer.from(`<event uid="o"><detail><!-- ${'x'.repeat(300)}`);
   const next = Buffer.from('--></detail></event><event uid="next"/>');

@@ -34,8 +34,13 @@ export type FrameSink = (frame: Buffer, streamOffset: number) => boolean | void;
 
 const OPEN = Buffer.from('<event');
 const CLOSE = Buffer.from('</event');
-/** Comments and CDATA sections may hold "</event>" or "<event" as text: the body scan steps over them. */
+/**
+ * Comments, CDATA sections and processing instructions may hold "</event>" or "<event" as
+ * text: the body scan steps over them.
+ */
 const MARKUP_OPEN = Buffer.from('<!');
+const PI_OPEN = Buffer.from('<?');
+const PI_CLOSE = Buffer.from('?>');
 const COMMENT_OPEN = Buffer.from('<!--');
 const COMMENT_CLOSE = Buffer.from('-->');
 const CDATA_OPEN = Buffer.from('<![CDATA[');
@@ -116,7 +121,7 @@ export class XmlEventFramer {
   private openAheadIn: Buffer | undefined;
   private openAheadFrom = 0;
   private openAhead = -1;
-  /** The first "<!" at or after markupAheadFrom in buffer markupAheadIn (-1: none): one search per buffer, not per event. */
+  /** The first "<!" or "<?" at or after markupAheadFrom in buffer markupAheadIn (-1: none): one search per buffer, not per event. */
   private markupAheadIn: Buffer | undefined;
   private markupAheadFrom = 0;
   private markupAhead = -1;
@@ -354,7 +359,7 @@ export class XmlEventFramer {
         }
         const sectionEnd = this.markupSectionEnd(buffer, markup);
         if (sectionEnd === -1) {
-          // The comment or CDATA section goes on in the next chunk.
+          // The comment, CDATA section or processing instruction goes on in the next chunk.
           this.closeScan = markup;
           if (end - frameStart > this.maxEventBytes || moreInChunk) return this.dropOversize(buffer, frameStart, end, baseOffset);
           return { consumed: end, stopped: false, pendingFrom: frameStart };
@@ -420,23 +425,26 @@ export class XmlEventFramer {
     }
   }
 
-  /** buffer.indexOf("<!", pos), remembered per buffer so that a chunk of many events is searched once. */
+  /** The first "<!" or "<?" from pos, remembered per buffer so that a chunk of many events is searched once. */
   private nextMarkup(buffer: Buffer, pos: number): number {
     const ahead = this.markupAhead;
     if (this.markupAheadIn === buffer && this.markupAheadFrom <= pos && (ahead === -1 || ahead >= pos)) return ahead;
     this.markupAheadIn = buffer;
     this.markupAheadFrom = pos;
-    this.markupAhead = buffer.indexOf(MARKUP_OPEN, pos);
+    const bang = buffer.indexOf(MARKUP_OPEN, pos);
+    const question = buffer.indexOf(PI_OPEN, pos);
+    this.markupAhead = bang === -1 ? question : question === -1 ? bang : Math.min(bang, question);
     return this.markupAhead;
   }
 
   /**
-   * Where the comment or CDATA section starting at `at` ends (just past "-->" or "]]>"); -1
-   * if its end (or enough of its start to tell) is not in the buffer yet. Other "<!"
-   * markup is not allowed in an event body: it is stepped over and the parser refuses it.
+   * Where the comment, CDATA section or processing instruction starting at `at` ends (just
+   * past "-->", "]]>" or "?>"); -1 if its end (or enough of its start to tell) is not in the
+   * buffer yet. Other "<!" markup is not allowed in an event body: it is stepped over and the
+   * parser refuses it.
    */
   private markupSectionEnd(buffer: Buffer, at: number): number {
-    for (const [open, close] of [[COMMENT_OPEN, COMMENT_CLOSE], [CDATA_OPEN, CDATA_CLOSE]] as const) {
+    for (const [open, close] of [[COMMENT_OPEN, COMMENT_CLOSE], [CDATA_OPEN, CDATA_CLOSE], [PI_OPEN, PI_CLOSE]] as const) {
       const have = Math.min(open.length, buffer.length - at);
       if (buffer.compare(open, 0, have, at, at + have) !== 0) continue;
       if (have < open.length) return -1;
