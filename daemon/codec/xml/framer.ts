@@ -349,14 +349,16 @@ export class XmlEventFramer {
       // State.Body
       const close = buffer.indexOf(CLOSE, this.closeScan);
       const markup = this.nextMarkup(buffer, this.closeScan);
-      if (markup !== -1 && (close === -1 || markup < close)) {
-        const nestedBefore = this.findNestedOpen(buffer, markup);
-        if (nestedBefore !== -1) {
-          this.truncated(frameStart, nestedBefore, baseOffset);
-          pos = nestedBefore;
-          this.state = State.Hunt;
-          continue;
-        }
+      const inMarkup = markup !== -1 && (close === -1 || markup < close);
+      // A nested "<event" before whatever comes first (the markup, the close tag, the end) cuts this event.
+      const nested = this.findNestedOpen(buffer, inMarkup ? markup : close === -1 ? end : close);
+      if (nested !== -1) {
+        this.truncated(frameStart, nested, baseOffset);
+        pos = nested;
+        this.state = State.Hunt;
+        continue;
+      }
+      if (inMarkup) {
         const sectionEnd = this.markupSectionEnd(buffer, markup);
         if (sectionEnd === -1) {
           // The comment, CDATA section or processing instruction goes on in the next chunk.
@@ -366,14 +368,6 @@ export class XmlEventFramer {
         }
         this.closeScan = sectionEnd;
         this.nestedScan = Math.max(this.nestedScan, sectionEnd);
-        continue;
-      }
-      const nestedLimit = close === -1 ? end : close;
-      const nested = this.findNestedOpen(buffer, nestedLimit);
-      if (nested !== -1) {
-        this.truncated(frameStart, nested, baseOffset);
-        pos = nested;
-        this.state = State.Hunt;
         continue;
       }
       if (close === -1) {

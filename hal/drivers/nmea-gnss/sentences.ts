@@ -18,22 +18,25 @@ export interface SentenceHandler {
   apply(fields: string[], epoch: EpochData): boolean;
 }
 
-function applyGga(f: string[], epoch: EpochData): boolean {
-  const quality = integer(f[6]);
-  if (quality === undefined) return false;
+/** GGA and GNS carry the position, satellites, HDOP and altitudes in the same fields; the geoid separation differs (11 vs 10). */
+function positionFields(f: string[], geoidField: number) {
   const altMSL = decimal(f[9]);
-  epoch.gga = {
-    quality,
-    valid: quality > 0,
+  return {
     lat: latLon(f[2], f[3], 90),
     lon: latLon(f[4], f[5], 180),
     degreeDecimals: degreeDecimals(f[2], f[4]),
     satellitesUsed: integer(f[7]),
     hdop: decimal(f[8]),
     altMSL,
-    geoidSep: altMSL === undefined ? undefined : decimal(f[11]),
-    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[11])),
+    geoidSep: altMSL === undefined ? undefined : decimal(f[geoidField]),
+    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[geoidField])),
   };
+}
+
+function applyGga(f: string[], epoch: EpochData): boolean {
+  const quality = integer(f[6]);
+  if (quality === undefined) return false;
+  epoch.gga = { quality, valid: quality > 0, ...positionFields(f, 11) };
   epoch.evidence.push({ sentence: 'GGA', report: epoch.gga });
   return true;
 }
@@ -131,20 +134,12 @@ function applyZda(f: string[], epoch: EpochData): boolean {
 
 function applyGns(f: string[], epoch: EpochData): boolean {
   const modes = f[6] ?? '';
-  const altMSL = decimal(f[9]);
   epoch.gns = {
     modes,
     // One character per constellation: a fix when any of them has one.
     valid: /[^N]/.test(modes),
     navigationStatus: f[13] ?? '',
-    lat: latLon(f[2], f[3], 90),
-    lon: latLon(f[4], f[5], 180),
-    degreeDecimals: degreeDecimals(f[2], f[4]),
-    satellitesUsed: integer(f[7]),
-    hdop: decimal(f[8]),
-    altMSL,
-    geoidSep: altMSL === undefined ? undefined : decimal(f[10]),
-    altitudeDecimals: Math.max(decimalPlaces(f[9]), decimalPlaces(f[10])),
+    ...positionFields(f, 10),
   };
   epoch.evidence.push({ sentence: 'GNS', report: epoch.gns });
   return true;
