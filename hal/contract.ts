@@ -8,6 +8,7 @@
  * a DriverInstance per configured source (the Source plus that source's state and outbound
  * side). The daemon sees the table and DriverInstances only.
  */
+import type { LinkState } from '../util/link-state.js';
 import type { CotEvent } from '../daemon/codec/event.js';
 import type { Logger } from '../util/logger.js';
 
@@ -329,7 +330,8 @@ export interface Driver<F = unknown, M = unknown> {
 /** A running device's health, by id: a human sentence plus counters (status.json). */
 export interface SourceStatus {
   id: string;
-  state: 'connecting' | 'running' | 'retrying' | 'stopped' | 'ended';
+  /** The one link vocabulary (util/link-state.ts); a source that gave up is its component's to say. */
+  state: Exclude<LinkState, 'failed'>;
   /** e.g. "running on /dev/ttyUSB0", "device gone; retrying in 0.5 s". */
   detail: string;
   connects: number;

@@ -43,7 +43,7 @@ test('source: mock device → fixes; unplug → retrying; plug in → resumes; s
   const afterUnplug = fixes.length;
 
   device.plugIn();
-  await waitUntil(() => source.status().state === 'running' && device.isOpen, 'condition', 5000);
+  await waitUntil(() => source.status().state === 'connected' && device.isOpen, 'condition', 5000);
   assert.equal(source.status().connects, 2);
   for (let s = 10; s < 13; s++) device.send(epochSentences(simulated(s)));
   await waitUntil(() => fixes.length >= afterUnplug + 2, 'condition', 5000);
@@ -62,7 +62,7 @@ test('source: a device that is not there yet is retried until it appears', async
   assert.match(source.status().lastError ?? '', /no such device/);
   const device = mock.device('/dev/late');
   await waitUntil(() => device.isOpen, 'condition', 5000);
-  assert.equal(source.status().state, 'running');
+  assert.equal(source.status().state, 'connected');
   await source.stop();
 });
 

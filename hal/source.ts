@@ -58,7 +58,7 @@ class RunningSource<F, M> implements Source<M> {
     this.logger = (options.logger ?? silentLogger).child({ source: options.id });
     this.state = {
       id: options.id,
-      state: 'connecting',
+      state: 'starting',
       detail: `opening ${this.linkOptions.url.href}`,
       connects: 0,
       disconnects: 0,
@@ -126,7 +126,7 @@ class RunningSource<F, M> implements Source<M> {
       this.link = link;
       this.state.connects++;
       backoff.reset();
-      this.setState('running', `running on ${link.description}`);
+      this.setState('connected', `running on ${link.description}`);
       this.logger.info({ link: link.description }, 'device open');
       const ended = await this.pump(link);
       this.link = undefined;

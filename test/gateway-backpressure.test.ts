@@ -43,7 +43,7 @@ test('a flood into a listener waits for a slow server link: inputs pause, nothin
   input.start();
   router.start();
   await input.listening();
-  await waitUntil(() => output.status().state === 'up' && serverSide !== undefined, 'the server link is up');
+  await waitUntil(() => output.status().state === 'connected' && serverSide !== undefined, 'the server link is up');
 
   const events = atakPliCorpus(EVENTS, 3, Date.now());
   const phone = connect(input.port as number, '127.0.0.1');

@@ -34,7 +34,7 @@ const BOX = `
   server.start();
   router.start();
   const ready = setInterval(() => {
-    if (mesh.status().state !== 'up' || server.status().state !== 'up') return;
+    if (mesh.status().state !== 'connected' || server.status().state !== 'connected') return;
     clearInterval(ready);
     out({ ready: true });
   }, 10);

@@ -42,7 +42,7 @@ test('a server output cut while chat, markers and PLI flow', async (t) => {
   });
   client.start();
   router.start();
-  await waitUntil(() => client.status().state === 'up', 'client connected');
+  await waitUntil(() => client.status().state === 'connected', 'client connected');
 
   const published: CotEvent[] = [];
   const outage: CotEvent[] = [];
@@ -68,7 +68,7 @@ test('a server output cut while chat, markers and PLI flow', async (t) => {
   const beforeCut = server.arrivals.length;
 
   await server.cut();
-  await waitUntil(() => client.status().state !== 'up', 'the client noticed the cut');
+  await waitUntil(() => client.status().state !== 'connected', 'the client noticed the cut');
   const firstOutageEvent = published.length;
   for (let round = 0; round < 40; round++) {
     burst(round);

@@ -28,7 +28,7 @@ test('a 1,200 bytes/s link flooded with PLI from 50 uids: newest per uid, chat o
   });
   client.start();
   router.start();
-  await waitUntil(() => client.status().state === 'up', 'connected');
+  await waitUntil(() => client.status().state === 'connected', 'connected');
 
   const started = Date.now();
   const newest = new Map<string, CotEvent>();

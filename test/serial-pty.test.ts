@@ -34,7 +34,7 @@ test('serial: a capture written to a pty at 38400 baud decodes to the same fixes
     const capture = readFileSync(join(gnssCorpusDir, 'bu353s4.log'));
     const expected = decodeCapture(capture).filter((f) => f.time !== undefined);
     await pty.start();
-    assert.ok(await eventually(() => source.status().state === 'running', 10_000), source.status().detail);
+    assert.ok(await eventually(() => source.status().state === 'connected', 10_000), source.status().detail);
     await writePaced(pty.devicePath, receiverBytes(capture), BAUD);
     // The last epoch is only complete when the next one starts: compare all but the last.
     assert.ok(await eventually(() => fixes.filter((f) => f.time !== undefined).length >= expected.length - 1, 10_000));
@@ -51,7 +51,7 @@ test('serial: a capture written to a pty at 38400 baud decodes to the same fixes
     // Plug back in: same paths; the source reopens without help and decodes again.
     await pty.start();
     const pluggedAt = Date.now();
-    assert.ok(await eventually(() => source.status().state === 'running' && source.status().connects === 2, 10_000), source.status().detail);
+    assert.ok(await eventually(() => source.status().state === 'connected' && source.status().connects === 2, 10_000), source.status().detail);
     t.diagnostic(`reopened ${Date.now() - pluggedAt} ms after the device came back (issue: within 2 s)`);
     await writePaced(pty.devicePath, receiverBytes(capture), BAUD);
     assert.ok(await eventually(() => fixes.length >= before + expected.length - 1, 10_000), `fixes after replug: ${fixes.length - before}`);

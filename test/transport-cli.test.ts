@@ -187,7 +187,7 @@ test('a takd listen server killed with SIGKILL mid-stream and restarted: the cli
     for (let i = 0; i < 5; i += 1) client.send(pli(i));
     await waitUntil(() => first.lines().length === 5, 'first five events at the first server');
     first.child.kill('SIGKILL');
-    await waitUntil(() => client.status().state === 'backoff', 'the client notices the crash');
+    await waitUntil(() => client.status().state === 'retrying', 'the client notices the crash');
     for (let i = 5; i < 10; i += 1) client.send(pli(i));
     second = background(['listen', url, '--json']);
     const restarted = second;

@@ -120,7 +120,7 @@ test('a server that offers only other versions, and one that refuses: XML goes o
       client.send(pli(1));
       await waitUntil(() => server.text.includes('JULIET-1"'), 'the event, in XML');
       assert.equal(client.status().protocol, 0);
-      assert.equal(client.status().state, 'up');
+      assert.equal(client.status().state, 'connected');
       assert.equal(server.text.includes('t-x-takp-q'), answer !== undefined, 'a request only for an offered version');
     } finally {
       await client.close();

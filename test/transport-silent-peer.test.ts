@@ -27,7 +27,7 @@ test('a consumer that never sends stays connected past several read-idle periods
     }, 25);
     await waitUntil(() => count(server.text, 'uid="ANDROID-') === total, `all ${total} events at the consumer`);
     const status = client.status();
-    assert.equal(status.state, 'up');
+    assert.equal(status.state, 'connected');
     assert.equal(status.counters.connects, 1, `never disconnected: ${status.message}`);
     assert.equal(status.counters.disconnects, 0);
     assert.equal(status.counters.eventsDropped, 0);

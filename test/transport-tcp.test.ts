@@ -35,7 +35,7 @@ for (const [family, host, bracketed] of [['IPv4', '127.0.0.1', '127.0.0.1'], ['I
       listener.send(pli(1000));
       await waitUntil(() => atClient.length === 1, 'event at the client');
       assert.equal(atClient[0]?.uid, pli(1000).uid);
-      assert.equal(client.status().state, 'up');
+      assert.equal(client.status().state, 'connected');
       assert.match(client.status().message, new RegExp(host === '::1' ? '\\[::1\\]' : '127\\.0\\.0\\.1'));
     } finally {
       await client.close();
@@ -129,7 +129,7 @@ test('the server is killed mid-stream and restarted: the client reconnects and r
     for (let i = 0; i < 10; i += 1) client.send(pli(i));
     await waitUntil(() => count(first.text, '</event>') === 10, 'first 10 events');
     await first.kill();
-    await waitUntil(() => client.status().state === 'backoff', 'client notices');
+    await waitUntil(() => client.status().state === 'retrying', 'client notices');
     // Sent while the server is down: held in the queue.
     for (let i = 10; i < 20; i += 1) client.send(pli(i));
     second = new RawServer();
@@ -142,7 +142,7 @@ test('the server is killed mid-stream and restarted: the client reconnects and r
     const status = client.status();
     assert.equal(status.counters.connects, 2);
     assert.equal(status.counters.disconnects, 1);
-    assert.equal(status.state, 'up');
+    assert.equal(status.state, 'connected');
   } finally {
     await client.close();
     await second?.kill();
@@ -166,7 +166,7 @@ test('a server that answered once and then stops answering without closing is de
   try {
     client.start();
     await waitUntil(() => client.status().counters.connects === 1, 'connected');
-    await waitUntil(() => client.status().state === 'backoff', 'idle link detected', 10_000);
+    await waitUntil(() => client.status().state === 'retrying', 'idle link detected', 10_000);
     assert.match(client.status().message, /READ_IDLE: nothing received for \d+ ms/);
     assert.ok(answered, 'the server answered a ping first');
     assert.ok(count(server.text, 't-x-c-t"') >= 2, 'pings were sent before giving up');

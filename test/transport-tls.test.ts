@@ -115,7 +115,7 @@ test('a server certificate from an unknown CA: one clear error naming the cause,
   const client = createTransport(`tls://localhost:${port}`, { tls: { ca: pki.caCert }, logger, backoff: { initialMs: 50, maxMs: 60_000 } });
   try {
     client.start();
-    await waitUntil(() => client.status().state === 'backoff', 'refused');
+    await waitUntil(() => client.status().state === 'retrying', 'refused');
     const status = client.status();
     assert.match(status.message, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
     assert.match(status.message, /CA/);
@@ -135,7 +135,7 @@ test('the server refuses a client certificate from the wrong CA: classified as a
   const client = createTransport(`tls://localhost:${port}`, { tls: { cert: pki.wrongClientCert, key: pki.wrongClientKey, ca: pki.caCert }, backoff: { initialMs: 50, maxMs: 60_000 } });
   try {
     client.start();
-    await waitUntil(() => client.status().state === 'backoff', 'refused');
+    await waitUntil(() => client.status().state === 'retrying', 'refused');
     // Under TLS 1.3 a Node (or Java) server may close without an alert: either way, a slow retry.
     assert.match(client.status().message, /retrying in (4[89]|5\d|6\d|7\d) s: (ERR_SSL_|the server closed the connection right after the TLS handshake)/);
   } finally {
@@ -150,7 +150,7 @@ test('hostname mismatch is refused; dont_check_hostname and dont_verify accept i
     // The certificate names localhost and 127.0.0.1, not tak.example.org.
     const strict = createTransport(`tls://127.0.0.1:${port}`, { tls: { ca: pki.caCert, expectedHostname: 'tak.example.org' } });
     strict.start();
-    await waitUntil(() => strict.status().state === 'backoff', 'refused');
+    await waitUntil(() => strict.status().state === 'retrying', 'refused');
     assert.match(strict.status().message, /ERR_TLS_CERT_ALTNAME_INVALID/);
     await strict.close();
     const lenient: TlsSettings[] = [
@@ -161,7 +161,7 @@ test('hostname mismatch is refused; dont_check_hostname and dont_verify accept i
       const logger = recordingLogger();
       const lax = createTransport(`tls://127.0.0.1:${port}`, { tls, logger });
       lax.start();
-      await waitUntil(() => lax.status().state === 'up', 'connected');
+      await waitUntil(() => lax.status().state === 'connected', 'connected');
       assert.ok(logger.lines.some((l) => l.level === 'warn' && /NOT (VERIFIED|CHECKED)/.test(l.msg ?? '')));
       await lax.close();
     }
@@ -187,7 +187,7 @@ test('tls+listen with a client CA: our client with a good certificate gets in, o
     bad.start();
     good.send(pli(7));
     bad.send(pli(8));
-    await waitUntil(() => received.length === 1 && bad.status().state === 'backoff', 'good in, bad refused');
+    await waitUntil(() => received.length === 1 && bad.status().state === 'retrying', 'good in, bad refused');
     assert.equal(received[0]?.contact?.callsign, 'JULIET-7');
     assert.ok(logger.lines.some((l) => l.msg === 'TLS client refused'));
   } finally {

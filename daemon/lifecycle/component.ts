@@ -3,15 +3,12 @@
  * (`output.mesh`). A component owns its own reconnects (transports and HAL sources do);
  * the supervisor restarts only what has failed for good, and reports everyone's state.
  */
+import type { LinkState } from '../../util/link-state.js';
+
 export type ComponentKind = 'output' | 'input' | 'source';
 
-export type ComponentState =
-  | 'starting' // opening, dialling, negotiating
-  | 'connected' // up and usable
-  | 'retrying' // lost; the component retries by itself
-  | 'failed' // gave up; the supervisor restarts it with backoff
-  | 'ended' // finite input finished (a replay file)
-  | 'stopped';
+/** A component's state: the one link vocabulary (util/link-state.ts). */
+export type ComponentState = LinkState;
 
 export interface ComponentStatus {
   id: string;

@@ -3,17 +3,8 @@
  * start/stop/flush and a status by id. Sources have theirs in daemon/sources/.
  */
 import type { RoutingStage } from './routing-stage.js';
-import type { Transport, TransportStatus } from '../transports/index.js';
-import type { Component, ComponentState, ComponentStatus } from './component.js';
-
-const TRANSPORT_STATES: Record<TransportStatus['state'], ComponentState> = {
-  stopped: 'stopped',
-  connecting: 'starting',
-  negotiating: 'starting',
-  up: 'connected',
-  backoff: 'retrying',
-  failed: 'failed',
-};
+import type { Transport } from '../transports/index.js';
+import type { Component, ComponentStatus } from './component.js';
 
 /** A transport as an output (events from the router) and/or input (events into it). */
 export class TransportComponent implements Component {
@@ -59,7 +50,7 @@ export class TransportComponent implements Component {
   status(): ComponentStatus {
     if (this.transport === undefined) return { id: this.id, kind: this.kind, state: 'stopped', detail: 'not started', counters: {} };
     const status = this.transport.status();
-    const state = TRANSPORT_STATES[status.state];
+    const state = status.state;
     if (state === 'retrying' || state === 'failed') this.lastError = status.message;
     const c = status.counters;
     const result: ComponentStatus = {
@@ -81,7 +72,7 @@ export class TransportComponent implements Component {
 function leftConnecting(transport: Transport): Promise<void> {
   return new Promise((resolve) => {
     const timer = setInterval(() => {
-      if (transport.status().state !== 'connecting') {
+      if (transport.status().state !== 'starting') {
         clearInterval(timer);
         resolve();
       }

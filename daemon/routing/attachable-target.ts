@@ -42,7 +42,7 @@ export class AttachableTarget implements OutputTarget {
     const output = this.output;
     if (output === undefined) return false;
     if (output.isUp !== undefined) return output.isUp();
-    return output.status === undefined || output.status().state === 'up';
+    return output.status === undefined || output.status().state === 'connected';
   }
 
   /** Transports without writable() take events whenever they are up. */

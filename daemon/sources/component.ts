@@ -8,7 +8,7 @@ import type { CotEvent } from '../codec/event.js';
 import { openDriver, type DriverInstance, type DriverSettings, type GnssFix, type LinkProviders, type RegisteredDriver, type SourceStatus } from '../../hal/index.js';
 import type { Logger } from '../log.js';
 import type { AttachableOutput } from '../routing/attachable-target.js';
-import type { Component, ComponentKind, ComponentState, ComponentStatus } from '../lifecycle/component.js';
+import type { Component, ComponentKind, ComponentStatus } from '../lifecycle/component.js';
 import type { RoutingStage } from '../lifecycle/routing-stage.js';
 
 export interface SourceComponentOptions {
@@ -104,24 +104,16 @@ function outputOf(name: string, side: NonNullable<DriverInstance['outbound']>): 
     send: (event) => side.send(event),
     flush: () => Promise.resolve(),
     // The driver holds what waits (an airtime budget), so the router never sees a queue here.
-    status: () => ({ state: side.ready() ? 'up' : 'connecting' }),
+    status: () => ({ state: side.ready() ? 'connected' : 'starting' }),
   };
 }
-
-const SOURCE_STATES: Record<SourceStatus['state'], ComponentState> = {
-  connecting: 'starting',
-  running: 'connected',
-  retrying: 'retrying',
-  stopped: 'stopped',
-  ended: 'ended',
-};
 
 /** A HAL source's status as a component's; `failure` is a driver bug that stopped its pump. */
 export function sourceStatus(id: string, status: SourceStatus, failure?: string): ComponentStatus {
   const result: ComponentStatus = {
     id,
     kind: 'source',
-    state: failure !== undefined ? 'failed' : SOURCE_STATES[status.state],
+    state: failure !== undefined ? 'failed' : status.state,
     detail: failure !== undefined ? `failed: ${failure}` : status.detail,
     counters: {
       connects: status.connects,

@@ -72,7 +72,7 @@ test('a meshtastic source is a router output that takes only the chosen kinds in
     const output = attached.get('source.mesh');
     assert.ok(output !== undefined, 'registered as an output under its own id');
     // Before the radio's config dump the router sees the link as not up.
-    assert.equal(output.status?.().state, 'connecting');
+    assert.equal(output.status?.().state, 'starting');
     assert.deepEqual(Object.keys(output.status?.() ?? {}), ['state'], 'no counters of its own: what it does is counted in the component status');
     const pli = makeEvent('ANDROID-1', 'a-f-G-U-C', Date.now(), { point: { lat: 51.5, lon: -0.1, hae: 10, ce: 5, le: 5 }, contact: { callsign: 'ALPHA' } });
     assert.equal(output.send(pli), true);

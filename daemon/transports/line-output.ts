@@ -56,7 +56,7 @@ export class LineOutput extends WriterOutput implements Transport {
       });
       this.stream = file;
     }
-    this.state = 'up';
+    this.state = 'connected';
     this.message = `writing to ${this.name}`;
     this.writer.attach(this.stream);
   }

@@ -60,6 +60,8 @@ export class StreamClient extends WriterOutput implements Transport {
   private connectedAt = 0;
   private receivedOnConnection = false;
   private closed: Promise<void> | undefined;
+  /** The current socket connected (it may still be negotiating): its loss counts as a disconnect. */
+  private connectedSocket = false;
   /** Per ping written and not yet answered: how many events had been written before it. */
   private pingMarks: number[] = [];
   /** Events on this connection a pong proved the server read. */
@@ -111,7 +113,7 @@ export class StreamClient extends WriterOutput implements Transport {
       socket.once('close', () => resolve());
       const force = setTimeout(() => socket.destroy(), 2_000);
       force.unref();
-      if (this.writer.inFlight > 0 || this.state !== 'up') socket.destroy();
+      if (this.writer.inFlight > 0 || this.state !== 'connected') socket.destroy();
       else socket.end();
     });
     await this.closed;
@@ -119,10 +121,11 @@ export class StreamClient extends WriterOutput implements Transport {
   }
 
   private connect(): void {
+    this.connectedSocket = false;
     this.retryTimer = undefined;
     this.closed = undefined;
     this.lastError = undefined;
-    this.setState('connecting', `connecting to ${this.peer}`);
+    this.setState('starting', `connecting to ${this.peer}`);
     const socket =
       this.spec.kind === 'tls'
         ? nodeTls().connect({ ...this.tlsOptions, host: this.spec.host, port: this.spec.port })
@@ -151,6 +154,7 @@ export class StreamClient extends WriterOutput implements Transport {
   }
 
   private onConnected(socket: Socket): void {
+    this.connectedSocket = true;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.counters.connects += 1;
     this.connectedAt = Date.now();
@@ -191,7 +195,7 @@ export class StreamClient extends WriterOutput implements Transport {
         socket.destroy();
       },
     });
-    this.setState('up', `connected to ${this.peer} (TAK protocol 0)`);
+    this.setState('connected', `connected to ${this.peer} (TAK protocol 0)`);
     this.logger.info({ transport: this.name, peer: this.peer }, 'connected');
     const hello = this.canSend && !this.options.noHello ? this.options.hello?.() : undefined;
     if (hello) this.writeControl(hello);
@@ -232,10 +236,10 @@ export class StreamClient extends WriterOutput implements Transport {
       writeControl: (event) => this.writeControl(event),
       holdData: () => {
         this.writer.pause();
-        if (this.negotiation?.awaitingAnswer) this.setState('negotiating', 'asked the server for TAK protocol 1');
+        if (this.negotiation?.awaitingAnswer) this.setState('starting', 'negotiating: asked the server for TAK protocol 1');
       },
       releaseData: () => {
-        this.setState('up', `connected to ${this.peer} (TAK protocol ${this.protocol})`);
+        this.setState('connected', `connected to ${this.peer} (TAK protocol ${this.protocol})`);
         this.writer.resume();
       },
       switchToV1: () => {
@@ -257,7 +261,7 @@ export class StreamClient extends WriterOutput implements Transport {
 
   private onClosed(socket: Socket): void {
     if (socket !== this.socket) return;
-    const wasUp = this.state === 'up' || this.state === 'negotiating';
+    const wasUp = this.connectedSocket;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.negotiation?.stop();
     this.negotiation = undefined;
@@ -306,7 +310,7 @@ export class StreamClient extends WriterOutput implements Transport {
       return;
     }
     const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('backoff', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
+    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
     // One clear line per distinct cause, not one per retry.
     const repeated = this.lastLoggedCause === problem.cause;
     this.lastLoggedCause = problem.cause;

@@ -119,10 +119,10 @@ export class StreamListener implements Transport {
 
   private listen(): void {
     this.retryTimer = undefined;
-    this.state = 'connecting';
+    this.state = 'starting';
     this.message = `binding ${formatAddress(this.spec.host, this.spec.port)}`;
     this.server?.listen(this.spec.port, this.spec.host, () => {
-      this.state = 'up';
+      this.state = 'connected';
       this.message = `listening on ${formatAddress(this.spec.host, this.port ?? this.spec.port)}`;
       this.backoff.reset();
       this.logger.info({ transport: this.name }, this.message);
@@ -141,7 +141,7 @@ export class StreamListener implements Transport {
     }
     // EADDRINUSE and the like: another process may let go of the port.
     const delay = this.backoff.next();
-    this.state = 'backoff';
+    this.state = 'retrying';
     this.message = `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`;
     this.logger.warn({ transport: this.name, cause: problem.cause, retryInMs: delay }, 'cannot listen');
     this.retryTimer = setTimeout(() => this.listen(), delay);
@@ -269,7 +269,7 @@ export class StreamListener implements Transport {
 
   /** Up while listening. No backlog(): each client has its own drop-oldest queue, and one slow phone must not hold the others back. */
   isUp(): boolean {
-    return this.state === 'up';
+    return this.state === 'connected';
   }
 
   async flush(): Promise<void> {

@@ -6,6 +6,7 @@
  * Configuration mistakes are thrown as TransportConfigError (from the factory, or from
  * `start()` when a file it needs cannot be read), so a bad config never starts half a daemon.
  */
+import type { LinkState } from '../../util/link-state.js';
 import type { CotEvent } from '../codec/event.js';
 
 /** Where a received event came from: the transport's name plus the remote address. */
@@ -17,13 +18,8 @@ export interface EventOrigin {
   version: 0 | 1;
 }
 
-export type TransportState =
-  | 'stopped' // created, or closed
-  | 'connecting' // dialling, binding or listening
-  | 'negotiating' // TAK protocol v1 requested, waiting for the server's answer
-  | 'up' // usable
-  | 'backoff' // waiting before the next attempt
-  | 'failed'; // given up (configuration error, or maxAttempts reached)
+/** A transport's state, in the one link vocabulary (never 'ended': a transport runs until closed). */
+export type TransportState = Exclude<LinkState, 'ended'>;
 
 export interface TransportCounters {
   /** Events accepted by send(). */

@@ -91,7 +91,7 @@ export class UdpTransport implements Transport {
 
   start(): void {
     if (this.state !== 'stopped') return;
-    this.state = 'up';
+    this.state = 'connected';
     this.message = `${this.spec.cast} ${formatAddress(this.spec.host, this.spec.port)}`;
     for (const iface of this.interfaces) {
       if (iface.address === undefined) this.logger.warn({ transport: this.name, interface: iface.configured }, 'interface has no IPv4 address yet; waiting for one');
@@ -201,7 +201,7 @@ export class UdpTransport implements Transport {
   }
 
   isUp(): boolean {
-    return this.state === 'up';
+    return this.state === 'connected';
   }
 
   /**

@@ -26,11 +26,11 @@ export abstract class WriterOutput {
   }
 
   isUp(): boolean {
-    return this.state === 'up';
+    return this.state === 'connected';
   }
 
   writable(): boolean {
-    return this.state === 'up' && this.writer.writable();
+    return this.state === 'connected' && this.writer.writable();
   }
 
   setListener(listener: OutputListener | undefined): void {

@@ -126,7 +126,7 @@ export class MeshtasticClient {
   }
 
   private async tick(): Promise<void> {
-    if (this.writing || this.source.status().state !== 'running') return;
+    if (this.writing || this.source.status().state !== 'connected') return;
     const now = this.clock();
     const session = this.session;
     if (!session.configComplete) {
