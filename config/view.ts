@@ -7,6 +7,7 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy, type FsyncPolicy, type
 import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
+import type { MqttSettings } from '../daemon/transports/mqtt/mqtt-transport.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
@@ -66,6 +67,8 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
+  /** mqtt://, mqtts:// settings (MQTT_*). */
+  mqtt: MqttSettings;
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
@@ -228,6 +231,13 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     ftsCompat: r.boolean('fts_compat'),
     hello: r.boolean('hello'),
     pli: r.boolean('pli'),
+    mqtt: compact({
+      qos: r.value('mqtt_qos') === undefined ? undefined : (Number(r.string('mqtt_qos')) as 0 | 1 | 2),
+      keepaliveS: r.value('mqtt_keepalive') === undefined ? undefined : r.number('mqtt_keepalive'),
+      clientId: r.optional('mqtt_client_id'),
+      username: r.optional('mqtt_username'),
+      password: r.optional('mqtt_password'),
+    }),
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),
