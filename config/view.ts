@@ -7,7 +7,6 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy, type FsyncPolicy, type
 import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
-import type { MqttSettings } from '../daemon/transports/mqtt/mqtt-transport.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
@@ -67,8 +66,8 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
-  /** mqtt://, mqtts:// settings (MQTT_*). */
-  mqtt: MqttSettings;
+  /** mqtt://, mqtts:// settings (MQTT_*; the transport's MqttSettings). */
+  mqtt: { qos?: 0 | 1 | 2; keepaliveS?: number; clientId?: string; username?: string; password?: string };
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
