@@ -6,6 +6,7 @@
 // peers; a bad payload is counted and the link lives on. Loopback only.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXml, encodeXmlString } from '../daemon/codec/xml/encode.js';
 import { opensslUnavailableReason, makeTestPki, type TestPki } from './support/certs.js';
-import { TakdProcess, waitFor } from './support/daemon-process.js';
+import { TAKD_MAIN, TakdProcess, waitFor } from './support/daemon-process.js';
 import { freePort, Mosquitto, mosquittoPub, MosquittoSub, mosquittoUnavailableReason } from './support/mosquitto.js';
 import { makeEvent } from './support/routing.js';
 
@@ -225,4 +226,24 @@ test('mqtt://: a broker with a password file; user from the URL or mqtt_username
   assert.equal(await c.stop(), 0);
   assert.equal(await a.takd.stop(), 0);
   assert.equal(await b.takd.stop(), 0);
+});
+
+test('takd send and takd listen with mqtt:// (MQTT_QOS from the environment, a wildcard subscription)', { skip, timeout: 60_000 }, async () => {
+  const mosquitto = await broker();
+  const listen = spawn(process.execPath, [TAKD_MAIN, 'listen', `mqtt+ro://127.0.0.1:${mosquitto.port}/tak/f1/+/cot`, '--count', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, MQTT_QOS: '1' } });
+  cleanups.push(() => void listen.kill('SIGKILL'));
+  let printed = '';
+  listen.stdout.setEncoding('utf8').on('data', (text: string) => (printed += text));
+  const listened = once(listen, 'exit');
+  // The listener subscribes a moment after it starts: send until it has printed one.
+  const event = encodeXmlString(makeEvent('cli-sent', 'a-f-G', Date.now()), { declaration: true });
+  for (let i = 0; printed === '' && i < 40; i++) {
+    const send = spawn(process.execPath, [TAKD_MAIN, 'send', `mqtt://127.0.0.1:${mosquitto.port}/tak/f1/cli/cot`], { stdio: ['pipe', 'ignore', 'pipe'], env: { PATH: process.env.PATH, MQTT_QOS: '1' } });
+    send.stdin.end(event);
+    const [code] = (await once(send, 'exit')) as [number | null];
+    assert.equal(code, 0);
+  }
+  const [code] = (await listened) as [number | null];
+  assert.equal(code, 0);
+  assert.equal((JSON.parse(printed.split('\n')[0] as string) as { uid: string }).uid, 'cli-sent');
 });
