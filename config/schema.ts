@@ -95,7 +95,7 @@ function driverKeys(): KeySpec[] {
 const routingKeys: KeySpec[] = [
   { key: 'types', type: { kind: 'list' }, defaultText: 'every type', doc: 'CoT type prefixes taken, e.g. a-f-, b-t-f' },
   { key: 'exclude_types', type: { kind: 'list' }, doc: 'CoT type prefixes refused (checked after types)' },
-  { key: 'from', type: { kind: 'list' }, defaultText: 'by role: server → mesh/radios/phones, mesh/radios/phones → server, own PLI everywhere', doc: 'sources taken, by id (input.phones, source.ais) or role (self, device, server, mesh, peers)' },
+  { key: 'from', type: { kind: 'list' }, defaultText: 'by role: server → mesh/radios/phones, mesh/radios/phones → server, own PLI everywhere', doc: 'sources taken, by id (input.phones, source.ais) or role (self, device, server, mesh, peers, fleet)' },
   { key: 'exclude_from', type: { kind: 'list' }, doc: 'sources refused, by id or role' },
   { key: 'bbox', type: { kind: 'string', hint: 'south,west,north,east in degrees', check: (v) => parseBoundingBox(v) }, doc: 'only events inside this box (events at 0,0 carry no place and pass)' },
   { key: 'radius', type: { kind: 'string', hint: 'lat,lon,metres', check: (v) => parseCircle(v) }, doc: 'only events within this distance of a point' },
@@ -157,7 +157,7 @@ export const SECTIONS: readonly SectionSpec[] = [
     named: true,
     doc: 'Where events go: Mesh SA, a TAK Server, a listener for phones, a log or a file.',
     keys: [
-      { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, log://stdout, file:///path' },
+      { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, mqtt://broker:1883/TOPIC, log://stdout, file:///path' },
       { key: 'proto', type: { kind: 'enum', values: ['0', '1'] }, default: '0', doc: 'TAK protocol: 0 XML, 1 protobuf (negotiated on streams)', pytak: 'TAK_PROTO' },
       { key: 'ttl', type: { kind: 'integer', min: 1, max: 255 }, default: 1, doc: 'multicast TTL', pytak: 'PYTAK_MULTICAST_TTL' },
       { key: 'interface', type: { kind: 'list' }, doc: 'multicast interfaces, by name or IPv4 address', pytak: 'PYTAK_MULTICAST_LOCAL_ADDRS' },
