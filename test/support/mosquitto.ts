@@ -32,6 +32,8 @@ export interface BrokerOptions {
   users?: Record<string, string>;
   /** Keep sessions and queued messages across a restart (persistence on, in the broker's directory). */
   persistent?: boolean;
+  /** More mosquitto.conf lines. */
+  extra?: string[];
 }
 
 export class Mosquitto {
@@ -62,6 +64,7 @@ export class Mosquitto {
       lines.push('allow_anonymous true');
     }
     if (persistent) lines.push('persistence true', `persistence_location ${this.dir}/`, 'autosave_interval 1');
+    lines.push(...(this.options.extra ?? []));
     writeFileSync(this.configFile, `${lines.join('\n')}\n`);
     const child = spawn('mosquitto', ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.setEncoding('utf8').on('data', (text: string) => (this.log += text));
@@ -102,6 +105,10 @@ export class Mosquitto {
       if (Date.now() > deadline) throw new Error(`mosquitto not listening on ${this.port}: ${this.log}`);
       await sleep(50);
     }
+  }
+
+  pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Connection arguments for mosquitto_sub / mosquitto_pub. */

@@ -44,6 +44,12 @@ export interface MqttSettings {
 
 export const MQTT_DEFAULTS = { qos: 0, keepaliveS: 60 } as const;
 
+/**
+ * Publishes handed to mqtt.js and not yet written (QoS 0) or acknowledged (QoS > 0); the
+ * rest wait in our queue, where the router's flow control sees them (backlog()).
+ */
+const MAX_IN_FLIGHT = 256;
+
 /** Largest payload accepted (as a datagram). */
 const MAX_PAYLOAD_BYTES = 65_536;
 
@@ -207,6 +213,7 @@ export class MqttTransport implements Transport {
 
   /** Wakes flush() and whenBacklogBelow() waiters when the backlog shrank. */
   private settled(): void {
+    this.drain();
     const backlog = this.backlog();
     if (this.backlogWaiters.length > 0) {
       const ready = this.backlogWaiters.filter((w) => backlog < w.depth);
@@ -217,7 +224,7 @@ export class MqttTransport implements Transport {
   }
 
   private drain(): void {
-    while (this.state === 'up' && this.pending.length > 0) this.publish(this.pending.shift() as CotEvent);
+    while (this.state === 'up' && this.pending.length > 0 && this.inFlight.size < MAX_IN_FLIGHT) this.publish(this.pending.shift() as CotEvent);
   }
 
   private subscription(): string {
