@@ -14,9 +14,11 @@
  * receiving box's router drops the duplicate), and the session is persistent (clean = false)
  * so the broker keeps what arrives for our subscription while we are away.
  */
+import { connect as netConnect } from 'node:net';
 import { hostname } from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
-import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import type { MqttClient } from 'mqtt';
 import type { CotEvent } from '../../codec/event.js';
 import { CotDecodeError } from '../../codec/errors.js';
 import { decodeDatagram } from '../../codec/datagram.js';
@@ -28,7 +30,7 @@ import { deliver } from '../deliver.js';
 import { classifyError } from '../errors.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { datagramEncoder } from '../stream-codec.js';
-import { loadTlsClientOptions, weakenedVerificationWarnings } from '../tls-options.js';
+import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from '../tls-options.js';
 import { newCounters, type Transport, type TransportState, type TransportStatus } from '../types.js';
 import { formatAddress, type MqttSpec } from '../url.js';
 
@@ -242,9 +244,12 @@ export class MqttTransport implements Transport {
     this.retryTimer = undefined;
     this.lastError = undefined;
     this.setState('connecting', `connecting to ${this.peer}`);
-    let mqtt: typeof import('mqtt');
+    // The client class alone, with our own socket: mqtt.js's connect() would also load its
+    // WebSocket support (3-4 MiB more) and honour MQTTJS_SOCKS_PROXY behind our back.
+    let Client: typeof import('mqtt').MqttClient;
     try {
-      mqtt = await import('mqtt');
+      // A CommonJS module: its exports object is the ES default, the class its own default.
+      Client = (await import('mqtt/lib/client')).default.default;
     } catch (error) {
       this.setState('failed', `the MQTT client (npm mqtt) cannot be loaded: ${(error as Error).message}`);
       this.logger.error({ transport: this.name, cause: this.message }, 'giving up');
@@ -255,8 +260,14 @@ export class MqttTransport implements Transport {
     const settings = this.options.mqtt ?? {};
     const username = this.spec.username ?? settings.username;
     const password = this.spec.password ?? settings.password;
-    const client = mqtt.connect({
-      ...((this.tlsOptions ?? {}) as IClientOptions),
+    const { host, port } = this.spec;
+    const tlsOptions = this.tlsOptions;
+    const socket = (): Duplex => {
+      const stream = tlsOptions !== undefined ? nodeTls().connect({ ...tlsOptions, host, port }) : netConnect({ host, port });
+      stream.setNoDelay(true);
+      return stream;
+    };
+    const client = new Client(socket, {
       protocol: this.spec.kind,
       host: this.spec.host,
       port: this.spec.port,
