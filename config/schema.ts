@@ -157,7 +157,7 @@ export const SECTIONS: readonly SectionSpec[] = [
     named: true,
     doc: 'Where events go: Mesh SA, a TAK Server, a listener for phones, a log or a file.',
     keys: [
-      { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, mqtt://broker:1883/TOPIC, log://stdout, file:///path' },
+      { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, log://stdout, file:///path' },
       { key: 'proto', type: { kind: 'enum', values: ['0', '1'] }, default: '0', doc: 'TAK protocol: 0 XML, 1 protobuf (negotiated on streams)', pytak: 'TAK_PROTO' },
       { key: 'ttl', type: { kind: 'integer', min: 1, max: 255 }, default: 1, doc: 'multicast TTL', pytak: 'PYTAK_MULTICAST_TTL' },
       { key: 'interface', type: { kind: 'list' }, doc: 'multicast interfaces, by name or IPv4 address', pytak: 'PYTAK_MULTICAST_LOCAL_ADDRS' },
