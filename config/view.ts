@@ -67,6 +67,8 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
+  /** mqtt://, mqtts:// settings (MQTT_*; the transport's MqttSettings). */
+  mqtt: { qos?: 0 | 1 | 2; keepaliveS?: number; clientId?: string; username?: string; password?: string };
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
@@ -230,6 +232,13 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     ftsCompat: r.boolean('fts_compat'),
     hello: r.boolean('hello'),
     pli: r.boolean('pli'),
+    mqtt: compact({
+      qos: r.value('mqtt_qos') === undefined ? undefined : (Number(r.string('mqtt_qos')) as 0 | 1 | 2),
+      keepaliveS: r.value('mqtt_keepalive') === undefined ? undefined : r.number('mqtt_keepalive'),
+      clientId: r.optional('mqtt_client_id'),
+      username: r.optional('mqtt_username'),
+      password: r.optional('mqtt_password'),
+    }),
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),

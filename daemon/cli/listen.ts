@@ -16,7 +16,8 @@ const HELP = `Usage: takd listen URL [--json] [options]
 
 Prints every CoT event received on URL, one per line: XML (default) or JSON.
 URL schemes: tcp:// tls:// ssl:// (connect to a server and read), tcp+listen:// and
-tls+listen:// (accept end-user devices), udp:// (multicast when the address is), udp+broadcast://.
+tls+listen:// (accept end-user devices), udp:// (multicast when the address is), udp+broadcast://,
+mqtt://HOST:1883/TOPIC and mqtts://HOST:8883/TOPIC (subscribe; MQTT wildcards allowed).
 
   --json                 one JSON object per line instead of XML
   --count N              exit after N events
@@ -25,6 +26,7 @@ Examples:
   takd listen udp://239.2.3.1:6969 --interface eth0
   takd listen tcp+listen://0.0.0.0:8087 --json
   takd listen tls+listen://0.0.0.0:8089 --cert server.pem --key server.key --client-ca ca.pem
+  MQTT_QOS=1 takd listen 'mqtt://broker:1883/tak/fleet1/+/cot' --json
   takd listen tls://tak.example.org:8089 --cert me.p12 --password-file me.pass --ca ca.pem
 
 Exit status: 0 on interrupt or after --count events, 1 if the transport failed, 2 usage or configuration error.
@@ -33,7 +35,7 @@ Exit status: 0 on interrupt or after --count events, 1 if the transport failed, 
 /** Listening never sends: client URLs become receive-only. */
 function receiveOnly(spec: TransportSpec): TransportSpec {
   if (spec.kind === 'log' || spec.kind === 'file') throw new UsageError(`${spec.kind}:// is an output; listen needs a network URL`);
-  if (spec.kind === 'tcp' || spec.kind === 'tls' || spec.kind === 'udp') return { ...spec, direction: 'receive' };
+  if (spec.kind === 'tcp' || spec.kind === 'tls' || spec.kind === 'udp' || spec.kind === 'mqtt' || spec.kind === 'mqtts') return { ...spec, direction: 'receive' };
   return spec;
 }
 

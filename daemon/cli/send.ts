@@ -14,7 +14,8 @@ const HELP = `Usage: takd send URL [options] < events.xml
 
 Sends the CoT XML events read on stdin to URL, and exits once everything is flushed.
 URL schemes: tcp:// tls:// ssl:// (+wo), udp:// (multicast when the address is),
-udp+broadcast://, udp+wo://, log://stdout, log://stderr, file://PATH.
+udp+broadcast://, udp+wo://, log://stdout, log://stderr, file://PATH,
+mqtt://[user:password@]HOST:1883/TOPIC, mqtts://HOST:8883/TOPIC (MQTT_QOS, MQTT_USERNAME, … from the environment).
 
 ${TRANSPORT_FLAGS_HELP}  --retries N            connection attempts before giving up (default 3)
 

@@ -8,7 +8,13 @@ import type { TransportRole } from '../transports/url.js';
  * A transport's role comes from its parsed URL (`transportRole` in daemon/transports/url.ts):
  * 'server' a TAK Server connection (tcp://, tls://), 'mesh' Mesh SA (udp://), 'peers' a
  * listener phones connect to (tcp+listen://, tls+listen://, with or without +ro/+wo),
- * 'sink' log:// and file:// — a record of everything.
+ * 'sink' log:// and file:// — a record of everything, 'fleet' an MQTT broker the boxes of a
+ * fleet share (mqtt://, mqtts://).
+ *
+ * Loop freedom: no role takes its own role by default except phones (the hub). A fleet
+ * output never takes what came from a fleet link, so a box never re-publishes what it got
+ * from the broker (and mesh never takes mesh). Fleet events go to mesh, radios, phones and
+ * sinks, not to the TAK server: every box of the fleet would push the same event there.
  */
 export type LinkRole =
   | 'self' // the own-position reporter and health telemetry
@@ -18,10 +24,11 @@ export type LinkRole =
 /** For each output role, the source roles it takes when the output names none. */
 const DEFAULT_SOURCES: Record<LinkRole, readonly LinkRole[]> = {
   server: ['self', 'device', 'mesh', 'peers'],
-  mesh: ['self', 'device', 'server', 'peers'],
-  device: ['self', 'server', 'peers'],
-  peers: ['self', 'device', 'server', 'mesh', 'peers'],
-  sink: ['self', 'device', 'server', 'mesh', 'peers'],
+  mesh: ['self', 'device', 'server', 'peers', 'fleet'],
+  device: ['self', 'server', 'peers', 'fleet'],
+  peers: ['self', 'device', 'server', 'mesh', 'peers', 'fleet'],
+  sink: ['self', 'device', 'server', 'mesh', 'peers', 'fleet'],
+  fleet: ['self', 'device', 'server', 'mesh', 'peers'],
   self: [],
 };
 

@@ -2,6 +2,7 @@
 import { StreamClient } from './stream-client.js';
 import { StreamListener } from './stream-listener.js';
 import { LineOutput } from './line-output.js';
+import { MqttTransport } from './mqtt/mqtt-transport.js';
 import type { TransportOptions } from './options.js';
 import type { Transport } from './types.js';
 import { UdpTransport } from './udp.js';
@@ -26,6 +27,9 @@ export function createTransportFromSpec(spec: TransportSpec, options: TransportO
     case 'log':
     case 'file':
       return new LineOutput(spec, options);
+    case 'mqtt':
+    case 'mqtts':
+      return new MqttTransport(spec, options);
   }
 }
 

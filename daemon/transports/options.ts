@@ -6,6 +6,7 @@ import type { HubMembership } from './listener-hub.js';
 import type { InboundGate } from './inbound-gate.js';
 import type { ListenerLimits } from './listener-limits.js';
 import type { TlsSettings } from './tls-options.js';
+import type { MqttSettings } from './mqtt/mqtt-transport.js';
 import type { EventHandler } from './types.js';
 
 export interface TransportOptions {
@@ -80,6 +81,8 @@ export interface TransportOptions {
   limits?: Partial<ListenerLimits>;
   /** Listeners (tcp+listen, tls+listen, sending and receiving): the hub this listener's clients belong to. */
   hub?: HubMembership;
+  /** mqtt://, mqtts://: QoS, keepalive, client id, user and password (MQTT_*). */
+  mqtt?: MqttSettings;
   /** How often interface names are re-resolved to addresses; default 10 s. */
   interfaceRecheckMs?: number;
 }

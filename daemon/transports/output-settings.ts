@@ -10,6 +10,7 @@ import type { ListenerLimits } from './listener-limits.js';
 import type { InboundGate } from './inbound-gate.js';
 import type { TransportOptions } from './options.js';
 import type { TlsSettings } from './tls-options.js';
+import type { MqttSettings } from './mqtt/mqtt-transport.js';
 import type { EventHandler } from './types.js';
 import type { Logger } from '../../util/logger.js';
 
@@ -31,6 +32,8 @@ export interface OutputTransportSettings {
   ftsCompat: boolean;
   /** Listeners: the limits the file sets (the rest keep their defaults). */
   limits: Partial<ListenerLimits>;
+  /** mqtt://, mqtts:// (MQTT_QOS, MQTT_KEEPALIVE, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD). */
+  mqtt: MqttSettings;
   /** hello = yes: every new connection opens with our last PLI (daemonTransportOptions). */
   hello: boolean;
 }
@@ -71,6 +74,7 @@ export function outputTransportOptions(settings: Partial<OutputTransportSettings
   if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
   if (settings.maxInFlightBytes !== undefined) options.maxInFlightBytes = settings.maxInFlightBytes;
   if (settings.limits !== undefined && Object.keys(settings.limits).length > 0) options.limits = settings.limits;
+  if (settings.mqtt !== undefined && Object.keys(settings.mqtt).length > 0) options.mqtt = settings.mqtt;
   const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
   if (pause !== undefined) options.pauseBetweenWritesMs = pause;
   return options;

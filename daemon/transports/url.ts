@@ -5,6 +5,7 @@
  *   tcp+listen://addr:port  tls+listen://addr:port            end-user devices connect to us
  *   udp://group:port (multicast)  udp://host:port  udp+broadcast://addr:port  udp+wo://  udp+ro://
  *   log://stdout  log://stderr  file://PATH
+ *   mqtt://[user[:password]@]host:1883/TOPIC  mqtts://…:8883/TOPIC   +wo publish only, +ro subscribe only
  *
  * Query parameters for UDP: `ttl=N`, `interface=eth0` (repeatable, or comma-separated).
  * Default ports follow ATAK/PyTAK: 8087 tcp, 8089 tls, 6969 mesh.
@@ -49,14 +50,29 @@ export interface FileSpec {
   path: string;
 }
 
-export type TransportSpec = StreamSpec | ListenSpec | UdpSpec | LogSpec | FileSpec;
+/** mqtt:// and mqtts:// (daemon/transports/mqtt/): the topic is the URL path (PyTAK). */
+export interface MqttSpec {
+  kind: 'mqtt' | 'mqtts';
+  host: string;
+  port: number;
+  /** Publish topic, and the subscription unless `subscribe` is given (wildcards + and #: +ro only). */
+  topic: string;
+  /** `?subscribe=FILTER`: the subscription (e.g. tak/fleet1/+/cot) when it differs from the topic. */
+  subscribe?: string;
+  direction: Direction;
+  /** From the URL's userinfo (%-decoded); MQTT_USERNAME / MQTT_PASSWORD otherwise. */
+  username?: string;
+  password?: string;
+}
+
+export type TransportSpec = StreamSpec | ListenSpec | UdpSpec | LogSpec | FileSpec | MqttSpec;
 
 /**
  * What the far end of a transport is to the box, by kind (the router's link roles,
  * daemon/routing/roles.ts): a TAK server we connect to, Mesh SA, phones that connect to us,
  * or a record of everything. A `+ro`/`+wo` modifier changes the direction, never the role.
  */
-export type TransportRole = 'server' | 'mesh' | 'peers' | 'sink';
+export type TransportRole = 'server' | 'mesh' | 'peers' | 'sink' | 'fleet';
 
 const ROLE_OF_KIND: Record<TransportSpec['kind'], TransportRole> = {
   tcp: 'server',
@@ -66,6 +82,8 @@ const ROLE_OF_KIND: Record<TransportSpec['kind'], TransportRole> = {
   udp: 'mesh',
   log: 'sink',
   file: 'sink',
+  mqtt: 'fleet',
+  mqtts: 'fleet',
 };
 
 export function transportRole(spec: TransportSpec): TransportRole {
@@ -77,7 +95,7 @@ export function transportDirection(spec: TransportSpec): Direction {
   return 'direction' in spec ? spec.direction : 'send';
 }
 
-export const DEFAULT_PORTS = { tcp: 8087, tls: 8089, udp: 6969 } as const;
+export const DEFAULT_PORTS = { tcp: 8087, tls: 8089, udp: 6969, mqtt: 1883, mqtts: 8883 } as const;
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
@@ -148,6 +166,8 @@ export function parseTransportUrl(url: string): TransportSpec {
     return { kind: 'file', path };
   }
 
+  if (base === 'mqtt' || base === 'mqtts') return parseMqtt(url, base, modifiers, rest);
+
   const [authority = '', query = ''] = rest.replace(/\/+(?=\?|$)/, '').split('?', 2);
   const direction: Direction = unique.has('wo') ? 'send' : unique.has('ro') ? 'receive' : 'both';
   if (unique.has('wo') && unique.has('ro')) fail(url, '+wo and +ro together');
@@ -185,6 +205,52 @@ export function parseTransportUrl(url: string): TransportSpec {
   }
 
   fail(url, `unknown scheme '${schemeMatch[1] as string}'`);
+}
+
+function parseMqtt(url: string, kind: 'mqtt' | 'mqtts', modifiers: string[], rest: string): MqttSpec {
+  for (const modifier of modifiers) {
+    if (modifier !== 'wo' && modifier !== 'ro') fail(url, `unknown modifier '+${modifier}' for ${kind}://`);
+  }
+  if (modifiers.includes('wo') && modifiers.includes('ro')) fail(url, '+wo and +ro together');
+  const direction: Direction = modifiers.includes('wo') ? 'send' : modifiers.includes('ro') ? 'receive' : 'both';
+  const [beforeQuery = '', query] = rest.split('?', 2) as [string, string | undefined];
+  const slash = beforeQuery.indexOf('/');
+  const authorityPart = slash < 0 ? beforeQuery : beforeQuery.slice(0, slash);
+  const path = slash < 0 ? '' : beforeQuery.slice(slash + 1);
+  const params = new URLSearchParams(query ?? '');
+  for (const key of params.keys()) {
+    if (key !== 'subscribe') fail(url, `unknown parameter '${key}' (allowed: subscribe)`);
+  }
+  const at = authorityPart.lastIndexOf('@');
+  const userinfo = at < 0 ? undefined : authorityPart.slice(0, at);
+  const { host, port } = splitAuthority(url, at < 0 ? authorityPart : authorityPart.slice(at + 1), DEFAULT_PORTS[kind]);
+  if (port === 0) fail(url, "bad port '0' (1-65535)");
+  let topic: string;
+  try {
+    topic = decodeURIComponent(path);
+  } catch {
+    fail(url, 'bad %-escape in the topic');
+  }
+  if (topic === '') fail(url, `missing topic: ${kind}://host:${DEFAULT_PORTS[kind]}/TOPIC`);
+  const wildcard = /[+#]/.test(topic);
+  if (wildcard && direction !== 'receive') fail(url, `the topic '${topic}' has a wildcard: only ${kind}+ro:// can subscribe to it (publish to a plain topic)`);
+  const spec: MqttSpec = { kind, host, port, topic, direction };
+  const subscribe = params.get('subscribe');
+  if (subscribe !== null) {
+    if (subscribe === '') fail(url, 'empty subscribe filter');
+    if (direction === 'send') fail(url, 'subscribe= on a +wo URL, which subscribes to nothing');
+    spec.subscribe = subscribe;
+  }
+  if (userinfo !== undefined) {
+    const colon = userinfo.indexOf(':');
+    try {
+      spec.username = decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon));
+      if (colon >= 0) spec.password = decodeURIComponent(userinfo.slice(colon + 1));
+    } catch {
+      fail(url, 'bad %-escape in the user or password');
+    }
+  }
+  return spec;
 }
 
 /** `host:port`, with IPv6 in brackets: for logs and EventOrigin.peer. */
