@@ -24,7 +24,6 @@ const ROUNDS = Number(process.env.TAKD_BENCH_MQTT_ROUNDS ?? 3);
 const TOPIC = 'bench/takd/cot';
 const END = Buffer.from('</event>');
 /** Events handed to the transport ahead of what it has written. */
-const WINDOW = 2_000;
 
 // ---------------------------------------------------------------- receiver (child)
 
@@ -125,10 +124,11 @@ async function waitUp(transport: Transport): Promise<void> {
   }
 }
 
-/** Sends every event, never more than WINDOW ahead of the transport's writes. */
+/** Sends every event, each once the transport can take it (as the router does). */
 async function pump(transport: Transport, events: CotEvent[]): Promise<void> {
   for (const event of events) {
-    if ((transport.backlog?.() ?? 0) >= WINDOW) await new Promise<void>((resolve) => transport.whenBacklogBelow?.(WINDOW / 2, resolve));
+    // The router's flow control: hand an event over only while the transport can take it.
+    while (transport.writable?.() === false) await new Promise((resolve) => setImmediate(resolve));
     transport.send(event);
   }
 }
@@ -174,7 +174,7 @@ export default async function mqttThroughput(): Promise<string> {
     const brokerPid = broker.pid();
     {
       const { sink, first } = await Sink.start('tcp');
-      const transport = createTransport(`tcp+wo://127.0.0.1:${first.port as number}`, { pingAfterMs: 0, maxQueue: WINDOW * 2 });
+      const transport = createTransport(`tcp+wo://127.0.0.1:${first.port as number}`, { pingAfterMs: 0, maxQueue: 4_000 });
       transport.start();
       await waitUp(transport);
       results.set('tcp:// to a TCP sink (the reference)', await measure(transport, sink, undefined));
@@ -183,7 +183,7 @@ export default async function mqttThroughput(): Promise<string> {
     }
     for (const qos of [0, 1] as const) {
       const { sink } = await Sink.start('mqtt', broker.port, qos);
-      const transport = createTransport(`mqtt+wo://127.0.0.1:${broker.port}/${TOPIC}`, { maxQueue: WINDOW * 2, mqtt: { qos, clientId: `bench-takd-${qos}` }, ownUid: 'bench' });
+      const transport = createTransport(`mqtt+wo://127.0.0.1:${broker.port}/${TOPIC}`, { maxQueue: 4_000, mqtt: { qos, clientId: `bench-takd-${qos}` }, ownUid: 'bench' });
       transport.start();
       await waitUp(transport);
       results.set(`mqtt:// QoS ${qos} → mosquitto → subscriber`, await measure(transport, sink, brokerPid));

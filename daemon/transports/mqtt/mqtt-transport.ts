@@ -31,7 +31,7 @@ import { classifyError } from '../errors.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { datagramEncoder } from '../stream-codec.js';
 import { loadTlsClientOptions, nodeTls, weakenedVerificationWarnings } from '../tls-options.js';
-import { newCounters, type Transport, type TransportState, type TransportStatus } from '../types.js';
+import { newCounters, type OutputListener, type Transport, type TransportState, type TransportStatus } from '../types.js';
 import { formatAddress, type MqttSpec } from '../url.js';
 
 /** PyTAK's MQTT keys (MQTT_QOS, MQTT_KEEPALIVE, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD). */
@@ -100,6 +100,9 @@ export class MqttTransport implements Transport {
   private failuresInARow = 0;
   private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private backlogWaiters: { depth: number; listener: () => void }[] = [];
+  private outputListener: OutputListener | undefined;
+  /** The router was told "not writable" and waits to hear otherwise. */
+  private blocked = false;
 
   constructor(
     private readonly spec: MqttSpec,
@@ -132,11 +135,26 @@ export class MqttTransport implements Transport {
   }
 
   isUp(): boolean {
-    return this.state === 'up';
+    return this.state === 'connected';
   }
 
   backlog(): number {
     return this.pending.length + this.inFlight.size;
+  }
+
+  /**
+   * The router's flow control: takes events while connected and fewer than MAX_IN_FLIGHT
+   * wait here, so what waits for the broker waits in the router's lanes (with coalescing
+   * and the durable queue), not in this transport.
+   */
+  writable(): boolean {
+    const writable = this.state === 'connected' && this.backlog() < MAX_IN_FLIGHT;
+    if (!writable) this.blocked = true;
+    return writable;
+  }
+
+  setListener(listener: OutputListener | undefined): void {
+    this.outputListener = listener;
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {
@@ -223,10 +241,17 @@ export class MqttTransport implements Transport {
       for (const waiter of ready) waiter.listener();
     }
     if (backlog === 0) for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+    this.tellWritable();
+  }
+
+  private tellWritable(): void {
+    if (!this.blocked || this.outputListener === undefined || !this.writable()) return;
+    this.blocked = false;
+    this.outputListener.onWritable();
   }
 
   private drain(): void {
-    while (this.state === 'up' && this.pending.length > 0 && this.inFlight.size < MAX_IN_FLIGHT) this.publish(this.pending.shift() as CotEvent);
+    while (this.state === 'connected' && this.pending.length > 0 && this.inFlight.size < MAX_IN_FLIGHT) this.publish(this.pending.shift() as CotEvent);
   }
 
   private subscription(): string {
@@ -243,7 +268,7 @@ export class MqttTransport implements Transport {
   private async connect(): Promise<void> {
     this.retryTimer = undefined;
     this.lastError = undefined;
-    this.setState('connecting', `connecting to ${this.peer}`);
+    this.setState('starting', `connecting to ${this.peer}`);
     // The client class alone, with our own socket: mqtt.js's connect() would also load its
     // WebSocket support (3-4 MiB more) and honour MQTTJS_SOCKS_PROXY behind our back.
     let Client: typeof import('mqtt').MqttClient;
@@ -313,11 +338,14 @@ export class MqttTransport implements Transport {
         if (error || refused) this.logger.warn({ transport: this.name, topic: this.subscription(), err: error?.message ?? 'refused by the broker' }, 'subscription refused');
       });
     }
-    this.setState('up', `connected to ${this.peer}, topic ${this.spec.topic} (QoS ${this.qos})`);
+    this.setState('connected', `connected to ${this.peer}, topic ${this.spec.topic} (QoS ${this.qos})`);
     this.logger.info({ transport: this.name, peer: this.peer, topic: this.spec.topic }, 'connected');
     const hello = this.canSend && !this.options.noHello ? this.options.hello?.() : undefined;
     if (hello) this.publish(hello);
     this.drain();
+    // The router's link waits for this to send what it held while the broker was away.
+    this.blocked = true;
+    this.tellWritable();
   }
 
   private onMessage(payload: Buffer): void {
@@ -345,7 +373,7 @@ export class MqttTransport implements Transport {
 
   private onClosed(client: MqttClient): void {
     if (client !== this.client) return;
-    const wasUp = this.state === 'up';
+    const wasUp = this.state === 'connected';
     this.client = undefined;
     client.removeAllListeners();
     client.on('error', () => undefined);
@@ -376,7 +404,7 @@ export class MqttTransport implements Transport {
       return;
     }
     const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('backoff', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
+    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
     const repeated = this.lastLoggedCause === problem.cause;
     this.lastLoggedCause = problem.cause;
     const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
