@@ -2,10 +2,12 @@
 import { StreamClient } from './stream-client.js';
 import { StreamListener } from './stream-listener.js';
 import { LineOutput } from './line-output.js';
+import { TransportConfigError } from './errors.js';
 import type { TransportOptions } from './options.js';
 import type { Transport } from './types.js';
 import { UdpTransport } from './udp.js';
 import { parseTransportUrl, type TransportSpec } from './url.js';
+import { WssClient } from './wss/client.js';
 
 export type { TransportOptions } from './options.js';
 export type { Transport, CotInput, CotOutput, EventOrigin, TransportStatus } from './types.js';
@@ -23,6 +25,11 @@ export function createTransportFromSpec(spec: TransportSpec, options: TransportO
       return new StreamListener(spec, options);
     case 'udp':
       return new UdpTransport(spec, options);
+    case 'wss':
+      return new WssClient(spec, options);
+    case 'wss-listen':
+    case 'marti':
+      throw new TransportConfigError('url', `${spec.kind === 'marti' ? 'marti://' : 'wss+listen://'} is not available in this build yet`);
     case 'log':
     case 'file':
       return new LineOutput(spec, options);
