@@ -7,6 +7,7 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy, type FsyncPolicy, type
 import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
+import type { MartiClientSettings } from '../daemon/transports/options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
@@ -66,6 +67,7 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
+  marti: MartiClientSettings;
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
@@ -212,6 +214,13 @@ function named(config: LoadedConfig, kind: string): [string, Reader][] {
     .map(([id, values]) => [id, new Reader(values)]);
 }
 
+function martiClientSettings(r: Reader): MartiClientSettings {
+  const settings: MartiClientSettings = { pollIntervalMs: r.ms('marti_poll_interval'), pollSecondsAgoMs: r.ms('marti_poll_seconds_ago') };
+  const cotUid = r.optional('marti_cot_uid');
+  if (cotUid !== undefined) settings.cotUid = cotUid;
+  return settings;
+}
+
 function outputConfig(id: string, r: Reader): OutputConfig {
   // The loader checked the URL (schema type transport-url), so this does not throw.
   const spec = parseTransportUrl(r.string('url'));
@@ -228,6 +237,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     ftsCompat: r.boolean('fts_compat'),
     hello: r.boolean('hello'),
     pli: r.boolean('pli'),
+    marti: martiClientSettings(r),
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),

@@ -8,6 +8,7 @@ import type { Transport } from './types.js';
 import { UdpTransport } from './udp.js';
 import { parseTransportUrl, type TransportSpec } from './url.js';
 import { WssClient } from './wss/client.js';
+import { MartiClient } from './marti/client.js';
 
 export type { TransportOptions } from './options.js';
 export type { Transport, CotInput, CotOutput, EventOrigin, TransportStatus } from './types.js';
@@ -27,9 +28,10 @@ export function createTransportFromSpec(spec: TransportSpec, options: TransportO
       return new UdpTransport(spec, options);
     case 'wss':
       return new WssClient(spec, options);
-    case 'wss-listen':
     case 'marti':
-      throw new TransportConfigError('url', `${spec.kind === 'marti' ? 'marti://' : 'wss+listen://'} is not available in this build yet`);
+      return new MartiClient(spec, options);
+    case 'wss-listen':
+      throw new TransportConfigError('url', 'wss+listen:// is not available in this build yet');
     case 'log':
     case 'file':
       return new LineOutput(spec, options);

@@ -8,7 +8,7 @@
 import type { CotEvent } from '../codec/event.js';
 import type { ListenerLimits } from './listener-limits.js';
 import type { InboundGate } from './inbound-gate.js';
-import type { TransportOptions } from './options.js';
+import type { MartiClientSettings, TransportOptions } from './options.js';
 import type { TlsSettings } from './tls-options.js';
 import type { EventHandler } from './types.js';
 import type { Logger } from '../../util/logger.js';
@@ -29,6 +29,8 @@ export interface OutputTransportSettings {
   ftsCompat: boolean;
   /** Listeners: the limits the file sets (the rest keep their defaults). */
   limits: Partial<ListenerLimits>;
+  /** marti:// injector uid and poll windows. */
+  marti: MartiClientSettings;
   /** hello = yes: every new connection opens with our last PLI (daemonTransportOptions). */
   hello: boolean;
 }
@@ -68,6 +70,7 @@ export function outputTransportOptions(settings: Partial<OutputTransportSettings
   if (settings.interfaces !== undefined && settings.interfaces.length > 0) options.interfaces = settings.interfaces;
   if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
   if (settings.limits !== undefined && Object.keys(settings.limits).length > 0) options.limits = settings.limits;
+  if (settings.marti !== undefined) options.marti = settings.marti;
   const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
   if (pause !== undefined) options.pauseBetweenWritesMs = pause;
   return options;
