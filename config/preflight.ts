@@ -114,7 +114,7 @@ function tlsProblems(config: LoadedConfig): Problem[] {
 
 function tlsProblem(spec: TransportSpec, tls: TlsFiles): TransportConfigError | undefined {
   try {
-    if (spec.kind === 'tls-listen') loadTlsServerOptions(tls);
+    if (spec.kind === 'tls-listen' || spec.kind === 'wss-listen') loadTlsServerOptions(tls);
     else if (spec.kind === 'tls' || spec.kind === 'wss' || (spec.kind === 'marti' && spec.secure)) loadTlsClientOptions(tls, spec.host);
     return undefined;
   } catch (error) {

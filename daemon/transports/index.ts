@@ -2,12 +2,12 @@
 import { StreamClient } from './stream-client.js';
 import { StreamListener } from './stream-listener.js';
 import { LineOutput } from './line-output.js';
-import { TransportConfigError } from './errors.js';
 import type { TransportOptions } from './options.js';
 import type { Transport } from './types.js';
 import { UdpTransport } from './udp.js';
 import { parseTransportUrl, type TransportSpec } from './url.js';
 import { WssClient } from './wss/client.js';
+import { WssListener } from './wss/listener.js';
 import { MartiClient } from './marti/client.js';
 
 export type { TransportOptions } from './options.js';
@@ -31,7 +31,7 @@ export function createTransportFromSpec(spec: TransportSpec, options: TransportO
     case 'marti':
       return new MartiClient(spec, options);
     case 'wss-listen':
-      throw new TransportConfigError('url', 'wss+listen:// is not available in this build yet');
+      return new WssListener(spec, options);
     case 'log':
     case 'file':
       return new LineOutput(spec, options);

@@ -4,11 +4,13 @@
  * checked in start() and a bad setting fails at startup.
  */
 import { createRequire } from 'node:module';
-import type WsModule from 'ws';
 
-let wsModule: typeof WsModule | undefined;
+/** The CommonJS export: the WebSocket class, with the server class on it. */
+type WsModule = (typeof import('ws'))['default'] & { WebSocketServer: (typeof import('ws'))['WebSocketServer'] };
 
-export function loadWs(): typeof WsModule {
-  wsModule ??= createRequire(import.meta.url)('ws') as typeof WsModule;
+let wsModule: WsModule | undefined;
+
+export function loadWs(): WsModule {
+  wsModule ??= createRequire(import.meta.url)('ws') as WsModule;
   return wsModule;
 }
