@@ -7,7 +7,6 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy, type FsyncPolicy, type
 import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
-import type { MartiClientSettings } from '../daemon/transports/options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
@@ -67,6 +66,7 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
+  /** marti:// outputs: MARTI_COT_UID and the poll windows (TransportOptions.marti). */
   marti: MartiClientSettings;
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
@@ -212,6 +212,13 @@ function named(config: LoadedConfig, kind: string): [string, Reader][] {
     .filter(([id]) => splitSectionId(id).kind === kind)
     .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([id, values]) => [id, new Reader(values)]);
+}
+
+/** The shape of TransportOptions.marti (config may not import daemon/transports/options.ts). */
+export interface MartiClientSettings {
+  cotUid?: string;
+  pollIntervalMs: number;
+  pollSecondsAgoMs: number;
 }
 
 function martiClientSettings(r: Reader): MartiClientSettings {

@@ -14,6 +14,7 @@
  * counted in decodeErrors and the link stays up.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type WebSocket from 'ws';
 import { CotStreamDecoder } from '../../codec/stream.js';
@@ -22,6 +23,7 @@ import { Backoff } from '../../../util/backoff.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pongEvent } from '../control-events.js';
 import { deliver } from '../deliver.js';
+import { holdWhileGateClosed } from '../inbound-gate.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from '../errors.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { SilenceWatchdog } from '../silence-watchdog.js';
@@ -49,6 +51,8 @@ export class WssClient implements Transport {
   private message = 'not started';
   private tlsOptions: ConnectionOptions | undefined;
   private socket: WebSocket | undefined;
+  /** The TCP/TLS socket under the WebSocket, to stop reading while the inbound gate is closed. */
+  private rawSocket: Socket | undefined;
   private decoder: CotStreamDecoder | undefined;
   private watchdog: SilenceWatchdog | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -173,6 +177,9 @@ export class WssClient implements Transport {
       response.resume();
       socket.terminate();
     });
+    socket.on('upgrade', (response: IncomingMessage) => {
+      if (socket === this.socket) this.rawSocket = response.socket;
+    });
     socket.on('open', () => this.onOpen(socket));
     socket.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     socket.on('ping', () => this.watchdog?.heard());
@@ -230,6 +237,7 @@ export class WssClient implements Transport {
     if (!decoder) return;
     this.messageHadError = false;
     decoder.push(data);
+    if (this.rawSocket) holdWhileGateClosed(this.rawSocket, this.options.inboundGate);
     // One message is one frame: a bad message counts once, and must not swallow the next one.
     if (this.messageHadError || decoder.midEvent) {
       this.counters.decodeErrors += 1;
@@ -260,6 +268,7 @@ export class WssClient implements Transport {
     this.watchdog = undefined;
     this.decoder = undefined;
     this.socket = undefined;
+    this.rawSocket = undefined;
     this.queue.detach();
     if (wasUp) {
       this.counters.disconnects += 1;
