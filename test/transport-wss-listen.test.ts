@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeProtoStream } from '../daemon/codec/proto/index.js';
+import { Hub } from '../daemon/hub/hub.js';
 import { createTransport, TransportConfigError } from '../daemon/transports/index.js';
 import type { Transport } from '../daemon/transports/types.js';
 import type { WssListener } from '../daemon/transports/wss/listener.js';
@@ -107,4 +108,29 @@ test('bad messages from a client are counted once each and the link lives on', {
       ws.terminate();
     }
   });
+});
+
+test('websocket clients are hub members: one phone sees the other', { skip }, async () => {
+  const hub = new Hub();
+  const listener = createTransport('wss+listen://127.0.0.1:0/takproto/1', { tls: { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert }, hub: { hub, bindIdentity: false } }) as WssListener;
+  listener.start();
+  const tls = { cert: pki.clientCert, key: pki.clientKey, ca: pki.caCert };
+  const seenByB: CotEvent[] = [];
+  let a: Transport | undefined;
+  let b: Transport | undefined;
+  try {
+    await waitUntil(() => listener.port !== undefined && listener.status().state === 'up', 'listening');
+    a = createTransport(`wss://localhost:${listener.port}/takproto/1`, { tls });
+    b = createTransport(`wss://localhost:${listener.port}/takproto/1`, { tls, onEvent: (event) => seenByB.push(event) });
+    a.start();
+    b.start();
+    await waitUntil(() => listener.clientCount === 2, 'both joined');
+    a.send({ ...pli(1), uid: 'phone-a' });
+    await waitUntil(() => seenByB.some((e) => e.uid === 'phone-a'), "b got a's position through the hub");
+    assert.equal(hub.status().clients, 2);
+  } finally {
+    await a?.close();
+    await b?.close();
+    await listener.close();
+  }
 });
