@@ -114,8 +114,8 @@ function tlsProblems(config: LoadedConfig): Problem[] {
 
 function tlsProblem(spec: TransportSpec, tls: TlsFiles): TransportConfigError | undefined {
   try {
-    if (spec.kind === 'tls-listen') loadTlsServerOptions(tls);
-    else if (spec.kind === 'tls') loadTlsClientOptions(tls, spec.host);
+    if (spec.kind === 'tls-listen' || spec.kind === 'wss-listen') loadTlsServerOptions(tls);
+    else if (spec.kind === 'tls' || spec.kind === 'wss' || (spec.kind === 'marti' && spec.secure)) loadTlsClientOptions(tls, spec.host);
     return undefined;
   } catch (error) {
     if (error instanceof TransportConfigError) return error;

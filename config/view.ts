@@ -69,6 +69,8 @@ export interface OutputConfig {
   pli: boolean;
   /** mqtt://, mqtts:// settings (MQTT_*; the transport's MqttSettings). */
   mqtt: { qos?: 0 | 1 | 2; keepaliveS?: number; clientId?: string; username?: string; password?: string };
+  /** marti:// outputs: MARTI_COT_UID and the poll windows (TransportOptions.marti). */
+  marti: MartiClientSettings;
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
@@ -215,6 +217,20 @@ function named(config: LoadedConfig, kind: string): [string, Reader][] {
     .map(([id, values]) => [id, new Reader(values)]);
 }
 
+/** The shape of TransportOptions.marti (config may not import daemon/transports/options.ts). */
+export interface MartiClientSettings {
+  cotUid?: string;
+  pollIntervalMs: number;
+  pollSecondsAgoMs: number;
+}
+
+function martiClientSettings(r: Reader): MartiClientSettings {
+  const settings: MartiClientSettings = { pollIntervalMs: r.ms('marti_poll_interval'), pollSecondsAgoMs: r.ms('marti_poll_seconds_ago') };
+  const cotUid = r.optional('marti_cot_uid');
+  if (cotUid !== undefined) settings.cotUid = cotUid;
+  return settings;
+}
+
 function outputConfig(id: string, r: Reader): OutputConfig {
   // The loader checked the URL (schema type transport-url), so this does not throw.
   const spec = parseTransportUrl(r.string('url'));
@@ -239,6 +255,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
       username: r.optional('mqtt_username'),
       password: r.optional('mqtt_password'),
     }),
+    marti: martiClientSettings(r),
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),

@@ -18,6 +18,7 @@ Prints every CoT event received on URL, one per line: XML (default) or JSON.
 URL schemes: tcp:// tls:// ssl:// (connect to a server and read), tcp+listen:// and
 tls+listen:// (accept end-user devices), udp:// (multicast when the address is), udp+broadcast://,
 mqtt://HOST:1883/TOPIC and mqtts://HOST:8883/TOPIC (subscribe; MQTT wildcards allowed).
+wss://host:8443/takproto/1 (TAK Server's WebSocket), marti:// and marti+http:// (TAK Server REST, polled).
 
   --json                 one JSON object per line instead of XML
   --count N              exit after N events
@@ -35,7 +36,7 @@ Exit status: 0 on interrupt or after --count events, 1 if the transport failed, 
 /** Listening never sends: client URLs become receive-only. */
 function receiveOnly(spec: TransportSpec): TransportSpec {
   if (spec.kind === 'log' || spec.kind === 'file') throw new UsageError(`${spec.kind}:// is an output; listen needs a network URL`);
-  if (spec.kind === 'tcp' || spec.kind === 'tls' || spec.kind === 'udp' || spec.kind === 'mqtt' || spec.kind === 'mqtts') return { ...spec, direction: 'receive' };
+  if (spec.kind === 'tcp' || spec.kind === 'tls' || spec.kind === 'udp' || spec.kind === 'mqtt' || spec.kind === 'mqtts' || spec.kind === 'wss' || spec.kind === 'marti') return { ...spec, direction: 'receive' };
   return spec;
 }
 

@@ -13,7 +13,7 @@ import { transportDirection } from '../transports/url.js';
 const HELP = `Usage: takd send URL [options] < events.xml
 
 Sends the CoT XML events read on stdin to URL, and exits once everything is flushed.
-URL schemes: tcp:// tls:// ssl:// (+wo), udp:// (multicast when the address is),
+URL schemes: tcp:// tls:// ssl:// wss:// marti:// marti+http:// (+wo), udp:// (multicast when the address is),
 udp+broadcast://, udp+wo://, log://stdout, log://stderr, file://PATH,
 mqtt://[user:password@]HOST:1883/TOPIC, mqtts://HOST:8883/TOPIC (MQTT_QOS, MQTT_USERNAME, … from the environment).
 
@@ -111,7 +111,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       if (!Number.isInteger(retries) || retries < 1) throw new UsageError(`--retries ${retriesText}: a whole number >= 1`);
     }
     const { spec } = flags;
-    if (spec.kind === 'tcp-listen' || spec.kind === 'tls-listen') throw new UsageError('send needs a destination, not a listener URL');
+    if (spec.kind === 'tcp-listen' || spec.kind === 'tls-listen' || spec.kind === 'wss-listen') throw new UsageError('send needs a destination, not a listener URL');
     if (transportDirection(spec) === 'receive') throw new UsageError('a +ro URL cannot send');
     transport = createTransportFromSpec(spec, {
       ...flags.options,

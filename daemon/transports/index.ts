@@ -7,6 +7,9 @@ import type { TransportOptions } from './options.js';
 import type { Transport } from './types.js';
 import { UdpTransport } from './udp.js';
 import { parseTransportUrl, type TransportSpec } from './url.js';
+import { WssClient } from './wss/client.js';
+import { WssListener } from './wss/listener.js';
+import { MartiClient } from './marti/client.js';
 
 export type { TransportOptions } from './options.js';
 export type { Transport, CotInput, CotOutput, EventOrigin, OutputListener, TransportStatus } from './types.js';
@@ -24,6 +27,12 @@ export function createTransportFromSpec(spec: TransportSpec, options: TransportO
       return new StreamListener(spec, options);
     case 'udp':
       return new UdpTransport(spec, options);
+    case 'wss':
+      return new WssClient(spec, options);
+    case 'marti':
+      return new MartiClient(spec, options);
+    case 'wss-listen':
+      return new WssListener(spec, options);
     case 'log':
     case 'file':
       return new LineOutput(spec, options);

@@ -83,8 +83,19 @@ export interface TransportOptions {
   hub?: HubMembership;
   /** mqtt://, mqtts://: QoS, keepalive, client id, user and password (MQTT_*). */
   mqtt?: MqttSettings;
+  /** marti:// and marti+http:// (TAK Server REST): the injector uid and the polling windows. */
+  marti?: MartiClientSettings;
   /** How often interface names are re-resolved to addresses; default 10 s. */
   interfaceRecheckMs?: number;
+}
+
+export interface MartiClientSettings {
+  /** MARTI_COT_UID: the `uid` of injected events' JSON; default our own uid. */
+  cotUid?: string;
+  /** MARTI_POLL_INTERVAL: how often GET /Marti/api/cot/sa is asked; default 5 s. */
+  pollIntervalMs?: number;
+  /** MARTI_POLL_SECONDS_AGO: how far back the first window reaches; default 30 s. */
+  pollSecondsAgoMs?: number;
 }
 
 export const DEFAULTS = {
@@ -102,4 +113,6 @@ export const DEFAULTS = {
   interfaceRecheckMs: 10_000,
   ownUid: 'takd',
   maxClients: 256,
+  martiPollIntervalMs: 5_000,
+  martiPollSecondsAgoMs: 30_000,
 } as const;

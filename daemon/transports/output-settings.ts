@@ -8,7 +8,7 @@
 import type { CotEvent } from '../codec/event.js';
 import type { ListenerLimits } from './listener-limits.js';
 import type { InboundGate } from './inbound-gate.js';
-import type { TransportOptions } from './options.js';
+import type { MartiClientSettings, TransportOptions } from './options.js';
 import type { TlsSettings } from './tls-options.js';
 import type { MqttSettings } from './mqtt/mqtt-transport.js';
 import type { EventHandler } from './types.js';
@@ -34,6 +34,8 @@ export interface OutputTransportSettings {
   limits: Partial<ListenerLimits>;
   /** mqtt://, mqtts:// (MQTT_QOS, MQTT_KEEPALIVE, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD). */
   mqtt: MqttSettings;
+  /** marti:// injector uid and poll windows. */
+  marti: MartiClientSettings;
   /** hello = yes: every new connection opens with our last PLI (daemonTransportOptions). */
   hello: boolean;
 }
@@ -75,6 +77,7 @@ export function outputTransportOptions(settings: Partial<OutputTransportSettings
   if (settings.maxInFlightBytes !== undefined) options.maxInFlightBytes = settings.maxInFlightBytes;
   if (settings.limits !== undefined && Object.keys(settings.limits).length > 0) options.limits = settings.limits;
   if (settings.mqtt !== undefined && Object.keys(settings.mqtt).length > 0) options.mqtt = settings.mqtt;
+  if (settings.marti !== undefined) options.marti = settings.marti;
   const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
   if (pause !== undefined) options.pauseBetweenWritesMs = pause;
   return options;

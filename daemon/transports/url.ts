@@ -6,6 +6,9 @@
  *   udp://group:port (multicast)  udp://host:port  udp+broadcast://addr:port  udp+wo://  udp+ro://
  *   log://stdout  log://stderr  file://PATH
  *   mqtt://[user[:password]@]host:1883/TOPIC  mqtts://…:8883/TOPIC   +wo publish only, +ro subscribe only
+ *   wss://host:8443/takproto/1   TAK protocol v1 frames in WebSocket messages (TAK Server)
+ *   wss+listen://addr:port/PATH  websocket clients connect to us (hub members)
+ *   marti://host:8443  marti+http://host:8080   TAK Server REST: inject and poll
  *
  * Query parameters for UDP: `ttl=N`, `interface=eth0` (repeatable, or comma-separated).
  * Default ports follow ATAK/PyTAK: 8087 tcp, 8089 tls, 6969 mesh.
@@ -65,7 +68,26 @@ export interface MqttSpec {
   password?: string;
 }
 
-export type TransportSpec = StreamSpec | ListenSpec | UdpSpec | LogSpec | FileSpec | MqttSpec;
+/** wss:// client (TAK Server's WebSocket endpoint) and wss+listen:// (websocket clients join the hub). */
+export interface WssSpec {
+  kind: 'wss' | 'wss-listen';
+  host: string;
+  port: number;
+  /** Request path (client) or the path accepted (listener); default /takproto/1. */
+  path: string;
+  direction: Direction;
+}
+
+/** marti:// (HTTPS) and marti+http://: TAK Server REST, send by injector, receive by polling. */
+export interface MartiSpec {
+  kind: 'marti';
+  secure: boolean;
+  host: string;
+  port: number;
+  direction: Direction;
+}
+
+export type TransportSpec = StreamSpec | ListenSpec | UdpSpec | LogSpec | FileSpec | MqttSpec | WssSpec | MartiSpec;
 
 /**
  * What the far end of a transport is to the box, by kind (the router's link roles,
@@ -80,6 +102,9 @@ const ROLE_OF_KIND: Record<TransportSpec['kind'], TransportRole> = {
   'tcp-listen': 'peers',
   'tls-listen': 'peers',
   udp: 'mesh',
+  wss: 'server',
+  'wss-listen': 'peers',
+  marti: 'server',
   log: 'sink',
   file: 'sink',
   mqtt: 'fleet',
@@ -95,7 +120,10 @@ export function transportDirection(spec: TransportSpec): Direction {
   return 'direction' in spec ? spec.direction : 'send';
 }
 
-export const DEFAULT_PORTS = { tcp: 8087, tls: 8089, udp: 6969, mqtt: 1883, mqtts: 8883 } as const;
+export const DEFAULT_PORTS = { tcp: 8087, tls: 8089, udp: 6969, wss: 8443, marti: 8443, martiHttp: 8080, mqtt: 1883, mqtts: 8883 } as const;
+
+/** TAK Server's WebSocket path (WebSocketConfiguration). */
+export const DEFAULT_WSS_PATH = '/takproto/1';
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
@@ -167,6 +195,8 @@ export function parseTransportUrl(url: string): TransportSpec {
   }
 
   if (base === 'mqtt' || base === 'mqtts') return parseMqtt(url, base, modifiers, rest);
+  if (base === 'wss') return parseWss(url, rest, modifiers);
+  if (base === 'marti') return parseMarti(url, rest, modifiers);
 
   const [authority = '', query = ''] = rest.replace(/\/+(?=\?|$)/, '').split('?', 2);
   const direction: Direction = unique.has('wo') ? 'send' : unique.has('ro') ? 'receive' : 'both';
@@ -205,6 +235,11 @@ export function parseTransportUrl(url: string): TransportSpec {
   }
 
   fail(url, `unknown scheme '${schemeMatch[1] as string}'`);
+}
+
+function directionOf(url: string, unique: Set<string>): Direction {
+  if (unique.has('wo') && unique.has('ro')) fail(url, '+wo and +ro together');
+  return unique.has('wo') ? 'send' : unique.has('ro') ? 'receive' : 'both';
 }
 
 function parseMqtt(url: string, kind: 'mqtt' | 'mqtts', modifiers: string[], rest: string): MqttSpec {
@@ -251,6 +286,38 @@ function parseMqtt(url: string, kind: 'mqtt' | 'mqtts', modifiers: string[], res
     }
   }
   return spec;
+}
+
+function parseWss(url: string, rest: string, modifiers: string[]): WssSpec {
+  const unique = new Set(modifiers);
+  for (const modifier of unique) {
+    if (modifier !== 'wo' && modifier !== 'ro' && modifier !== 'listen') fail(url, `unknown modifier '+${modifier}' for wss://`);
+  }
+  const direction = directionOf(url, unique);
+  const match = /^([^/?#]*)(\/[^?#]*)?$/.exec(rest);
+  if (!match) fail(url, 'wss:// takes no query or fragment');
+  const { host, port } = splitAuthority(url, match[1] ?? '', DEFAULT_PORTS.wss);
+  const path = match[2] === undefined || match[2] === '/' ? DEFAULT_WSS_PATH : match[2];
+  if (unique.has('listen')) {
+    if (isIP(host) === 0 && host !== 'localhost') fail(url, `a listener binds an address, not '${host}' (0.0.0.0 for all)`);
+    return { kind: 'wss-listen', host, port, path, direction };
+  }
+  if (port === 0) fail(url, "bad port '0' (1-65535)");
+  return { kind: 'wss', host, port, path, direction };
+}
+
+function parseMarti(url: string, rest: string, modifiers: string[]): MartiSpec {
+  const unique = new Set(modifiers);
+  for (const modifier of unique) {
+    if (modifier !== 'wo' && modifier !== 'ro' && modifier !== 'http') fail(url, `unknown modifier '+${modifier}' for marti://`);
+  }
+  const direction = directionOf(url, unique);
+  const authority = rest.replace(/\/+$/, '');
+  if (/[/?#]/.test(authority)) fail(url, 'marti:// takes no path or query (the API paths are fixed)');
+  const secure = !unique.has('http');
+  const { host, port } = splitAuthority(url, authority, secure ? DEFAULT_PORTS.marti : DEFAULT_PORTS.martiHttp);
+  if (port === 0) fail(url, "bad port '0' (1-65535)");
+  return { kind: 'marti', secure, host, port, direction };
 }
 
 /** `host:port`, with IPv6 in brackets: for logs and EventOrigin.peer. */
