@@ -135,7 +135,7 @@ export function formatStatus(snapshot: StatusSnapshot, previous?: { snapshot: St
   const gps = snapshot.gps;
   const lines = [
     `takd ${snapshot.version}  pid ${snapshot.pid}  up ${duration(snapshot.uptimeSeconds)}  ${healthy ? 'HEALTHY' : 'NOT HEALTHY'}${snapshot.ready ? '' : ' (not ready)'}`,
-    `GPS ${gps.fix}${gps.ageSeconds !== undefined && gps.ageSeconds !== null ? `, fix ${duration(gps.ageSeconds)} old` : ''}   events in ${snapshot.counters.eventsIn}, out ${snapshot.counters.eventsOut}, dropped ${Object.values(snapshot.counters.dropped).reduce((a, b) => a + b, 0)}${snapshot.hub ? `   hub clients ${(snapshot.hub as unknown as { clients?: unknown[] }).clients?.length ?? 0}` : ''}`,
+    `GPS ${gps.fix}${gps.ageSeconds !== undefined && gps.ageSeconds !== null ? `, fix ${duration(gps.ageSeconds)} old` : ''}   events in ${snapshot.counters.eventsIn}, out ${snapshot.counters.eventsOut}, dropped ${Object.values(snapshot.counters.dropped).reduce((a, b) => a + b, 0)}${snapshot.hub && snapshot.hub.listeners.length > 0 ? `   hub clients ${snapshot.hub.clients}` : ''}`,
     '',
   ];
   const rows = snapshot.components.map((c) => {

@@ -2,7 +2,7 @@ import type { TransportRole } from '../transports/url.js';
 
 /**
  * What a link is to the box, and where its events go by default:
- * the box's own PLI goes everywhere; what comes from the server goes to mesh, radios and
+ * the box's own PLI and what the HTTP API is given (role `api`) go everywhere; what comes from the server goes to mesh, radios and
  * phones; what comes from mesh, radios and phones goes to the server.
  *
  * A transport's role comes from its parsed URL (`transportRole` in daemon/transports/url.ts):
@@ -13,16 +13,18 @@ import type { TransportRole } from '../transports/url.js';
 export type LinkRole =
   | 'self' // the own-position reporter and health telemetry
   | 'device' // a radio or sensor driver (AIS, APRS, Meshtastic)
+  | 'api' // the HTTP API (POST /api/cot, /api/markers, /api/chat: daemon/console)
   | TransportRole;
 
 /** For each output role, the source roles it takes when the output names none. */
 const DEFAULT_SOURCES: Record<LinkRole, readonly LinkRole[]> = {
-  server: ['self', 'device', 'mesh', 'peers'],
-  mesh: ['self', 'device', 'server', 'peers'],
-  device: ['self', 'server', 'peers'],
-  peers: ['self', 'device', 'server', 'mesh', 'peers'],
-  sink: ['self', 'device', 'server', 'mesh', 'peers'],
+  server: ['self', 'device', 'api', 'mesh', 'peers'],
+  mesh: ['self', 'device', 'api', 'server', 'peers'],
+  device: ['self', 'api', 'server', 'peers'],
+  peers: ['self', 'device', 'api', 'server', 'mesh', 'peers'],
+  sink: ['self', 'device', 'api', 'server', 'mesh', 'peers'],
   self: [],
+  api: [],
 };
 
 export function acceptsByDefault(outputRole: LinkRole, sourceRole: LinkRole): boolean {
