@@ -163,6 +163,27 @@ describe('console API', () => {
     assert.match((await call('GET', '/health')).headers.get('content-security-policy') ?? '', /default-src 'none'/);
   });
 
+  it('serves the page from memory: brotli or gzip, ETag and 304, the CSP, no external URL', async () => {
+    for (const path of ['/', '/app.js', '/app.css']) {
+      const br = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(br.status, 200, path);
+      assert.equal(br.headers.get('content-encoding'), 'br');
+      assert.match(br.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+      const etag = br.headers.get('etag') ?? '';
+      assert.match(etag, /^"[\w-]+"$/);
+      const text = await br.text(); // fetch decodes brotli
+      // The SVG namespace and milsymbol's home page (a string in its metadata, never fetched) aside.
+      assert.doesNotMatch(text, /https?:\/\/(?!www\.w3\.org\/2000\/svg|www\.spatialillusions\.com)/, `${path} names no other site`);
+      const gzip = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+      assert.equal(gzip.headers.get('content-encoding'), 'gzip');
+      assert.equal(await gzip.text(), text);
+      assert.equal((await fetch(`${base}${path}`, { headers: { 'if-none-match': etag } })).status, 304);
+    }
+    const html = await (await fetch(`${base}/`)).text();
+    assert.match(html, /<script type="module" src="\/app.js">/);
+    assert.doesNotMatch(html, /<script>|style="/, 'no inline script or style (CSP)');
+  });
+
   it('/api/openapi.json documents every route, and every documented route answers', async () => {
     const served = await call('GET', '/api/openapi.json');
     assert.equal(served.status, 200);

@@ -10,6 +10,7 @@ import type { StatusSnapshot } from '../lifecycle/status.js';
 import { handleApi, linksBody, sendJson, ROUTES, type ApiContext } from './api.js';
 import { LinkHistory } from './history.js';
 import { OPENAPI } from './openapi.js';
+import { isPagePath, servePage } from './page.js';
 import type { Identity } from './requests.js';
 import { featureOf, TrackTable } from './tracks.js';
 
@@ -82,6 +83,10 @@ export function createConsole(hooks: ConsoleHooks): Console {
       }
       if (path === '/api/events' && request.method === 'GET') {
         openStream(request, response);
+        return true;
+      }
+      if (isPagePath(path) && (request.method === 'GET' || request.method === 'HEAD')) {
+        await servePage(request, response, path);
         return true;
       }
       if (path.startsWith('/api/')) {
