@@ -268,7 +268,7 @@ function renderMap(): void {
     const sym = symbol(f);
     if (sym !== undefined) group.append(svgEl('image', { href: sym.url, x: (sx - sym.ax).toFixed(1), y: (sy - sym.ay).toFixed(1), width: sym.w, height: sym.h, class: 'symbol' }));
     else group.append(svgEl('circle', { cx: sx.toFixed(1), cy: sy.toFixed(1), r: 6, fill: '#ffbf00', stroke: '#000', 'stroke-width': 1, class: 'symbol' }));
-    const label = svgEl('text', { x: (sx + 14).toFixed(1), y: (sy + 4).toFixed(1), class: 'label' });
+    const label = svgEl('text', { x: (sx + (sym !== undefined ? sym.w - sym.ax : 8) + 3).toFixed(1), y: (sy + 4).toFixed(1), class: 'label' });
     label.textContent = f.properties.callsign ?? f.id;
     const title = svgEl('title', {});
     title.textContent = `${f.properties.callsign ?? ''} ${f.id}\n${f.properties.type}\nlast ${f.properties.time}`;
