@@ -15,6 +15,8 @@ export interface Track {
   updatedMs: number;
   /** Earlier positions, oldest first, [lon, lat]; at most TRAIL_POINTS. */
   trail: [number, number][];
+  /** Its GeoJSON Feature, made once (a new Track object replaces this one on every update). */
+  feature?: GeoJsonFeature;
 }
 
 export interface BoundingBox {
@@ -127,6 +129,7 @@ export function sidcOf(type: string): string | undefined {
 }
 
 export function featureOf(track: Track, withTrail = false): GeoJsonFeature {
+  if (track.feature !== undefined) return track.feature;
   const { event } = track;
   const { lat, lon, hae, ce } = event.point;
   const coordinates = hae < UNKNOWN_THRESHOLD ? [lon, lat, hae] : [lon, lat];
@@ -144,6 +147,7 @@ export function featureOf(track: Track, withTrail = false): GeoJsonFeature {
     sidc: sidcOf(event.type) ?? null,
   };
   if (event.group !== undefined) properties.team = event.group.name;
-  if (withTrail || track.trail.length > 0) properties.trail = track.trail;
-  return { type: 'Feature', id: event.uid, geometry: { type: 'Point', coordinates }, properties };
+  if (withTrail || track.trail.length > 0) properties.trail = [...track.trail];
+  track.feature = { type: 'Feature', id: event.uid, geometry: { type: 'Point', coordinates }, properties };
+  return track.feature;
 }
