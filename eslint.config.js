@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build*/**', 'dist/**', 'node_modules/**'] },
+  { ignores: ['build*/**', 'dist/**', 'node_modules/**', 'daemon/console/page-assets.generated.js', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -58,7 +58,8 @@ export function preflight(config: LoadedConfig): PreflightResult {
     for (const key of spec.keys) {
       const setting = values.get(key.key);
       if (setting === undefined || typeof setting.value !== 'string') continue;
-      if (key.type.kind === 'path' && key.key !== 'dir') {
+      // dir and token_file (the HTTP bearer token) are made by takd when missing.
+      if (key.type.kind === 'path' && key.key !== 'dir' && key.key !== 'token_file') {
         const bytes = readNamedFile(setting.value);
         if (typeof bytes === 'string') {
           result.problems.push({ ...problemPlace(setting.origin, key.key), message: bytes });

@@ -95,7 +95,7 @@ function driverKeys(): KeySpec[] {
 const routingKeys: KeySpec[] = [
   { key: 'types', type: { kind: 'list' }, defaultText: 'every type', doc: 'CoT type prefixes taken, e.g. a-f-, b-t-f' },
   { key: 'exclude_types', type: { kind: 'list' }, doc: 'CoT type prefixes refused (checked after types)' },
-  { key: 'from', type: { kind: 'list' }, defaultText: 'by role: server → mesh/radios/phones, mesh/radios/phones → server, own PLI everywhere', doc: 'sources taken, by id (input.phones, source.ais) or role (self, device, server, mesh, peers, fleet)' },
+  { key: 'from', type: { kind: 'list' }, defaultText: 'by role: server → mesh/radios/phones, mesh/radios/phones → server, own PLI everywhere', doc: 'sources taken, by id (input.phones, source.ais) or role (self, device, api, server, mesh, peers, fleet)' },
   { key: 'exclude_from', type: { kind: 'list' }, doc: 'sources refused, by id or role' },
   { key: 'bbox', type: { kind: 'string', hint: 'south,west,north,east in degrees', check: (v) => parseBoundingBox(v) }, doc: 'only events inside this box (events at 0,0 carry no place and pass)' },
   { key: 'radius', type: { kind: 'string', hint: 'lat,lon,metres', check: (v) => parseCircle(v) }, doc: 'only events within this distance of a point' },
@@ -248,10 +248,13 @@ export const SECTIONS: readonly SectionSpec[] = [
   {
     name: 'status',
     named: false,
-    doc: 'status.json and the optional HTTP health/metrics endpoint.',
+    doc: 'status.json and the optional HTTP endpoint: /health, /metrics, /status, the console page and its REST API (/api, daemon/console).',
     keys: [
       { key: 'dir', type: { kind: 'path' }, defaultText: '$RUNTIME_DIRECTORY, else /run/takd', doc: 'directory of status.json' },
-      { key: 'http', type: { kind: 'hostport' }, default: '', doc: 'serve /health and /metrics here, e.g. 127.0.0.1:8080 (empty: off)', flag: '--status-http' },
+      { key: 'http', type: { kind: 'hostport' }, default: '', doc: 'serve /health, /metrics, /status, the console and /api here, e.g. 127.0.0.1:8080 (empty: off); an address off loopback requires the bearer token (token_file) on all but /health', flag: '--status-http' },
+      { key: 'token_file', type: { kind: 'path' }, defaultText: '$STATE_DIRECTORY/console.token, else /var/lib/takd/console.token', doc: 'the bearer token the HTTP endpoint asks for when bound off loopback or require_token = yes; created (0600) at start when missing; `takd token` prints it' },
+      { key: 'require_token', type: { kind: 'boolean' }, default: false, doc: 'ask for the bearer token on loopback too (all but /health)' },
+      { key: 'api_rate', type: { kind: 'integer', min: 1, max: 100_000 }, default: 600, doc: 'requests per minute from one client address to the HTTP endpoint (burst: a tenth of it, at least 10); more answer 429' },
     ],
   },
 ];

@@ -98,7 +98,7 @@ export interface TakdConfig {
   pli: { enabled: boolean; noFix: 'last-known' | 'silent'; staleMs?: number; stationaryIntervalMs: number; movingSlowestMs: number; movingFastestMs: number; maxLastKnownAgeMs: number };
   health: { battery: boolean; remarks: boolean };
   log: { level: string; format: 'auto' | 'json' | 'pretty'; repeatIntervalMs: number };
-  status: { dir?: string; http?: string };
+  status: { dir?: string; http?: string; tokenFile?: string; requireToken?: boolean; apiRatePerMinute?: number };
   /** [marti]: the data-package server; undefined without a url. */
   marti?: MartiSettings;
   loaded: LoadedConfig;
@@ -296,7 +296,7 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     }),
     health: { battery: health.boolean('battery'), remarks: health.boolean('remarks') },
     log: { level: log.string('level'), format: log.string('format') as 'auto' | 'json' | 'pretty', repeatIntervalMs: log.ms('repeat_interval') },
-    status: compact({ dir: status.optional('dir'), http: status.optional('http') }),
+    status: compact({ dir: status.optional('dir'), http: status.optional('http'), tokenFile: status.optional('token_file'), requireToken: status.boolean('require_token'), apiRatePerMinute: status.number('api_rate') }),
     marti: martiSettings(loaded.sections.get('marti')),
     loaded,
   };

@@ -18,6 +18,8 @@ const subcommands: Record<string, Subcommand> = {
   aprs: { summary: 'decode APRS (KISS frames or TNC2 text) to JSON packets: takd aprs decode FILE|-', load: () => import('./cli/aprs.js') },
   cot: { summary: 'convert CoT between XML, JSON and TAK protocol v1', load: () => import('./cli/cot.js') },
   run: { summary: 'run the daemon: takd run [-c FILE]', load: () => import('./cli/run.js') },
+  status: { summary: 'show the running daemon\'s links, rates and errors; exit 0 if healthy: takd status [--watch|--json]', load: () => import('./cli/status.js') },
+  token: { summary: 'print (or create) the bearer token of the HTTP console and API: takd token [--new]', load: () => import('./cli/token.js') },
   config: { summary: 'validate or show the configuration with each value\'s origin: takd config check|show [-c FILE]', load: () => import('./cli/config.js') },
 };
 

@@ -57,7 +57,7 @@ test('only hal/links/serial.ts imports serialport; only native/index.ts loads th
 });
 
 /** The part of the tree a source file belongs to: a folder of daemon/, daemon/log.ts, daemon/main.ts, or a top-level folder. */
-const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
+const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'console', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
 type Part = (typeof PARTS)[number];
 
 function partOf(file: string): Part | undefined {
@@ -80,8 +80,9 @@ function partOf(file: string): Part | undefined {
  * | sources/    | codec, util, routing, log, config, hal, lifecycle (component, routing-stage)|
  * | marti/      | util, transports (errors, tls-options), log, lifecycle (component only)     |
  * | hub/        | codec, util, transports (listener-hub only), routing, marti (client-directory only) |
+ * | console/    | codec, lifecycle (status, component only)                                   |
  * | log.ts      | util                                                                        |
- * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, hub, log, config, hal, native |
+ * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, hub, console, log, config, hal, native |
  * | cli/        | everything but main                                                         |
  * | main.ts     | cli                                                                         |
  * | config/     | util, transports (url, tls-options, errors, small-file only), marti (settings, tls only), hal |
@@ -97,9 +98,10 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
   sources: ['codec', 'util', 'routing', 'log', 'config', 'hal', 'lifecycle'],
   marti: ['util', 'transports', 'log', 'lifecycle'],
   hub: ['codec', 'util', 'transports', 'routing', 'marti'],
+  console: ['codec', 'lifecycle'],
   log: ['util'],
-  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'log', 'config', 'hal', 'native'],
-  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'log', 'lifecycle', 'config', 'hal', 'native'],
+  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'console', 'log', 'config', 'hal', 'native'],
+  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'console', 'log', 'lifecycle', 'config', 'hal', 'native'],
   main: ['cli'],
   config: ['util', 'transports', 'marti', 'hal'],
   hal: ['util', 'codec'],
@@ -118,6 +120,8 @@ const ONLY_THROUGH: { from: Part; to: Part; files: readonly string[] }[] = [
   // Sources are components the supervisor runs, attached to the routing stage.
   { from: 'sources', to: 'lifecycle', files: ['daemon/lifecycle/component.ts', 'daemon/lifecycle/routing-stage.ts'] },
   { from: 'marti', to: 'lifecycle', files: ['daemon/lifecycle/component.ts'] },
+  // The console reads the status snapshot the publisher hands it, and nothing else of lifecycle.
+  { from: 'console', to: 'lifecycle', files: ['daemon/lifecycle/status.ts', 'daemon/lifecycle/component.ts'] },
   // The hub implements what listeners see of it, and the client list the data-package server asks for.
   { from: 'hub', to: 'transports', files: ['daemon/transports/listener-hub.ts'] },
   { from: 'hub', to: 'marti', files: ['daemon/marti/client-directory.ts'] },

@@ -5,6 +5,7 @@
  * what starts and stops in which order, and what a reload re-applies.
  */
 import { defaultLinkProviders, SimLinkProvider, type LinkProviders } from '../../hal/index.js';
+import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import { CotClock, OwnPosition } from '../pli/index.js';
 import { createTransportFromSpec, type TransportOptions } from '../transports/index.js';
@@ -71,6 +72,11 @@ export class Daemon {
         gps: () => this.ownPosition.gpsState(feedsOwnPosition(this.config.sources)),
         configFile: () => this.config.file ?? null,
         hub: () => this.hub.status(),
+        console: {
+          publish: (event) => this.routing.publish(event, 'api'),
+          observe: (listener) => (this.routing.observer = listener),
+          identity: () => ({ uid: this.ownPosition.uid, callsign: this.config.identity.callsign ?? hostname() }),
+        },
       },
     });
     this.providers = options.providers ?? defaultLinkProviders();

@@ -33,6 +33,11 @@ export class RoutingStage {
   private routerKey = '';
   private readonly queues = new Map<string, OpenQueue>();
   private readonly attached = new Map<string, AttachableOutput>();
+  /**
+   * Told of every event published or sent to one output, and where from (the console's
+   * track table, daemon/console); undefined, the default, costs nothing.
+   */
+  observer: ((event: CotEvent, from: string) => void) | undefined;
 
   /**
    * `clock` judges staleness: the daemon passes the same CotClock its position reports are
@@ -51,6 +56,7 @@ export class RoutingStage {
     for (const output of config.outputs) roles[output.id] = transportRole(output.spec);
     for (const input of config.inputs) roles[input.id] = transportRole(input.spec);
     for (const source of config.sources) roles[source.id] = 'device';
+    roles.api = 'api';
     const key = JSON.stringify([roles, outputs.map((o) => [o.id, o.routing])]);
     if (this.router !== undefined && key === this.routerKey) return;
     this.routerKey = key;
@@ -86,11 +92,13 @@ export class RoutingStage {
 
   /** An event from a source, input or output by its config id (its role comes from the config). */
   publish(event: CotEvent, from: string): void {
+    this.observer?.(event, from);
     this.router?.publish(event, from);
   }
 
   /** Own position reports: one output at a time, each on its own schedule. */
   sendTo(id: string, event: CotEvent): void {
+    this.observer?.(event, 'self');
     this.router?.sendTo(id, event);
   }
 

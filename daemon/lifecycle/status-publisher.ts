@@ -5,13 +5,14 @@
  * hands in readers for the parts it owns (components, router, fix) and tells the publisher
  * where in its life it is; what is published, and when, is decided here.
  */
-import type { Server } from 'node:http';
 import type { TakdConfig } from '../../config/view.js';
 import type { HubStatus } from '../hub/hub.js';
 import type { Logger } from '../log.js';
 import type { OutputCounters } from '../routing/counters.js';
 import type { RouterStatus } from '../routing/router.js';
+import type { ConsoleHooks } from '../console/index.js';
 import type { ComponentStatus } from './component.js';
+import type { StatusHttp } from './http.js';
 import type { SystemdNotifier } from './notify.js';
 import { defaultStatusDir, StatusFile, type GpsState, type StatusSnapshot } from './status.js';
 
@@ -23,6 +24,8 @@ export interface StatusReaders {
   configFile(): string | null;
   /** The hub (daemon/hub), when the daemon has one. */
   hub?(): HubStatus;
+  /** What the console (daemon/console) may use: publishing as `api`, seeing routed events, the box's identity. */
+  console?: Omit<ConsoleHooks, 'snapshot'>;
 }
 
 export interface StatusPublisherOptions {
@@ -39,7 +42,7 @@ export class StatusPublisher {
   private readonly startedAt = Date.now();
   private ready = false;
   private statusFile: StatusFile | undefined;
-  private http: Server | undefined;
+  private http: StatusHttp | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastStatusLine = '';
 
@@ -60,9 +63,9 @@ export class StatusPublisher {
     this.statusFile = new StatusFile(settings.dir ?? defaultStatusDir(env), () => this.snapshot(), logger.child({ component: 'status' }));
     this.statusFile.start();
     if (settings.http !== undefined) {
-      // Loaded only when configured: node:http is ~0.7 MiB of idle RSS a daemon without it need not pay.
+      // Loaded only when configured: node:http and the console are idle RSS a daemon without it need not pay.
       const { startStatusHttp } = await import('./http.js');
-      this.http = await startStatusHttp(settings.http, () => this.snapshot());
+      this.http = await startStatusHttp({ settings: { ...settings, http: settings.http }, snapshot: () => this.snapshot(), console: this.options.readers.console, logger: logger.child({ component: 'http' }), env });
     }
     this.timer = setInterval(() => this.updateSystemdStatus(), this.options.systemdStatusMs ?? 5000);
     notifier?.ready(this.summary());
@@ -91,9 +94,8 @@ export class StatusPublisher {
     this.ready = false;
     this.statusFile?.writeNow();
     this.statusFile?.stop();
-    const http = this.http;
-    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-    http?.closeAllConnections();
+    await this.http?.close();
+    this.http = undefined;
   }
 
   snapshot(): StatusSnapshot {

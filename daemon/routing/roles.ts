@@ -2,7 +2,7 @@ import type { TransportRole } from '../transports/url.js';
 
 /**
  * What a link is to the box, and where its events go by default:
- * the box's own PLI goes everywhere; what comes from the server goes to mesh, radios and
+ * the box's own PLI and what the HTTP API is given (role `api`) go everywhere; what comes from the server goes to mesh, radios and
  * phones; what comes from mesh, radios and phones goes to the server.
  *
  * A transport's role comes from its parsed URL (`transportRole` in daemon/transports/url.ts):
@@ -19,17 +19,19 @@ import type { TransportRole } from '../transports/url.js';
 export type LinkRole =
   | 'self' // the own-position reporter and health telemetry
   | 'device' // a radio or sensor driver (AIS, APRS, Meshtastic)
+  | 'api' // the HTTP API (POST /api/cot, /api/markers, /api/chat: daemon/console)
   | TransportRole;
 
 /** For each output role, the source roles it takes when the output names none. */
 const DEFAULT_SOURCES: Record<LinkRole, readonly LinkRole[]> = {
-  server: ['self', 'device', 'mesh', 'peers'],
-  mesh: ['self', 'device', 'server', 'peers', 'fleet'],
-  device: ['self', 'server', 'peers', 'fleet'],
-  peers: ['self', 'device', 'server', 'mesh', 'peers', 'fleet'],
-  sink: ['self', 'device', 'server', 'mesh', 'peers', 'fleet'],
-  fleet: ['self', 'device', 'server', 'mesh', 'peers'],
+  server: ['self', 'device', 'api', 'mesh', 'peers'],
+  mesh: ['self', 'device', 'api', 'server', 'peers', 'fleet'],
+  device: ['self', 'api', 'server', 'peers', 'fleet'],
+  peers: ['self', 'device', 'api', 'server', 'mesh', 'peers', 'fleet'],
+  sink: ['self', 'device', 'api', 'server', 'mesh', 'peers', 'fleet'],
+  fleet: ['self', 'device', 'api', 'server', 'mesh', 'peers'],
   self: [],
+  api: [],
 };
 
 export function acceptsByDefault(outputRole: LinkRole, sourceRole: LinkRole): boolean {

@@ -1,0 +1,70 @@
+/**
+ * The page's files (bundled at build time by scripts/build-page.mjs), served from memory:
+ * loaded on the first request for them (a daemon nobody opens the page of never holds
+ * them), each compressed once (brotli and gzip) with a strong ETag.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+interface Asset {
+  type: string;
+  etag: string;
+  identity: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+let assets: Promise<Map<string, Asset> | undefined> | undefined;
+
+async function load(): Promise<Map<string, Asset> | undefined> {
+  let files: Record<string, { type: string; body: string }>;
+  try {
+    ({ PAGE_FILES: files } = await import('./page-assets.generated.js'));
+  } catch {
+    return undefined; // not built: `npm run build` makes it
+  }
+  const map = new Map<string, Asset>();
+  for (const [path, file] of Object.entries(files)) {
+    const identity = Buffer.from(file.body, 'utf8');
+    map.set(path, {
+      type: file.type,
+      etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}"`,
+      identity,
+      gzip: gzipSync(identity, { level: 9 }),
+      br: brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+    });
+  }
+  map.set('/index.html', map.get('/') as Asset);
+  return map;
+}
+
+/** Whether `path` is one of the page's files (answered by servePage). */
+export function isPagePath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path === '/app.js' || path === '/app.css';
+}
+
+export async function servePage(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+  assets ??= load();
+  const asset = (await assets)?.get(path);
+  if (asset === undefined) {
+    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('the console page was not built into this takd (npm run build bundles it)\n');
+    return;
+  }
+  const headers: Record<string, string> = { 'content-type': asset.type, etag: asset.etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
+  if (request.headers['if-none-match'] === asset.etag) {
+    response.writeHead(304, headers).end();
+    return;
+  }
+  const accepted = String(request.headers['accept-encoding'] ?? '');
+  let body = asset.identity;
+  if (/\bbr\b/.test(accepted)) {
+    body = asset.br;
+    headers['content-encoding'] = 'br';
+  } else if (/\bgzip\b/.test(accepted)) {
+    body = asset.gzip;
+    headers['content-encoding'] = 'gzip';
+  }
+  headers['content-length'] = String(body.length);
+  response.writeHead(200, headers).end(request.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,153 @@
+/**
+ * The tracks the box knows, for GET /api/tracks and the map: the newest event per uid of
+ * everything routed that has a position (own PLI, phones, relayed PLI, AIS, APRS,
+ * Meshtastic, markers), with a short trail, until it goes stale. Chat, control and events
+ * at 0,0 (no position) are not tracks. Bounded: the least recently updated goes first.
+ */
+import type { CotEvent } from '../codec/event.js';
+import { UNKNOWN_THRESHOLD } from '../codec/event.js';
+
+export interface Track {
+  event: CotEvent;
+  /** The link or source it came from by id (`self` for the box's own PLI, `api`). */
+  from: string;
+  /** When the box last heard of it, epoch ms. */
+  updatedMs: number;
+  /** Earlier positions, oldest first, [lon, lat]; at most TRAIL_POINTS. */
+  trail: [number, number][];
+  /** Its GeoJSON Feature, made once (a new Track object replaces this one on every update). */
+  feature?: GeoJsonFeature;
+}
+
+export interface BoundingBox {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+export interface TrackQuery {
+  /** Type prefixes (`a-f`, `a-h-G`); any matches. */
+  types?: string[];
+  bbox?: BoundingBox;
+}
+
+export interface GeoJsonFeature {
+  type: 'Feature';
+  id: string;
+  geometry: { type: 'Point'; coordinates: number[] };
+  properties: Record<string, string | number | boolean | number[][] | null>;
+}
+
+const TRAIL_POINTS = 20;
+
+export function isTrack(event: CotEvent): boolean {
+  if (event.type.startsWith('b-t-f') || event.type.startsWith('t-') || event.type.startsWith('y-')) return false;
+  return !(event.point.lat === 0 && event.point.lon === 0);
+}
+
+export class TrackTable {
+  private readonly tracks = new Map<string, Track>();
+  /** Bumped by every change: the page's live updates send only when it moved. */
+  version = 0;
+
+  constructor(
+    private readonly maxTracks = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.tracks.size;
+  }
+
+  observe(event: CotEvent, from: string): void {
+    if (event.type === 't-x-d-d') {
+      const target = /<link\b[^>]*\buid\s*=\s*["']([^"']+)["']/.exec(event.xmlDetail ?? '')?.[1];
+      if (target !== undefined && this.tracks.delete(target)) this.version++;
+      return;
+    }
+    if (!isTrack(event)) return;
+    const now = this.now();
+    if (event.stale <= now) return;
+    const previous = this.tracks.get(event.uid);
+    if (previous !== undefined && previous.event.time > event.time) return;
+    const trail = previous?.trail ?? [];
+    if (previous !== undefined) {
+      const { lat, lon } = previous.event.point;
+      if (lat !== event.point.lat || lon !== event.point.lon) {
+        trail.push([lon, lat]);
+        if (trail.length > TRAIL_POINTS) trail.shift();
+      }
+      this.tracks.delete(event.uid); // re-inserted last: Map order is least recently updated first
+    }
+    this.tracks.set(event.uid, { event, from, updatedMs: now, trail });
+    while (this.tracks.size > this.maxTracks) this.tracks.delete(this.tracks.keys().next().value as string);
+    this.version++;
+  }
+
+  get(uid: string): Track | undefined {
+    const track = this.tracks.get(uid);
+    if (track !== undefined && track.event.stale <= this.now()) {
+      this.tracks.delete(uid);
+      this.version++;
+      return undefined;
+    }
+    return track;
+  }
+
+  /** The live tracks that match, stale ones dropped on the way. */
+  query(query: TrackQuery = {}): Track[] {
+    const now = this.now();
+    const out: Track[] = [];
+    for (const [uid, track] of this.tracks) {
+      if (track.event.stale <= now) {
+        this.tracks.delete(uid);
+        this.version++;
+        continue;
+      }
+      if (query.types !== undefined && query.types.length > 0 && !query.types.some((prefix) => track.event.type.startsWith(prefix))) continue;
+      if (query.bbox !== undefined && !inside(query.bbox, track.event.point.lat, track.event.point.lon)) continue;
+      out.push(track);
+    }
+    return out;
+  }
+}
+
+function inside(box: BoundingBox, lat: number, lon: number): boolean {
+  if (lat < box.south || lat > box.north) return false;
+  return box.west <= box.east ? lon >= box.west && lon <= box.east : lon >= box.west || lon <= box.east;
+}
+
+/** MIL-STD-2525 letter SIDC from an atom CoT type (`a-f-G-U-C` → `SFGPUC-----`), else undefined. */
+export function sidcOf(type: string): string | undefined {
+  const parts = type.split('-');
+  if (parts[0] !== 'a' || parts.length < 3) return undefined;
+  const affiliation = (parts[1] ?? 'u').toUpperCase();
+  const dimension = parts[2] ?? 'G';
+  const fn = parts.slice(3).join('').toUpperCase().slice(0, 6);
+  return `S${affiliation}${dimension}P${fn.padEnd(6, '-')}--`.slice(0, 12).padEnd(15, '-');
+}
+
+export function featureOf(track: Track, withTrail = false): GeoJsonFeature {
+  if (track.feature !== undefined) return track.feature;
+  const { event } = track;
+  const { lat, lon, hae, ce } = event.point;
+  const coordinates = hae < UNKNOWN_THRESHOLD ? [lon, lat, hae] : [lon, lat];
+  const properties: GeoJsonFeature['properties'] = {
+    uid: event.uid,
+    type: event.type,
+    how: event.how,
+    callsign: event.contact?.callsign ?? null,
+    time: new Date(event.time).toISOString(),
+    stale: new Date(event.stale).toISOString(),
+    from: track.from,
+    ce: ce < UNKNOWN_THRESHOLD ? ce : null,
+    speed: event.track?.speed ?? null,
+    course: event.track?.course ?? null,
+    sidc: sidcOf(event.type) ?? null,
+  };
+  if (event.group !== undefined) properties.team = event.group.name;
+  if (withTrail || track.trail.length > 0) properties.trail = [...track.trail];
+  track.feature = { type: 'Feature', id: event.uid, geometry: { type: 'Point', coordinates }, properties };
+  return track.feature;
+}
