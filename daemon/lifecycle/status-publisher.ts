@@ -13,6 +13,7 @@ import type { OutputCounters } from '../routing/counters.js';
 import type { RouterStatus } from '../routing/router.js';
 import type { ComponentStatus } from './component.js';
 import type { SystemdNotifier } from './notify.js';
+import { ProcessMonitor } from './process-gauges.js';
 import { defaultStatusDir, StatusFile, type GpsState, type StatusSnapshot } from './status.js';
 
 /** What the snapshot is made of, read each time one is taken. */
@@ -42,6 +43,7 @@ export class StatusPublisher {
   private http: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastStatusLine = '';
+  private readonly processMonitor = new ProcessMonitor();
 
   constructor(private readonly options: StatusPublisherOptions) {}
 
@@ -57,6 +59,7 @@ export class StatusPublisher {
   async start(settings: TakdConfig['status']): Promise<void> {
     const { notifier, env, logger } = this.options;
     this.ready = true;
+    this.processMonitor.start();
     this.statusFile = new StatusFile(settings.dir ?? defaultStatusDir(env), () => this.snapshot(), logger.child({ component: 'status' }));
     this.statusFile.start();
     if (settings.http !== undefined) {
@@ -89,6 +92,7 @@ export class StatusPublisher {
   /** Everything is stopped: a last status.json (ready: false), and the HTTP endpoint closes. */
   async stopped(): Promise<void> {
     this.ready = false;
+    this.processMonitor.stop();
     this.statusFile?.writeNow();
     this.statusFile?.stop();
     const http = this.http;
@@ -109,6 +113,7 @@ export class StatusPublisher {
       components: readers.components(),
       ...routingSnapshot(readers.router()),
       ...(readers.hub ? { hub: readers.hub() } : {}),
+      process: this.processMonitor.gauges(),
     };
   }
 
