@@ -51,6 +51,8 @@ function config(inputPort: number, hubPort: number, statusPort: number, sinks: R
     `url = tcp+listen://127.0.0.1:${inputPort}`,
     'max_clients = 256',
     'max_clients_per_address = 100',
+    // A plain input: its clients are not hub members (they would see the phones and the phones them).
+    'hub = no',
     ...OUTPUTS.flatMap((name) => [`[output.${name.replace('.', '_')}]`, `url = tcp+wo://127.0.0.1:${sinks[name]}`, 'hello = no', 'pli = no']),
     // The hub: phones on 127.0.0.2… see each other; the clients' 1,000/s go to the sinks only.
     '[output.phones]',
@@ -163,16 +165,17 @@ export default async function run(): Promise<string> {
   const endT = samples.at(-1)?.t ?? 0;
   const from = Math.max(WARMUP_S, endT - SLOPE_WINDOW_S);
   const window = samples.filter((s) => s.t >= from);
-  const perTenMin = (f: (s: Sample) => number): number => slope(window.map((s) => [s.t, f(s)])) * 600;
+  const perTenMin = (f: (s: Sample) => number): number => slope(window.map((s): [number, number] => [s.t, f(s)]).filter(([, y]) => Number.isFinite(y))) * 600;
+  const med = (values: number[]): number => median(values.filter(Number.isFinite));
   const rssSlope = perTenMin((s) => s.rssMiB);
   const heapSlope = perTenMin((s) => s.heapMiB);
   const head = window.slice(0, 3);
   const tail = window.slice(-3);
-  const fdGrowth = median(tail.map((s) => s.fds)) - median(head.map((s) => s.fds));
-  const handleGrowth = median(tail.map((s) => s.handles)) - median(head.map((s) => s.handles));
+  const fdGrowth = med(tail.map((s) => s.fds)) - med(head.map((s) => s.fds));
+  const handleGrowth = med(tail.map((s) => s.handles)) - med(head.map((s) => s.handles));
   const loops = window.map((s) => s.loopP99Ms).filter(Number.isFinite);
   const loopMax = Math.max(...loops);
-  const cpu = median(window.map((s) => s.cpuPct));
+  const cpu = med(window.map((s) => s.cpuPct));
 
   // Reconciliation.
   const clientSent = clients.reduce((n, c) => n + c.total(), 0);
@@ -189,7 +192,8 @@ export default async function run(): Promise<string> {
     // Handed to the transport but not in the sink: the at-most-once window of a closed link.
     const unexplained = c.sent - sink.events;
     unexplainedTotal += Math.max(0, unexplained);
-    rows.push([name, c.sent, sink.events, unexplained, c.coalesced, c.stale, c.overflow, c.evicted, c.stored, c.replayed, o.pending, c.filtered + c.echo, dropped, sink.connections]);
+    const durable = byKind('chat') + byKind('marker');
+    rows.push([name, c.sent, sink.events, unexplained, `${sink.chats + sink.markers} / ${durable}`, c.coalesced, c.stale, c.overflow, c.evicted, c.stored, c.replayed, o.pending, c.filtered + c.echo, dropped, sink.connections]);
   }
   const phoneExpected = phonePlis * (phones.length - 1);
   const phoneReceived = phones.reduce((n, p) => n + p.received, 0);
@@ -213,19 +217,19 @@ export default async function run(): Promise<string> {
         [`RSS slope, least squares over ${fmt((endT - from) / 60, 1)} min from ${fmt(from / 60, 1)} min`, `${fmt(rssSlope, 3)} MiB / 10 min`, '< 1 MiB / 10 min', pass(rssSlope < 1)],
         ['heap-used slope, same window', `${fmt(heapSlope, 3)} MiB / 10 min`, '', ''],
         ['RSS at the window start → end; peak (VmHWM)', `${fmt(window[0]?.rssMiB ?? NaN, 1)} → ${fmt(samples.at(-1)?.rssMiB ?? NaN, 1)} MiB; ${fmt(samples.at(-1)?.hwmMiB ?? NaN, 1)} MiB`, '', ''],
-        ['open fds, window start → end (median of 3 samples)', `${median(head.map((s) => s.fds))} → ${median(tail.map((s) => s.fds))} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`, 'no growth', pass(fdGrowth <= 0)],
-        ['active handles, window start → end', `${median(head.map((s) => s.handles))} → ${median(tail.map((s) => s.handles))} (${handleGrowth >= 0 ? '+' : ''}${handleGrowth})`, 'no growth', pass(handleGrowth <= 0)],
-        ['event-loop delay p99, worst 10 s window (median)', `${fmt(loopMax, 1)} ms (${fmt(median(loops), 1)} ms)`, '< 20 ms', pass(loopMax < 20)],
+        ['open fds, window start → end (median of 3 samples)', `${med(head.map((s) => s.fds))} → ${med(tail.map((s) => s.fds))} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`, 'no growth', pass(fdGrowth <= 0)],
+        ['active handles, window start → end', `${med(head.map((s) => s.handles))} → ${med(tail.map((s) => s.handles))} (${handleGrowth >= 0 ? '+' : ''}${handleGrowth})`, 'no growth', pass(handleGrowth <= 0)],
+        ['event-loop delay p99, worst 10 s window (median)', `${fmt(loopMax, 1)} ms (${fmt(med(loops), 1)} ms)`, '< 20 ms', pass(loopMax < 20)],
         ['CPU, median of the window', `${fmt(cpu, 0)} % of a core`, '', ''],
         ['lost without a count (sent to a transport, not in its sink)', `${unexplainedTotal}`, '0 beyond the at-most-once window of a closed link', unexplainedTotal === 0 ? 'met' : 'see below'],
       ],
     ),
     '',
-    `Reconciliation. Clients sent ${clientSent} events (${byKind('pli')} PLI, ${byKind('chat')} chat, ${byKind('marker')} marker) and the phones ${phonePlis} PLIs; the daemon counted ${r.counters.received} received (${r.counters.control} control, ${r.counters.duplicates} duplicates). Per output (the router's counters by reason; "not in sink" = sent − received by the sink):`,
+    `Reconciliation. Clients sent ${clientSent} events (${byKind('pli')} PLI, ${byKind('chat')} chat, ${byKind('marker')} marker) and the phones ${phonePlis} PLIs; the daemon counted ${r.counters.received} received (${r.counters.control} control, ${r.counters.duplicates} duplicates); the input's counters: \`${JSON.stringify(final.components.find((x) => x.id === 'input.clients')?.counters ?? {})}\`, clients the daemon closed: ${clients.filter((x) => x.closed).length}. Per output (the router's counters by reason; "not in sink" = sent − received by the sink):`,
     '',
-    table(['output', 'sent', 'sink received', 'not in sink', 'coalesced', 'stale', 'overflow', 'evicted', 'stored', 'replayed', 'pending at end', 'filtered/echo', 'dropped by policy', 'connections'], rows),
+    table(['output', 'sent', 'sink received', 'not in sink', 'chats+markers received / sent', 'coalesced', 'stale', 'overflow', 'evicted', 'stored', 'replayed', 'pending at end', 'filtered/echo', 'dropped by policy', 'connections'], rows),
     '',
-    `Hub: the phones read ${phoneReceived} events of ${phoneExpected} PLIs relayed to every other phone (${fmt((100 * phoneReceived) / Math.max(1, phoneExpected), 2)} %); hub counters: \`${JSON.stringify(final.hub?.counters ?? {})}\`. Daemon drops by reason: \`${JSON.stringify(final.counters.dropped)}\`.`,
+    `Chats and markers are never coalesced: every one sent must reach every sink, or be counted (evicted, stale, overflow). Hub: the phones read ${phoneReceived} events of ${phoneExpected} PLIs relayed to every other phone (${fmt((100 * phoneReceived) / Math.max(1, phoneExpected), 2)} %; ${phones.filter((p) => p.closed).length} phones closed by the daemon); hub counters: \`${JSON.stringify(final.hub?.counters ?? {})}\`. Daemon drops by reason: \`${JSON.stringify(final.counters.dropped)}\`.`,
     '',
   ].join('\n');
 }

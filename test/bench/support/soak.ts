@@ -174,7 +174,8 @@ export class Sink {
         if (m[1] === 'b-t-f') this.chats += 1;
         else this.markers += 1;
       }
-      tail = text.slice(-20);
+      // Shorter than a match, so none is counted twice.
+      tail = text.slice(-11);
     });
     if (this.stalled) socket.pause();
   }
@@ -234,7 +235,7 @@ function cpuTicks(pid: number): number {
 
 export async function fetchStatus(statusPort: number): Promise<StatusSnapshot | undefined> {
   try {
-    const response = await fetch(`http://127.0.0.1:${statusPort}/status`, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(`http://127.0.0.1:${statusPort}/status`, { signal: AbortSignal.timeout(8_000) });
     return (await response.json()) as StatusSnapshot;
   } catch {
     return undefined;
