@@ -13,6 +13,7 @@
 // minutes, handle growth, loop delay, and a reconciliation of what clients sent, what the
 // sinks received and what the daemon counted by reason. Load stops by itself.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StatusSnapshot } from '../../daemon/lifecycle/status.js';
@@ -84,6 +85,8 @@ export default async function run(): Promise<string> {
   const phones: Sender[] = [];
   let phonePlis = 0;
   let flaps = 0;
+  let clientsClosed = 0;
+  let phonesClosed = 0;
   let hups = 0;
   try {
     await takd.waitForState('input.clients', 'connected', 60_000);
@@ -152,6 +155,8 @@ export default async function run(): Promise<string> {
     sampler.stop();
     await sampler.take();
     final = await fetchStatus(statusPort);
+    clientsClosed = clients.filter((x) => x.closed).length;
+    phonesClosed = phones.filter((p) => p.closed).length;
   } finally {
     sampler.stop();
     for (const c of [...clients, ...phones]) c.socket.destroy();
@@ -209,7 +214,7 @@ export default async function run(): Promise<string> {
   return [
     `## Soak: ${MINUTES} min of load on \`takd run\` (soak)`,
     '',
-    `${machine()}. Daemon: ${daemon.label}. Load (from this process, loopback only): ${CLIENTS} TCP clients into a tcp+listen input, ${RATE} events/s in all (each client's own PLI, then PLI 60 % / chat 20 % / marker 20 %); 3 tcp outputs to sinks that answer pings, one flapping (down ${FLAP_DOWN_S} s every ${FLAP_S} s: ${flaps} flaps); SIGHUP every ${HUP_S} s (${hups}); ${phones.length} hub phones (127.0.0.2–) on a tcp+listen output, a PLI each at 1 Hz. Sampled every ${SAMPLE_MS / 1000} s (${samples.length} samples): RSS and VmHWM from /proc, heap, active handles and event-loop delay p99 (10 s window) from the daemon's /status, open fds, CPU. Plot: [benchmarks/soak.svg](benchmarks/soak.svg); samples: [benchmarks/soak.csv](benchmarks/soak.csv).${warm ? '' : ` **A short run (${MINUTES} min): the window is not the 20 minutes after warm-up the targets are for; run \`npm run soak\` (30 min) on a quiet machine for the real figures.**`}`,
+    `${machine()}, load average ${loadavg()[0]?.toFixed(1)} at the end (event-loop delay includes time the daemon waited for a core). Daemon: ${daemon.label}. Load (from this process, loopback only): ${CLIENTS} TCP clients into a tcp+listen input, ${RATE} events/s in all (each client's own PLI, then PLI 60 % / chat 20 % / marker 20 %); 3 tcp outputs to sinks that answer pings, one flapping (down ${FLAP_DOWN_S} s every ${FLAP_S} s: ${flaps} flaps); SIGHUP every ${HUP_S} s (${hups}); ${phones.length} hub phones (127.0.0.2–) on a tcp+listen output, a PLI each at 1 Hz. Sampled every ${SAMPLE_MS / 1000} s (${samples.length} samples): RSS and VmHWM from /proc, heap, active handles and event-loop delay p99 (10 s window) from the daemon's /status, open fds, CPU. Plot: [benchmarks/soak.svg](benchmarks/soak.svg); samples: [benchmarks/soak.csv](benchmarks/soak.csv).${warm ? '' : ` **A short run (${MINUTES} min): the window is not the 20 minutes after warm-up the targets are for; run \`npm run soak\` (30 min) on a quiet machine for the real figures.**`}`,
     '',
     table(
       ['figure', 'measured', 'target', ''],
@@ -225,11 +230,11 @@ export default async function run(): Promise<string> {
       ],
     ),
     '',
-    `Reconciliation. Clients sent ${clientSent} events (${byKind('pli')} PLI, ${byKind('chat')} chat, ${byKind('marker')} marker) and the phones ${phonePlis} PLIs; the daemon counted ${r.counters.received} received (${r.counters.control} control, ${r.counters.duplicates} duplicates); the input's counters: \`${JSON.stringify(final.components.find((x) => x.id === 'input.clients')?.counters ?? {})}\`, clients the daemon closed: ${clients.filter((x) => x.closed).length}. Per output (the router's counters by reason; "not in sink" = sent − received by the sink):`,
+    `Reconciliation. Clients sent ${clientSent} events (${byKind('pli')} PLI, ${byKind('chat')} chat, ${byKind('marker')} marker) and the phones ${phonePlis} PLIs; the daemon counted ${r.counters.received} received (${r.counters.control} control, ${r.counters.duplicates} duplicates); the input's counters: \`${JSON.stringify(final.components.find((x) => x.id === 'input.clients')?.counters ?? {})}\`, clients the daemon closed: ${clientsClosed}. Per output (the router's counters by reason; "not in sink" = sent − received by the sink):`,
     '',
     table(['output', 'sent', 'sink received', 'not in sink', 'chats+markers received / sent', 'coalesced', 'stale', 'overflow', 'evicted', 'stored', 'replayed', 'pending at end', 'filtered/echo', 'dropped by policy', 'connections'], rows),
     '',
-    `Chats and markers are never coalesced: every one sent must reach every sink, or be counted (evicted, stale, overflow). Hub: the phones read ${phoneReceived} events of ${phoneExpected} PLIs relayed to every other phone (${fmt((100 * phoneReceived) / Math.max(1, phoneExpected), 2)} %; ${phones.filter((p) => p.closed).length} phones closed by the daemon); hub counters: \`${JSON.stringify(final.hub?.counters ?? {})}\`. Daemon drops by reason: \`${JSON.stringify(final.counters.dropped)}\`.`,
+    `Chats and markers are never coalesced: every one sent must reach every sink, or be counted (evicted, stale, overflow). Hub: the phones read ${phoneReceived} events of ${phoneExpected} PLIs relayed to every other phone (${fmt((100 * phoneReceived) / Math.max(1, phoneExpected), 2)} %; ${phonesClosed} phones closed by the daemon); hub counters: \`${JSON.stringify(final.hub?.counters ?? {})}\`. Daemon drops by reason: \`${JSON.stringify(final.counters.dropped)}\`.`,
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@
 // healthy output kept its rate; how long delivery took to resume once the server read; and
 // whether every chat and marker reached the stalled server in the end (they are kept in the
 // durable queue) or was counted. Loopback only; bounded in time.
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StatusSnapshot } from '../../daemon/lifecycle/status.js';
 import { TakdProcess } from '../support/daemon-process.js';
@@ -154,7 +155,7 @@ export default async function run(): Promise<string> {
   return [
     `## Stalled output: a server that accepts and does not read for ${STALL_S} s (stalled-output)`,
     '',
-    `${machine()}. Daemon: ${daemon.label}. ${CLIENTS} TCP clients send ${RATE} events/s (PLI 60 %, chat 20 %, marker 20 %) into a tcp+listen input, to two tcp outputs (max_queue 100, durable queue on): one server stops reading after ${WARM_S} s for ${STALL_S} s, then reads again; load goes on for ${RECOVERY_S} s after, then up to 60 s of drain. Sampled every 5 s.`,
+    `${machine()}, load average ${loadavg()[0]?.toFixed(1)} at the end. Daemon: ${daemon.label}. ${CLIENTS} TCP clients send ${RATE} events/s (PLI 60 %, chat 20 %, marker 20 %) into a tcp+listen input, to two tcp outputs (max_queue 100, durable queue on): one server stops reading after ${WARM_S} s for ${STALL_S} s, then reads again; load goes on for ${RECOVERY_S} s after, then up to 60 s of drain. Sampled every 5 s.`,
     '',
     table(
       ['figure', 'measured'],
