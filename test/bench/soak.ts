@@ -85,8 +85,8 @@ export default async function run(): Promise<string> {
   const phones: Sender[] = [];
   let phonePlis = 0;
   let flaps = 0;
-  let clientsClosed = 0;
-  let phonesClosed = 0;
+  let clientsClosed: number;
+  let phonesClosed: number;
   let hups = 0;
   try {
     await takd.waitForState('input.clients', 'connected', 60_000);
