@@ -2,6 +2,7 @@
 // (with --expose-gc, so memory can be measured), and writes BENCHMARKS.md.
 // `npm run bench -- codec` runs only the scenarios whose file name contains "codec" and
 // leaves the other sections of BENCHMARKS.md as they were.
+// Long scenarios (LONG_SCENARIOS: the soak) run only when named: `npm run soak` does.
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,9 @@ const scenarios = readdirSync(benchDir)
   .filter((f) => f.endsWith('.js'))
   .map((f) => basename(f, '.js'))
   .sort();
-const selected = scenarios.filter((s) => only.length === 0 || only.some((o) => s.includes(o)));
+/** Scenarios that take tens of minutes: never part of a plain `npm run bench`. */
+const LONG_SCENARIOS = new Set(['soak']);
+const selected = scenarios.filter((s) => (only.length === 0 ? !LONG_SCENARIOS.has(s) : only.some((o) => s.includes(o))));
 
 // Keep earlier results for scenarios not run this time (sections are marked by file name).
 const previous = new Map<string, string>();

@@ -31,6 +31,17 @@ export function prometheusText(snapshot: StatusSnapshot): string {
   metric('takd_queue_depth', 'gauge', 'Events waiting in each output queue.', snapshot.components.filter((c) => c.queueDepth !== undefined).map((c) => [`{id="${label(c.id)}"}`, c.queueDepth as number]));
   const counterSamples = snapshot.components.flatMap((c) => Object.entries(c.counters).map(([name, n]): [string, number] => [`{id="${label(c.id)}",counter="${label(name)}"}`, n]));
   metric('takd_component_counter', 'counter', 'Per-component counters (events, connects, decode errors).', counterSamples);
+  const proc = snapshot.process;
+  if (proc !== undefined) {
+    metric('takd_process_resident_memory_bytes', 'gauge', 'Resident memory (RSS) of the takd process.', [['', proc.rssBytes]]);
+    metric('takd_process_heap_used_bytes', 'gauge', 'V8 heap in use.', [['', proc.heapUsedBytes]]);
+    metric('takd_process_heap_total_bytes', 'gauge', 'V8 heap allocated.', [['', proc.heapTotalBytes]]);
+    metric('takd_process_external_bytes', 'gauge', 'Memory of buffers and other objects outside the V8 heap.', [['', proc.externalBytes]]);
+    metric('takd_process_active_resources', 'gauge', 'Handles keeping the event loop alive (sockets, servers, timers, files).', [['', proc.activeResources]]);
+    metric('takd_process_cpu_seconds_total', 'counter', 'CPU time of the takd process, by mode.', [['{mode="user"}', proc.cpuUserSeconds], ['{mode="system"}', proc.cpuSystemSeconds]]);
+    const delay = proc.eventLoopDelay;
+    if (delay !== undefined) metric('takd_event_loop_delay_seconds', 'gauge', `Event-loop delay over the last ${delay.windowSeconds} s, by quantile.`, [['{quantile="0.5"}', delay.p50Ms / 1000], ['{quantile="0.99"}', delay.p99Ms / 1000], ['{quantile="1"}', delay.maxMs / 1000]]);
+  }
   lines.push(...routerMetricLines(snapshot.router));
   lines.push(...hubMetricLines(snapshot.hub));
   return `${lines.join('\n')}\n`;

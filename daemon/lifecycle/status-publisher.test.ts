@@ -62,7 +62,13 @@ test('status publisher: status.json, /health, /metrics and systemd follow the da
 
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     assert.equal(health.status, 200);
-    assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^takd_gps_fix 3$/m);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^takd_gps_fix 3$/m);
+    // The process itself: memory, heap, handles and CPU, for a soak or an operator to watch.
+    assert.ok((written.process?.rssBytes ?? 0) > 0 && (written.process?.heapUsedBytes ?? 0) > 0 && (written.process?.activeResources ?? 0) > 0);
+    assert.match(metrics, /^takd_process_resident_memory_bytes \d+$/m);
+    assert.match(metrics, /^takd_process_active_resources \d+$/m);
+    assert.match(metrics, /^takd_process_cpu_seconds_total\{mode="user"\} [\d.]+$/m);
 
     // A STATUS line when the summary changes, once per change.
     components[0] = { ...components[0], state: 'retrying', detail: 'retrying in 1 s' };

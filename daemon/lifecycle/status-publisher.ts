@@ -14,6 +14,7 @@ import type { ConsoleHooks } from '../console/index.js';
 import type { ComponentStatus } from './component.js';
 import type { StatusHttp } from './http.js';
 import type { SystemdNotifier } from './notify.js';
+import { ProcessMonitor } from './process-gauges.js';
 import { defaultStatusDir, StatusFile, type GpsState, type StatusSnapshot } from './status.js';
 
 /** What the snapshot is made of, read each time one is taken. */
@@ -45,6 +46,7 @@ export class StatusPublisher {
   private http: StatusHttp | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastStatusLine = '';
+  private readonly processMonitor = new ProcessMonitor();
 
   constructor(private readonly options: StatusPublisherOptions) {}
 
@@ -60,6 +62,7 @@ export class StatusPublisher {
   async start(settings: TakdConfig['status']): Promise<void> {
     const { notifier, env, logger } = this.options;
     this.ready = true;
+    this.processMonitor.start();
     this.statusFile = new StatusFile(settings.dir ?? defaultStatusDir(env), () => this.snapshot(), logger.child({ component: 'status' }));
     this.statusFile.start();
     if (settings.http !== undefined) {
@@ -92,6 +95,7 @@ export class StatusPublisher {
   /** Everything is stopped: a last status.json (ready: false), and the HTTP endpoint closes. */
   async stopped(): Promise<void> {
     this.ready = false;
+    this.processMonitor.stop();
     this.statusFile?.writeNow();
     this.statusFile?.stop();
     await this.http?.close();
@@ -111,6 +115,7 @@ export class StatusPublisher {
       components: readers.components(),
       ...routingSnapshot(readers.router()),
       ...(readers.hub ? { hub: readers.hub() } : {}),
+      process: this.processMonitor.gauges(),
     };
   }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { RouterStatus } from '../routing/router.js';
 import type { GpsState } from '../pli/own-position.js';
 import type { ComponentStatus } from './component.js';
+import type { ProcessGauges } from './process-gauges.js';
 
 export type { GpsState };
 
@@ -34,6 +35,8 @@ export interface StatusSnapshot {
   router: RouterStatus;
   /** The hub (daemon/hub): its clients, counters, SA replay store and mailbox. */
   hub?: HubStatus;
+  /** The takd process: memory, handles, CPU, event-loop delay (process-gauges.ts). */
+  process?: ProcessGauges;
 }
 
 export function defaultStatusDir(env: NodeJS.ProcessEnv = process.env): string {

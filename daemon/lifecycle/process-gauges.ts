@@ -1,0 +1,67 @@
+/**
+ * How the takd process itself is doing, for status.json and /metrics: resident and heap
+ * memory, the handles keeping the event loop alive (sockets, timers, files), CPU time, and
+ * the event loop's delay. A soak (test/bench/soak.ts) reads these to show that memory and
+ * handles stay flat over hours; an operator reads them to see a leak before the box does.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+export interface ProcessGauges {
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** process.getActiveResourcesInfo().length: sockets, servers, timers, file handles. */
+  activeResources: number;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  /** Event-loop delay over the last completed window (`windowSeconds`), in ms; absent before the first. */
+  eventLoopDelay?: { p50Ms: number; p99Ms: number; maxMs: number; windowSeconds: number };
+}
+
+/** Samples the event-loop delay in windows; a window's figures are kept until the next one ends. */
+export class ProcessMonitor {
+  private histogram: IntervalHistogram | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private last: ProcessGauges['eventLoopDelay'];
+
+  constructor(private readonly windowMs = 10_000) {}
+
+  start(): void {
+    if (this.histogram !== undefined) return;
+    this.histogram = monitorEventLoopDelay({ resolution: 10 });
+    this.histogram.enable();
+    this.timer = setInterval(() => this.rotate(), this.windowMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.histogram?.disable();
+    this.histogram = undefined;
+  }
+
+  private rotate(): void {
+    const h = this.histogram;
+    if (h === undefined) return;
+    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+    this.last = { p50Ms: ms(h.percentile(50)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max), windowSeconds: this.windowMs / 1000 };
+    h.reset();
+  }
+
+  gauges(): ProcessGauges {
+    const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    return {
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
+      activeResources: process.getActiveResourcesInfo().length,
+      cpuUserSeconds: cpu.user / 1e6,
+      cpuSystemSeconds: cpu.system / 1e6,
+      ...(this.last !== undefined ? { eventLoopDelay: this.last } : {}),
+    };
+  }
+}
