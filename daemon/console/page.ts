@@ -1,40 +1,35 @@
 /**
- * The page's files (bundled at build time by scripts/build-page.mjs), served from memory:
- * loaded on the first request for them (a daemon nobody opens the page of never holds
- * them), each compressed once (brotli and gzip) with a strong ETag.
+ * The page's files (bundled and brotli-compressed at build time by scripts/build-page.mjs),
+ * served from memory: loaded on the first request for them (a daemon nobody opens the page
+ * of never holds them), with a strong ETag; gzip and plain copies are made from the brotli
+ * one the first time a client asks for them.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 
 interface Asset {
   type: string;
   etag: string;
-  identity: Buffer;
-  gzip: Buffer;
   br: Buffer;
+  identity?: Buffer;
+  gzip?: Buffer;
+}
+
+function identityOf(asset: Asset): Buffer {
+  return (asset.identity ??= brotliDecompressSync(asset.br));
 }
 
 let assets: Promise<Map<string, Asset> | undefined> | undefined;
 
 async function load(): Promise<Map<string, Asset> | undefined> {
-  let files: Record<string, { type: string; body: string }>;
+  let files: Record<string, { type: string; etag: string; br: string }>;
   try {
     ({ PAGE_FILES: files } = await import('./page-assets.generated.js'));
   } catch {
     return undefined; // not built: `npm run build` makes it
   }
   const map = new Map<string, Asset>();
-  for (const [path, file] of Object.entries(files)) {
-    const identity = Buffer.from(file.body, 'utf8');
-    map.set(path, {
-      type: file.type,
-      etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}"`,
-      identity,
-      gzip: gzipSync(identity, { level: 9 }),
-      br: brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
-    });
-  }
+  for (const [path, file] of Object.entries(files)) map.set(path, { type: file.type, etag: file.etag, br: Buffer.from(file.br, 'base64') });
   map.set('/index.html', map.get('/') as Asset);
   return map;
 }
@@ -57,13 +52,15 @@ export async function servePage(request: IncomingMessage, response: ServerRespon
     return;
   }
   const accepted = String(request.headers['accept-encoding'] ?? '');
-  let body = asset.identity;
+  let body: Buffer;
   if (/\bbr\b/.test(accepted)) {
     body = asset.br;
     headers['content-encoding'] = 'br';
   } else if (/\bgzip\b/.test(accepted)) {
-    body = asset.gzip;
+    body = asset.gzip ??= gzipSync(identityOf(asset), { level: 9 });
     headers['content-encoding'] = 'gzip';
+  } else {
+    body = identityOf(asset);
   }
   headers['content-length'] = String(body.length);
   response.writeHead(200, headers).end(request.method === 'HEAD' ? undefined : body);
