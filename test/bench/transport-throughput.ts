@@ -82,6 +82,9 @@ export async function runLoadGenerator(): Promise<void> {
   const producerFor = async (port: number): Promise<Socket> => {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
+    // A TAK client reads what the server sends it (pongs, and the hub's SA replay of what
+    // earlier rounds left): one that never reads is closed as a slow reader.
+    socket.on('data', () => undefined);
     await new Promise((resolve) => socket.once('connect', resolve));
     return socket;
   };
