@@ -146,3 +146,20 @@ test('hub: a client queue coalesces positions per uid and stays bounded', () => 
   assert.ok(status.connected.every((c) => c.queueDepth <= 110));
   assert.ok(status.counters.queueDropped > 0);
 });
+
+test('hub: a connection is who its first self report says; the other tracks it relays do not re-identify it or bring replay', () => {
+  const hub = new Hub();
+  const phone = join(hub);
+  hub.fromClient(phone.client, pli('P', 'PAPA'), NOW);
+  hub.fromClient(phone.client, marker('M1'), NOW);
+  const gateway = join(hub);
+  hub.fromClient(gateway.client, pli('GW', 'GATEWAY'), NOW);
+  const replayedOnce = gateway.conn.uids().length;
+  assert.deepEqual(gateway.conn.uids().sort(), ['M1', 'P']);
+  for (let i = 0; i < 50; i += 1) hub.fromClient(gateway.client, pli(`VESSEL-${i}`, `V${i}`), NOW);
+  assert.equal(gateway.conn.uids().length, replayedOnce, 'no replay per relayed track');
+  assert.equal(hub.status().connected.find((c) => c.uid === 'GW')?.callsign, 'GATEWAY');
+  assert.equal(hub.status().counters.replayed, 2);
+  // The relayed tracks still reach the phone.
+  assert.equal(phone.conn.uids().filter((u) => u.startsWith('VESSEL-')).length, 50);
+});

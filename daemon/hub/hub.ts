@@ -315,6 +315,9 @@ export class Hub implements ListenerHub {
       client.connection.close();
       return false;
     }
+    // A connection is who its first self report says; later reports of other uids are tracks it
+    // relays (a gateway, a script), not a change of identity, so they bring no replay.
+    if (client.uid !== null && client.uid !== undefined && client.uid !== event.uid) return true;
     const isNew = client.uid !== event.uid;
     const renamed = client.callsign !== callsign;
     client.uid = event.uid;
