@@ -36,6 +36,11 @@ export interface OutputCounters {
    * with too many in flight), or not a kind it carries (a radio's `send` choice).
    */
   refused: number;
+  /**
+   * Times it stopped holding inputs back: up but not drained for 2 s (a peer that stopped
+   * reading), so it drops by its own policy instead of slowing every input and output.
+   */
+  gateReleased: number;
 }
 
 export function newOutputCounters(): OutputCounters {
@@ -55,6 +60,7 @@ export function newOutputCounters(): OutputCounters {
     notAddressed: 0,
     storeErrors: 0,
     refused: 0,
+    gateReleased: 0,
   };
 }
 

@@ -5,6 +5,7 @@ import { routerMetricLines } from './metrics.js';
 import { Router } from './router.js';
 import { makeEvent, RecordingTarget } from '../../test/support/routing.js';
 import type { EventSource } from './filter.js';
+import type { OutputListener } from '../transports/types.js';
 
 const fromServer: EventSource = { id: 'server', role: 'server' };
 const fromMesh: EventSource = { id: 'mesh', role: 'mesh' };
@@ -141,4 +142,47 @@ test('outputs attached by name: down until attached, waiting events follow the n
   router.setOutput('log', log);
   router.publish(makeEvent('ANY', 'u-d-p', now), 'gps');
   assert.deepEqual(log.uids(), ['ANY'], 'an output not configured takes everything');
+});
+
+/** A target whose peer stopped reading: up, not writable, until `drain()`. */
+class StalledTarget extends RecordingTarget {
+  blocked = true;
+  private listener: OutputListener | undefined;
+  writable(): boolean {
+    return !this.blocked;
+  }
+  setListener(listener: OutputListener | undefined): void {
+    this.listener = listener;
+  }
+  drain(): void {
+    this.blocked = false;
+    this.listener?.onWritable();
+  }
+}
+
+test('inbound gate: a backed-up output holds inputs, but one that has not drained for 2 s is stalled and lets them go', () => {
+  const clock = new ManualClock();
+  const stalled = new StalledTarget('server');
+  const healthy = new RecordingTarget('mesh');
+  const router = new Router({ clock, outputs: [{ target: stalled, role: 'server' }, { target: healthy, role: 'mesh' }] });
+  let opened = 0;
+  for (let i = 0; i < 1_000; i++) router.publish(makeEvent(`m-${i}`, 'b-m-p-s-m', clock.now()), fromPhones);
+  assert.equal(router.inboundGate.closed(), true, 'a thousand waiting behind a socket that does not drain close the gate');
+  router.inboundGate.whenOpen(() => (opened += 1));
+  clock.advance(1_000);
+  router.pump();
+  assert.equal(opened, 0, 'still within the stall allowance: slow, not stalled');
+  clock.advance(1_500);
+  router.pump();
+  assert.equal(opened, 1, 'stalled: inputs read again');
+  assert.equal(router.inboundGate.closed(), false);
+  assert.equal(router.status().outputs[0].counters.gateReleased, 1);
+  router.publish(makeEvent('after', 'b-m-p-s-m', clock.now()), fromPhones);
+  assert.ok(healthy.uids().includes('after'), 'the healthy output keeps getting events');
+  // Once it drains it is a live output again, and can hold the gate again.
+  stalled.drain();
+  assert.equal(router.status().outputs[0].counters.gateReleased, 1);
+  stalled.blocked = true;
+  for (let i = 0; i < 1_000; i++) router.publish(makeEvent(`n-${i}`, 'b-m-p-s-m', clock.now()), fromPhones);
+  assert.equal(router.inboundGate.closed(), true);
 });

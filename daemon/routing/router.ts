@@ -33,6 +33,14 @@ import type { InboundGate } from '../transports/inbound-gate.js';
  */
 const GATE_CLOSE_AT = 1_000;
 const GATE_OPEN_AT = 250;
+/**
+ * An output that has not drained for this long is stalled (a peer that stopped reading), not
+ * slow: it stops holding the gate, so one dead peer does not slow every input and every
+ * other output until its stall timeout closes it. It drops by its own policy meanwhile.
+ */
+const GATE_STALL_MS = 2_000;
+/** blockedSince of a stalled output whose release was counted (it stays stalled until it drains). */
+const STALL_COUNTED = -Infinity;
 
 export interface RouterOutput extends OutputLinkOptions {
   /** The transport, fixed for the router's life; or leave it out and attach one by name (setOutput). */
@@ -92,6 +100,8 @@ interface RoutedOutput {
   /** The transport's slot; `fixed` when it was given up front rather than attached by name. */
   slot: AttachableTarget;
   fixed: boolean;
+  /** Since when it is up and not writable (undefined while writable or down). */
+  blockedSince: number | undefined;
 }
 
 export class Router {
@@ -108,7 +118,7 @@ export class Router {
 
   /** Give this to stream inputs (TransportOptions.inboundGate). */
   readonly inboundGate: InboundGate = {
-    closed: () => this.outputs.some(({ link }) => this.backedUp(link, GATE_CLOSE_AT)),
+    closed: () => this.outputs.some((output) => this.backedUp(output, GATE_CLOSE_AT)),
     whenOpen: (listener) => {
       this.gateWaiters.push(listener);
       this.openGateIfClear();
@@ -213,13 +223,26 @@ export class Router {
     this.openGateIfClear();
   }
 
-  private backedUp(link: OutputLink, waiting: number): boolean {
-    return link.waitingInMemory >= waiting && link.target.isUp() && link.target.writable?.() === false;
+  /** Holds the gate: up, not writable, `waiting` or more in memory, and not stalled. */
+  private backedUp(output: RoutedOutput, waiting: number): boolean {
+    const { link } = output;
+    if (!link.target.isUp() || link.target.writable?.() !== false) {
+      output.blockedSince = undefined;
+      return false;
+    }
+    const now = this.clock.now();
+    output.blockedSince ??= now;
+    if (now - output.blockedSince < GATE_STALL_MS) return link.waitingInMemory >= waiting;
+    if (output.blockedSince !== STALL_COUNTED) {
+      link.counters.gateReleased += 1;
+      output.blockedSince = STALL_COUNTED;
+    }
+    return false;
   }
 
   private openGateIfClear(): void {
     if (this.gateWaiters.length === 0) return;
-    if (this.outputs.some(({ link }) => this.backedUp(link, GATE_OPEN_AT + 1))) return;
+    if (this.outputs.some((output) => this.backedUp(output, GATE_OPEN_AT + 1))) return;
     this.releaseGateWaiters();
   }
 
@@ -254,7 +277,13 @@ export class Router {
     const slot = new AttachableTarget(output.target?.name ?? output.name ?? '');
     if (slot.name === '') throw new Error('a router output needs a target or a name');
     // Once the link has pumped after its transport became writable, paused inputs may read again.
-    const link = new OutputLink(slot, this.clock, { ...output, afterDrain: () => this.openGateIfClear() });
+    const link = new OutputLink(slot, this.clock, {
+      ...output,
+      afterDrain: () => {
+        routed.blockedSince = undefined;
+        this.openGateIfClear();
+      },
+    });
     if (output.target !== undefined) slot.attach(output.target);
     const routed: RoutedOutput = {
       link,
@@ -263,6 +292,7 @@ export class Router {
       options: output,
       slot,
       fixed: output.target !== undefined,
+      blockedSince: undefined,
     };
     this.outputs.push(routed);
     this.needsSize ||= routed.link.needsSize;
