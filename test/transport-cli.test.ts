@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { makeTestPki, opensslUnavailableReason } from './support/certs.js';
 import { pli } from './support/transport-fixtures.js';
