@@ -96,22 +96,13 @@ export function mergeLayers(layers: LayerResult[], file: string | undefined): Lo
     const { kind } = splitSectionId(setting.section);
     let spec = sectionSpec(kind)?.keys.find((k) => k.key === setting.key);
     if (spec === undefined) continue; // names were checked by the layers
-    if (spec.drivers !== undefined) {
-      const own = driverKey(spec, driverOf(setting.section));
-      if (typeof own === 'string') {
-        problems.push({ ...problemPlace(setting.origin, setting.key), message: own });
-        continue;
-      }
-      spec = own;
+    // A driver's or a transport's own key: typed by the section's driver or transport, refused by the others.
+    const own = spec.drivers !== undefined ? driverKey(spec, driverOf(setting.section)) : spec.transports !== undefined ? transportKey(spec, transportOf(setting.section)) : spec;
+    if (typeof own === 'string') {
+      problems.push({ ...problemPlace(setting.origin, setting.key), message: own });
+      continue;
     }
-    if (spec.transports !== undefined) {
-      const own = transportKey(spec, transportOf(setting.section));
-      if (typeof own === 'string') {
-        problems.push({ ...problemPlace(setting.origin, setting.key), message: own });
-        continue;
-      }
-      spec = own;
-    }
+    spec = own;
     let values = sections.get(setting.section);
     if (values === undefined) sections.set(setting.section, (values = new Map()));
     try {
