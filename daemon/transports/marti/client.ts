@@ -22,7 +22,7 @@ import { CotStreamDecoder } from '../../codec/stream.js';
 import type { CotEvent } from '../../codec/event.js';
 import { encodeXmlString } from '../../codec/xml/encode.js';
 import { sourceXmlOf } from '../../codec/xml/source-text.js';
-import { Backoff } from '../../../util/backoff.js';
+import { ReconnectPolicy, retryingMessage, type RetryRules } from '../reconnect-policy.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { RingFifo } from '../../../util/ring-fifo.js';
 import { deliver } from '../deliver.js';
@@ -47,13 +47,20 @@ class HttpStatusError extends Error {
   }
 }
 
+/** HTTP status and certificate problems are not fixed by asking again: only network trouble is retried. */
+const MARTI_RETRIES: RetryRules = {
+  fatal: (problem) => problem.kind !== 'network',
+  givingUp: (problem) => (problem.kind === 'network' ? 'giving up' : 'giving up: retrying cannot fix this; change the configuration and restart'),
+  failedLine: () => 'request failed',
+};
+
 export class MartiClient implements Transport {
   private readonly flow = new BacklogFlow(this);
   readonly name: string;
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly queue: RingFifo<CotEvent>;
   private readonly base: string;
@@ -72,9 +79,7 @@ export class MartiClient implements Transport {
   /** Dedup keys of delivered events → when they were first seen. */
   private readonly seen = new Map<string, number>();
   private warnedThisStart = false;
-  private lastLoggedCause: string | undefined;
   private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private failuresInARow = 0;
   private lowWater: { depth: number; listener: () => void } | undefined;
   private stopped = true;
 
@@ -87,7 +92,7 @@ export class MartiClient implements Transport {
     this.canSend = spec.direction !== 'receive';
     this.canReceive = spec.direction !== 'send';
     this.logger = options.logger ?? silentLogger;
-    this.backoff = new Backoff(options.backoff);
+    this.retries = new ReconnectPolicy(this.name, this.logger, options.backoff, options.maxAttempts, MARTI_RETRIES);
     this.queue = new RingFifo<CotEvent>(Math.max(1, options.maxQueue ?? DEFAULTS.maxQueue));
     this.pollIntervalMs = options.marti?.pollIntervalMs ?? DEFAULTS.martiPollIntervalMs;
     this.pollSecondsAgoMs = options.marti?.pollSecondsAgoMs ?? DEFAULTS.martiPollSecondsAgoMs;
@@ -196,11 +201,10 @@ export class MartiClient implements Transport {
   }
 
   private succeeded(): void {
-    this.failuresInARow = 0;
+    this.retries.succeeded();
     if (this.state !== 'connected') {
       this.counters.connects += 1;
-      this.backoff.connected();
-      this.lastLoggedCause = undefined;
+      this.retries.connected();
       this.setState('connected', `talking to ${this.base} (REST)`);
       this.logger.info({ transport: this.name }, 'connected');
     }
@@ -310,22 +314,15 @@ export class MartiClient implements Transport {
     const problem = this.classify(error);
     if (this.state === 'connected') {
       this.counters.disconnects += 1;
-      this.backoff.disconnected();
+      this.retries.disconnected();
     }
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind !== 'network' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    const delay = this.retries.afterFailure(problem, true);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, problem.kind === 'network' ? 'giving up' : 'giving up: retrying cannot fix this; change the configuration and restart');
       this.failWaiters();
       return;
     }
-    const delay = this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (this.lastLoggedCause === problem.cause) this.logger.debug(fields, 'still failing');
-    else this.logger.warn(fields, 'request failed');
-    this.lastLoggedCause = problem.cause;
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     this.retryTimer = setTimeout(() => this.resume(), delay);

@@ -24,7 +24,7 @@ import { CotDecodeError } from '../../codec/errors.js';
 import { decodeDatagram } from '../../codec/datagram.js';
 import { decodeTakMessage, encodeProtoStream, TAK_MAGIC } from '../../codec/proto/index.js';
 import { XmlEventDecoder } from '../../codec/xml/decode.js';
-import { Backoff } from '../../../util/backoff.js';
+import { ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { deliver } from '../deliver.js';
 import { classifyError } from '../errors.js';
@@ -81,7 +81,7 @@ export class MqttTransport implements Transport {
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly peer: string;
   private readonly capacity: number;
@@ -95,9 +95,7 @@ export class MqttTransport implements Transport {
   private client: MqttClient | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
-  private lastLoggedCause: string | undefined;
   private closing = false;
-  private failuresInARow = 0;
   private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private backlogWaiters: { depth: number; listener: () => void }[] = [];
   private outputListener: OutputListener | undefined;
@@ -115,7 +113,7 @@ export class MqttTransport implements Transport {
     this.peer = formatAddress(spec.host, spec.port);
     this.capacity = options.maxQueue ?? DEFAULTS.maxQueue;
     this.qos = options.mqtt?.qos ?? MQTT_DEFAULTS.qos;
-    this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
+    this.retries = new ReconnectPolicy(this.name, this.logger, { resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff }, options.maxAttempts);
   }
 
   /** Throws TransportConfigError when TLS material cannot be loaded. */
@@ -325,9 +323,7 @@ export class MqttTransport implements Transport {
   private onConnected(client: MqttClient): void {
     if (client !== this.client) return;
     this.counters.connects += 1;
-    this.failuresInARow = 0;
-    this.lastLoggedCause = undefined;
-    this.backoff.connected();
+    this.retries.connected();
     if (this.spec.kind === 'mqtts') {
       for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
     }
@@ -388,29 +384,20 @@ export class MqttTransport implements Transport {
     }
     if (wasUp) {
       this.counters.disconnects += 1;
-      this.backoff.disconnected();
+      this.retries.disconnected();
     }
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;
     }
     const problem = this.lastError ? classifyError(this.lastError) : { kind: 'network' as const, cause: wasUp ? 'the broker closed the connection' : 'no connection' };
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    const delay = this.retries.afterFailure(problem, wasUp);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
       for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error(problem.cause));
       return;
     }
-    const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    const repeated = this.lastLoggedCause === problem.cause;
-    this.lastLoggedCause = problem.cause;
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (repeated) this.logger.debug(fields, 'still failing');
-    else if (problem.kind === 'certificate') this.logger.error(fields, 'TLS certificate rejected');
-    else this.logger.warn(fields, wasUp ? 'disconnected' : 'cannot connect');
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }

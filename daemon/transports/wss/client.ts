@@ -21,12 +21,12 @@ import type { ConnectionOptions } from 'node:tls';
 import type WebSocket from 'ws';
 import { CotStreamDecoder } from '../../codec/stream.js';
 import type { CotEvent } from '../../codec/event.js';
-import { Backoff } from '../../../util/backoff.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pongEvent } from '../control-events.js';
 import { deliver } from '../deliver.js';
 import { holdWhileGateClosed } from '../inbound-gate.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from '../errors.js';
+import { ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { SilenceWatchdog } from '../silence-watchdog.js';
 import { streamEncoder } from '../stream-codec.js';
@@ -47,7 +47,7 @@ export class WssClient implements Transport {
   readonly canReceive: boolean;
   private readonly logger: Logger;
   private readonly queue: WriteQueue;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly url: string;
   private state: TransportState = 'stopped';
@@ -61,8 +61,6 @@ export class WssClient implements Transport {
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
   private lastProblem: ClassifiedError | undefined;
-  private lastLoggedCause: string | undefined;
-  private failuresInARow = 0;
   private messageHadError = false;
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -77,7 +75,7 @@ export class WssClient implements Transport {
     this.canSend = spec.direction !== 'receive';
     this.canReceive = spec.direction !== 'send';
     this.logger = options.logger ?? silentLogger;
-    this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
+    this.retries = new ReconnectPolicy(this.name, this.logger, { resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff }, options.maxAttempts);
     this.queue = new WriteQueue(streamEncoder(1), {
       capacity: options.maxQueue ?? DEFAULTS.maxQueue,
       pauseBetweenWritesMs: options.pauseBetweenWritesMs,
@@ -204,9 +202,7 @@ export class WssClient implements Transport {
 
   private onOpen(socket: WebSocket): void {
     this.counters.connects += 1;
-    this.failuresInARow = 0;
-    this.lastLoggedCause = undefined;
-    this.backoff.connected();
+    this.retries.connected();
     for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
     this.decoder = this.newDecoder();
     this.watchdog = new SilenceWatchdog({
@@ -284,7 +280,7 @@ export class WssClient implements Transport {
     this.queue.detach();
     if (wasUp) {
       this.counters.disconnects += 1;
-      this.backoff.disconnected();
+      this.retries.disconnected();
     }
     if (this.closing) {
       this.setState('stopped', 'closed');
@@ -295,22 +291,13 @@ export class WssClient implements Transport {
   }
 
   private afterFailure(problem: ClassifiedError, wasUp: boolean): void {
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    const delay = this.retries.afterFailure(problem, wasUp);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
       this.queue.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
       return;
     }
-    const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    const repeated = this.lastLoggedCause === problem.cause;
-    this.lastLoggedCause = problem.cause;
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (repeated) this.logger.debug(fields, 'still failing');
-    else if (problem.kind === 'certificate') this.logger.error(fields, 'TLS certificate rejected');
-    else this.logger.warn(fields, wasUp ? 'disconnected' : 'cannot connect');
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 }
