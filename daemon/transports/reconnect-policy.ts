@@ -6,6 +6,7 @@
 import { Backoff, type BackoffOptions } from '../../util/backoff.js';
 import type { Logger } from '../../util/logger.js';
 import type { ClassifiedError } from './errors.js';
+import type { TransportCounters } from './types.js';
 
 /** How a transport reads a failure; the defaults are the streaming clients'. */
 export interface RetryRules {
@@ -45,8 +46,9 @@ export class ReconnectPolicy {
     this.backoff.connected();
   }
 
-  /** A connection that was up went down (the backoff resets after one that stayed up long enough). */
-  disconnected(): void {
+  /** A connection that was up went down: counted; the backoff resets after one that stayed up long enough. */
+  disconnected(counters: TransportCounters): void {
+    counters.disconnects += 1;
     this.backoff.disconnected();
   }
 
@@ -79,4 +81,23 @@ export class ReconnectPolicy {
 /** `retrying in 9 s: cause`, the status line while waiting. */
 export function retryingMessage(delayMs: number, cause: string): string {
   return `retrying in ${Math.round(delayMs / 1000)} s: ${cause}`;
+}
+
+/** What a client closes: a socket (end, destroy) or a websocket (close, terminate). */
+interface Closable {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Closes a client's connection: gracefully (`end`: FIN or a close frame after our data), or
+ * at once (`destroy`) when `abrupt` or when the peer has not closed within 2 s.
+ */
+export function closeConnection(connection: Closable, abrupt: boolean, end: () => void, destroy: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    connection.once('close', () => resolve());
+    const force = setTimeout(destroy, 2_000);
+    force.unref();
+    if (abrupt) destroy();
+    else end();
+  });
 }

@@ -24,7 +24,7 @@ import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pi
 import { classifyError, TransportConfigError, type ClassifiedError } from './errors.js';
 import { deliver } from './deliver.js';
 import { holdWhileGateClosed } from './inbound-gate.js';
-import { ReconnectPolicy, retryingMessage } from './reconnect-policy.js';
+import { closeConnection, ReconnectPolicy, retryingMessage } from './reconnect-policy.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
@@ -107,13 +107,7 @@ export class StreamClient extends WriterOutput implements Transport {
       return;
     }
     // A graceful end (FIN after our data), destroyed if the peer does not close in time.
-    this.closed ??= new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
-      const force = setTimeout(() => socket.destroy(), 2_000);
-      force.unref();
-      if (this.writer.inFlight > 0 || this.state !== 'connected') socket.destroy();
-      else socket.end();
-    });
+    this.closed ??= closeConnection(socket, this.writer.inFlight > 0 || this.state !== 'connected', () => socket.end(), () => socket.destroy());
     await this.closed;
     this.writer.discardHeld();
   }
@@ -271,10 +265,7 @@ export class StreamClient extends WriterOutput implements Transport {
     this.writer.detach();
     this.writer.resume();
     this.protocol = 0;
-    if (wasUp) {
-      this.counters.disconnects += 1;
-      this.retries.disconnected();
-    }
+    if (wasUp) this.retries.disconnected(this.counters);
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;

@@ -14,8 +14,7 @@
  * retrying cannot fix them. Other errors (refused, timeouts, 5xx) are retried with backoff;
  * a body that is too large or does not decode is counted and polling goes on.
  */
-import type { OutputListener } from '../types.js';
-import { BacklogFlow } from '../backlog-flow.js';
+import { QueuedOutput } from '../backlog-flow.js';
 import type { Agent } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
 import { CotStreamDecoder } from '../../codec/stream.js';
@@ -29,7 +28,7 @@ import { deliver } from '../deliver.js';
 import { classifyError, type ClassifiedError } from '../errors.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { loadTlsClientOptions, weakenedVerificationWarnings } from '../tls-options.js';
-import { newCounters, type Transport, type TransportState, type TransportStatus } from '../types.js';
+import { newCounters, type Transport, type TransportStatus } from '../types.js';
 import { formatAddress, type MartiSpec } from '../url.js';
 import { BodyTooLargeError, nodeHttp, nodeHttps, request, type HttpAnswer } from './http.js';
 
@@ -54,8 +53,7 @@ const MARTI_RETRIES: RetryRules = {
   failedLine: () => 'request failed',
 };
 
-export class MartiClient implements Transport {
-  private readonly flow = new BacklogFlow(this);
+export class MartiClient extends QueuedOutput implements Transport {
   readonly name: string;
   readonly canSend: boolean;
   readonly canReceive: boolean;
@@ -66,8 +64,6 @@ export class MartiClient implements Transport {
   private readonly base: string;
   private readonly pollIntervalMs: number;
   private readonly pollSecondsAgoMs: number;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
   private agent: Agent | undefined;
   private tlsOptions: ConnectionOptions | undefined;
   private sending = false;
@@ -87,6 +83,7 @@ export class MartiClient implements Transport {
     private readonly spec: MartiSpec,
     private readonly options: TransportOptions = {},
   ) {
+    super();
     this.base = `${spec.secure ? 'marti' : 'marti+http'}://${formatAddress(spec.host, spec.port)}`;
     this.name = options.name ?? this.base;
     this.canSend = spec.direction !== 'receive';
@@ -120,29 +117,15 @@ export class MartiClient implements Transport {
     return true;
   }
 
-  isUp(): boolean {
-    return this.state === 'connected';
-  }
-
   backlog(): number {
     return this.queue.length;
-  }
-
-  /** The router takes events here only while this is true (backlog-flow.ts). */
-  writable(): boolean {
-    return this.flow.writable();
-  }
-
-  setListener(listener: OutputListener | undefined): void {
-    this.flow.setListener(listener);
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {
     this.lowWater = { depth, listener };
   }
 
-  flush(): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(new Error(this.message));
+  protected whenIdle(): Promise<void> {
     if (this.queue.length === 0 && !this.sending) return Promise.resolve();
     return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
   }
@@ -167,11 +150,6 @@ export class MartiClient implements Transport {
 
   private timeoutMs(): number {
     return this.options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-  }
-
-  private setState(state: TransportState, message: string): void {
-    this.state = state;
-    this.message = message;
   }
 
   private blocked(): boolean {
@@ -312,10 +290,7 @@ export class MartiClient implements Transport {
   private failed(error: unknown): void {
     if (this.stopped || this.state === 'failed' || this.state === 'retrying') return;
     const problem = this.classify(error);
-    if (this.state === 'connected') {
-      this.counters.disconnects += 1;
-      this.retries.disconnected();
-    }
+    if (this.state === 'connected') this.retries.disconnected(this.counters);
     const delay = this.retries.afterFailure(problem, true);
     if (delay === undefined) {
       this.setState('failed', problem.cause);

@@ -382,10 +382,7 @@ export class MqttTransport implements Transport {
       this.pending.shift();
       this.counters.eventsDropped += 1;
     }
-    if (wasUp) {
-      this.counters.disconnects += 1;
-      this.retries.disconnected();
-    }
+    if (wasUp) this.retries.disconnected(this.counters);
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;

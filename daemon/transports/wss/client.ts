@@ -13,8 +13,7 @@
  * Messages larger than the event limit, text messages and frames that do not decode are
  * counted in decodeErrors and the link stays up.
  */
-import type { OutputListener } from '../types.js';
-import { BacklogFlow } from '../backlog-flow.js';
+import { QueuedOutput } from '../backlog-flow.js';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
@@ -26,12 +25,12 @@ import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, po
 import { deliver } from '../deliver.js';
 import { holdWhileGateClosed } from '../inbound-gate.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from '../errors.js';
-import { ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
+import { closeConnection, ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { SilenceWatchdog } from '../silence-watchdog.js';
 import { streamEncoder } from '../stream-codec.js';
 import { loadTlsClientOptions, weakenedVerificationWarnings } from '../tls-options.js';
-import { newCounters, type Transport, type TransportState, type TransportStatus } from '../types.js';
+import { newCounters, type Transport, type TransportStatus } from '../types.js';
 import { formatAddress, type WssSpec } from '../url.js';
 import { WriteQueue } from '../write-queue.js';
 import { MessageSink } from './frames.js';
@@ -40,8 +39,7 @@ import { loadWs } from './load-ws.js';
 /** A message this much larger than the event limit closes the connection (ws' maxPayload); smaller oversize is counted. */
 const MAX_PAYLOAD_FACTOR = 16;
 
-export class WssClient implements Transport {
-  private readonly flow = new BacklogFlow(this);
+export class WssClient extends QueuedOutput implements Transport {
   readonly name: string;
   readonly canSend: boolean;
   readonly canReceive: boolean;
@@ -50,8 +48,6 @@ export class WssClient implements Transport {
   private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly url: string;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
   private tlsOptions: ConnectionOptions | undefined;
   private socket: WebSocket | undefined;
   /** The TCP/TLS socket under the WebSocket, to stop reading while the inbound gate is closed. */
@@ -69,6 +65,7 @@ export class WssClient implements Transport {
     private readonly spec: WssSpec,
     private readonly options: TransportOptions = {},
   ) {
+    super();
     const address = formatAddress(spec.host, spec.port);
     this.url = `wss://${address}${spec.path}`;
     this.name = options.name ?? this.url;
@@ -100,29 +97,15 @@ export class WssClient implements Transport {
     return true;
   }
 
-  isUp(): boolean {
-    return this.state === 'connected';
-  }
-
   backlog(): number {
     return this.queue.length;
-  }
-
-  /** The router takes events here only while this is true (backlog-flow.ts). */
-  writable(): boolean {
-    return this.flow.writable();
-  }
-
-  setListener(listener: OutputListener | undefined): void {
-    this.flow.setListener(listener);
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {
     this.queue.whenBacklogBelow(depth, listener);
   }
 
-  flush(): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(new Error(this.message));
+  protected whenIdle(): Promise<void> {
     return this.queue.whenIdle();
   }
 
@@ -135,13 +118,7 @@ export class WssClient implements Transport {
       this.setState('stopped', 'closed');
       return;
     }
-    this.closed ??= new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
-      const force = setTimeout(() => socket.terminate(), 2_000);
-      force.unref();
-      if (this.queue.length > 0 || this.state !== 'connected') socket.terminate();
-      else socket.close(1000);
-    });
+    this.closed ??= closeConnection(socket, this.queue.length > 0 || this.state !== 'connected', () => socket.close(1000), () => socket.terminate());
     await this.closed;
     this.queue.clear();
   }
@@ -155,11 +132,6 @@ export class WssClient implements Transport {
       protocol: 1,
       counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped },
     };
-  }
-
-  private setState(state: TransportState, message: string): void {
-    this.state = state;
-    this.message = message;
   }
 
   private maxEventBytes(): number {
@@ -278,10 +250,7 @@ export class WssClient implements Transport {
     this.socket = undefined;
     this.rawSocket = undefined;
     this.queue.detach();
-    if (wasUp) {
-      this.counters.disconnects += 1;
-      this.retries.disconnected();
-    }
+    if (wasUp) this.retries.disconnected(this.counters);
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;
