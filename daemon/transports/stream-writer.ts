@@ -16,6 +16,7 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
+import { IdleWaiters } from '../../util/idle-waiters.js';
 import type { Logger } from '../../util/logger.js';
 import type { OutputListener } from './types.js';
 import { BATCH_BYTES, ChunkBatch, chunkEncoding, encodeOrDrop, type EventEncoder } from './chunk-batch.js';
@@ -68,7 +69,7 @@ export class StreamWriter {
   private writes: Write[] = [];
   private writesHead = 0;
   private inFlightBytes = 0;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   /** Without a listener only: events waiting for the stream to be writable. */
   private standalone: CotEvent[] = [];
   private readonly standaloneCapacity: number;
@@ -180,15 +181,12 @@ export class StreamWriter {
 
   /** Resolves when everything handed over has been written (or given back). */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.isIdle());
   }
 
   /** Fails every whenIdle() waiter (the transport gave up). */
   fail(error: Error): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.reject(error);
+    this.idle.rejectAll(error);
   }
 
   private isIdle(): boolean {
@@ -196,10 +194,7 @@ export class StreamWriter {
   }
 
   private settleIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.idle.size > 0 && this.isIdle()) this.idle.resolveAll();
   }
 
   private giveBack(events: CotEvent[]): void {

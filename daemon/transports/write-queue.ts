@@ -7,6 +7,7 @@
  * `drain`). When full, the oldest event is dropped: for position reports the newest is the
  * one worth sending. Drops are counted and logged at most once per interval.
  */
+import { IdleWaiters } from '../../util/idle-waiters.js';
 import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
 import type { Logger } from '../../util/logger.js';
@@ -49,7 +50,7 @@ export class WriteQueue {
   private readonly batch = new ChunkBatch();
   private batchScheduled = false;
   private inFlight = 0;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   private lowWater: { depth: number; listener: () => void } | undefined;
   private readonly dropLog: DropLog;
   private readonly maxBufferedBytes: number;
@@ -135,16 +136,13 @@ export class WriteQueue {
 
   /** Resolves when every queued event has been handed to the stream. */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.isIdle());
   }
 
   /** Fails every whenIdle() waiter (the transport gave up) and empties the queue. */
   fail(error: Error): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    this.idle.rejectAll(error);
     this.clear();
-    for (const waiter of waiters) waiter.reject(error);
   }
 
   clear(): void {
@@ -158,10 +156,7 @@ export class WriteQueue {
   }
 
   private settleIdle(): void {
-    if (!this.isIdle() || this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.idle.size > 0 && this.isIdle()) this.idle.resolveAll();
   }
 
   /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */

@@ -14,6 +14,7 @@
  * retrying cannot fix them. Other errors (refused, timeouts, 5xx) are retried with backoff;
  * a body that is too large or does not decode is counted and polling goes on.
  */
+import { IdleWaiters } from '../../../util/idle-waiters.js';
 import { QueuedOutput } from '../backlog-flow.js';
 import type { Agent } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
@@ -75,7 +76,7 @@ export class MartiClient extends QueuedOutput implements Transport {
   /** Dedup keys of delivered events → when they were first seen. */
   private readonly seen = new Map<string, number>();
   private warnedThisStart = false;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   private lowWater: { depth: number; listener: () => void } | undefined;
   private stopped = true;
 
@@ -126,8 +127,7 @@ export class MartiClient extends QueuedOutput implements Transport {
   }
 
   protected whenIdle(): Promise<void> {
-    if (this.queue.length === 0 && !this.sending) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.queue.length === 0 && !this.sending);
   }
 
   async close(): Promise<void> {
@@ -320,16 +320,11 @@ export class MartiClient extends QueuedOutput implements Transport {
 
   private failWaiters(): void {
     this.queue.clear();
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.reject(new Error(this.message));
+    this.idle.rejectAll(new Error(this.message));
   }
 
   private settleIdle(): void {
-    if (this.queue.length > 0 || this.sending) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.queue.length === 0 && !this.sending) this.idle.resolveAll();
   }
 
   private checkLowWater(): void {

@@ -14,6 +14,7 @@
  * receiving box's router drops the duplicate), and the session is persistent (clean = false)
  * so the broker keeps what arrives for our subscription while we are away.
  */
+import { IdleWaiters } from '../../../util/idle-waiters.js';
 import { connect as netConnect } from 'node:net';
 import { hostname } from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
@@ -96,7 +97,7 @@ export class MqttTransport implements Transport {
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
   private closing = false;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   private backlogWaiters: { depth: number; listener: () => void }[] = [];
   private outputListener: OutputListener | undefined;
   /** The router was told "not writable" and waits to hear otherwise. */
@@ -162,8 +163,7 @@ export class MqttTransport implements Transport {
 
   flush(): Promise<void> {
     if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    if (this.backlog() === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.backlog() === 0);
   }
 
   async close(): Promise<void> {
@@ -176,7 +176,7 @@ export class MqttTransport implements Transport {
     this.pending.length = 0;
     this.inFlight.clear();
     this.setState('stopped', 'closed');
-    for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+    this.idle.resolveAll();
   }
 
   status(): TransportStatus {
@@ -238,7 +238,7 @@ export class MqttTransport implements Transport {
       this.backlogWaiters = this.backlogWaiters.filter((w) => backlog >= w.depth);
       for (const waiter of ready) waiter.listener();
     }
-    if (backlog === 0) for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+    if (backlog === 0) this.idle.resolveAll();
     this.tellWritable();
   }
 
@@ -276,7 +276,7 @@ export class MqttTransport implements Transport {
     } catch (error) {
       this.setState('failed', `the MQTT client (npm mqtt) cannot be loaded: ${(error as Error).message}`);
       this.logger.error({ transport: this.name, cause: this.message }, 'giving up');
-      for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error(this.message));
+      this.idle.rejectAll(new Error(this.message));
       return;
     }
     if (this.closing) return;
@@ -391,7 +391,7 @@ export class MqttTransport implements Transport {
     const delay = this.retries.afterFailure(problem, wasUp);
     if (delay === undefined) {
       this.setState('failed', problem.cause);
-      for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error(problem.cause));
+      this.idle.rejectAll(new Error(problem.cause));
       return;
     }
     this.setState('retrying', retryingMessage(delay, problem.cause));
