@@ -19,6 +19,7 @@ import { listenerCertificateProblem } from './tls-options.js';
 import { newCounters, type TransportState, type TransportStatus } from './types.js';
 import { formatAddress } from './url.js';
 import type { WriteQueue } from './write-queue.js';
+import type { SessionContext } from './client-session.js';
 
 /** One connected client, as the listener core sees it. */
 export interface ListenerClient {
@@ -227,6 +228,11 @@ export abstract class ListenerCore<C extends ListenerClient> {
       this.sessions.delete(session);
       this.logger.info({ transport: this.name, peer: session.peer }, `${this.clientNoun} disconnected`);
     });
+  }
+
+  /** What each client session is given: this listener's name, options, counters, logger, direction and limits. */
+  protected sessionContext(): SessionContext {
+    return { transportName: this.name, options: this.options, counters: this.counters, logger: this.logger, canSend: this.canSend, delivering: this.canReceive, limits: this.admission.limits };
   }
 
   /** Hub members are listeners that both send and receive; +ro and +wo listeners keep to themselves. */

@@ -25,12 +25,10 @@ import {
   protocolResponseEvent,
   requestedVersion,
 } from './control-events.js';
-import { ClientSession } from './client-session.js';
-import type { ClosedReason, ListenerLimits } from './listener-limits.js';
-import { DEFAULTS, type TransportOptions } from './options.js';
+import { ClientSession, type SessionContext } from './client-session.js';
+import type { ClosedReason } from './listener-limits.js';
+import { DEFAULTS } from './options.js';
 import { streamEncoder } from './stream-codec.js';
-import type { Logger } from '../../util/logger.js';
-import type { TransportCounters } from './types.js';
 
 export class ListenerSession extends ClientSession {
   private readonly decoder: CotStreamDecoder;
@@ -42,18 +40,9 @@ export class ListenerSession extends ClientSession {
   private gateHold = false;
   private outboundHold = false;
 
-  constructor(
-    socket: Socket,
-    transportName: string,
-    options: TransportOptions,
-    counters: TransportCounters,
-    logger: Logger,
-    canSend: boolean,
-    delivering: boolean,
-    limits: ListenerLimits,
-    now: number,
-  ) {
-    super(socket, { transportName, options, counters, logger, canSend, delivering, limits }, streamEncoder(0), undefined, now);
+  constructor(socket: Socket, context: SessionContext, now: number) {
+    super(socket, context, streamEncoder(0), undefined, now);
+    const { transportName, options, counters, logger } = context;
     this.decoder = this.newDecoder(
       (event) => this.onStreamEvent(event),
       (error) => {
@@ -75,7 +64,7 @@ export class ListenerSession extends ClientSession {
       this.offerUid = randomUUID();
       this.writeControl(protocolAdvertiseEvent(this.offerUid, [1]));
     }
-    if (canSend) this.queue.attach(socket);
+    if (context.canSend) this.queue.attach(socket);
   }
 
   close(): void {

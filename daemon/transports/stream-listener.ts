@@ -93,7 +93,7 @@ export class StreamListener extends ListenerCore<ListenerSession> implements Tra
       socket.destroy();
       return;
     }
-    const session = new ListenerSession(socket, this.name, this.options, this.counters, this.logger, this.canSend, this.canReceive, this.admission.limits, Date.now());
+    const session = new ListenerSession(socket, this.sessionContext(), Date.now());
     this.addSession(session, socket, (closed) => socket.on('close', closed));
   }
 

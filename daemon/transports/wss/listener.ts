@@ -86,7 +86,7 @@ export class WssListener extends ListenerCore<WssSession> implements Transport {
         ws.terminate();
         return;
       }
-      const session = new WssSession(ws, socket, this.name, this.options, this.counters, this.logger, this.canSend, this.canReceive, this.admission.limits, Date.now());
+      const session = new WssSession(ws, socket, this.sessionContext(), Date.now());
       this.addSession(session, socket, (closed) => ws.on('close', closed));
     });
   }

@@ -9,14 +9,11 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { CotStreamDecoder } from '../../codec/stream.js';
 import type { CotEvent } from '../../codec/event.js';
-import type { Logger } from '../../../util/logger.js';
-import { ClientSession } from '../client-session.js';
+import { ClientSession, type SessionContext } from '../client-session.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pongEvent } from '../control-events.js';
 import { holdWhileGateClosed } from '../inbound-gate.js';
-import type { ClosedReason, ListenerLimits } from '../listener-limits.js';
-import type { TransportOptions } from '../options.js';
+import type { ClosedReason } from '../listener-limits.js';
 import { streamEncoder } from '../stream-codec.js';
-import type { TransportCounters } from '../types.js';
 import { MessageSink } from './frames.js';
 
 export class WssSession extends ClientSession {
@@ -26,16 +23,11 @@ export class WssSession extends ClientSession {
   constructor(
     private readonly ws: WebSocket,
     socket: Socket,
-    transportName: string,
-    options: TransportOptions,
-    counters: TransportCounters,
-    logger: Logger,
-    canSend: boolean,
-    delivering: boolean,
-    limits: ListenerLimits,
+    context: SessionContext,
     now: number,
   ) {
-    super(socket, { transportName, options, counters, logger, canSend, delivering, limits }, streamEncoder(1), limits.maxOutboundBytes, now);
+    super(socket, context, streamEncoder(1), context.limits.maxOutboundBytes, now);
+    const { transportName, logger } = context;
     this.decoder = this.newDecoder(
       (event) => this.onFrameEvent(event),
       (error) => {
@@ -51,7 +43,7 @@ export class WssSession extends ClientSession {
       this.queue.detach();
       this.queue.clear();
     });
-    if (canSend) this.queue.attach(new MessageSink(ws));
+    if (context.canSend) this.queue.attach(new MessageSink(ws));
   }
 
   close(): void {
