@@ -10,8 +10,10 @@ import { fromEnv, fromFlags, fromIni, type LayerResult, type RawSetting } from '
 import { problemPlace, rank, type Origin, type SectionValues } from './origin.js';
 import { applyPytak } from './pytak.js';
 import { findDriver } from '../hal/index.js';
-import { ALL_SECTIONS, keySpec, sectionSpec, splitSectionId, type KeySpec, type SectionSpec } from './schema.js';
-import { parseValue, ValueError, type ConfigValue } from './values.js';
+import { ALL_SECTIONS, keySpec, sectionSpec, splitSectionId, transportName, type KeySpec, type SectionSpec } from './schema.js';
+import { parseValue, ValueError, type ConfigValue, type ValueType } from './values.js';
+import { kindOf, type RegisteredKind } from '../daemon/transports/table.js';
+import { parseTransportUrl } from '../daemon/transports/url.js';
 import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
 
 /** A configuration is a few kilobytes; a megabyte is already absurd. */
@@ -89,18 +91,18 @@ export function mergeLayers(layers: LayerResult[], file: string | undefined): Lo
   const invalid = new Set<string>();
   for (const spec of ALL_SECTIONS) if (!spec.named) sections.set(spec.name, new Map());
   const driverOf = sourceDrivers(winners);
+  const transportOf = sectionTransports(winners);
   for (const setting of winners.values()) {
     const { kind } = splitSectionId(setting.section);
     let spec = sectionSpec(kind)?.keys.find((k) => k.key === setting.key);
     if (spec === undefined) continue; // names were checked by the layers
-    if (spec.drivers !== undefined) {
-      const own = driverKey(spec, driverOf(setting.section));
-      if (typeof own === 'string') {
-        problems.push({ ...problemPlace(setting.origin, setting.key), message: own });
-        continue;
-      }
-      spec = own;
+    // A driver's or a transport's own key: typed by the section's driver or transport, refused by the others.
+    const own = spec.drivers !== undefined ? driverKey(spec, driverOf(setting.section)) : spec.transports !== undefined ? transportKey(spec, transportOf(setting.section)) : spec;
+    if (typeof own === 'string') {
+      problems.push({ ...problemPlace(setting.origin, setting.key), message: own });
+      continue;
     }
+    spec = own;
     let values = sections.get(setting.section);
     if (values === undefined) sections.set(setting.section, (values = new Map()));
     try {
@@ -162,6 +164,34 @@ function driverKey(spec: KeySpec, driverName: string | undefined): KeySpec | str
     return `not a key of driver ${driver.name} (${keys.length === 0 ? 'it has none' : `its keys: ${keys.join(', ')}`})`;
   }
   return { ...spec, type: own.type };
+}
+
+/** Each output section's transport row, by its URL as written (undefined: no URL, or a bad one, reported on its own). */
+function sectionTransports(winners: Map<string, RawSetting>): (section: string) => RegisteredKind | undefined {
+  return (section) => {
+    const text = winners.get(`${section}\u0000url`)?.text;
+    if (text === undefined) return undefined;
+    try {
+      return kindOf(parseTransportUrl(text));
+    } catch {
+      return undefined; // reported as a bad url value
+    }
+  };
+}
+
+/**
+ * A transport key as its section's transport declares it (its own type), or why it is
+ * refused: `not a key of transport tcp (its keys: …)`. Without a known transport the key
+ * is parsed by the first row that has it.
+ */
+function transportKey(spec: KeySpec, row: RegisteredKind | undefined): KeySpec | string {
+  if (row === undefined) return spec;
+  const own = row.keys.find((k) => k.key === spec.key);
+  if (own === undefined) {
+    const keys = row.keys.map((k) => k.key);
+    return `not a key of transport ${transportName(row)}:// (${keys.length === 0 ? 'it has none' : `its keys: ${keys.join(', ')}`})`;
+  }
+  return { ...spec, type: own.type as ValueType };
 }
 
 /** Keys whose default depends on another key of the same section: a driver's default link. */

@@ -10,7 +10,7 @@ import { TransportConfigError } from '../daemon/transports/errors.js';
 import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
 import { loadTlsClientOptions, loadTlsServerOptions } from '../daemon/transports/tls-options.js';
 import { martiTlsOptions } from '../daemon/marti/tls.js';
-import type { TransportSpec } from '../daemon/transports/url.js';
+import { transportTls, type TransportSpec } from '../daemon/transports/url.js';
 import type { Problem } from './errors.js';
 import type { LoadedConfig } from './loader.js';
 import { problemPlace } from './origin.js';
@@ -115,8 +115,9 @@ function tlsProblems(config: LoadedConfig): Problem[] {
 
 function tlsProblem(spec: TransportSpec, tls: TlsFiles): TransportConfigError | undefined {
   try {
-    if (spec.kind === 'tls-listen' || spec.kind === 'wss-listen') loadTlsServerOptions(tls);
-    else if (spec.kind === 'tls' || spec.kind === 'wss' || (spec.kind === 'marti' && spec.secure)) loadTlsClientOptions(tls, spec.host);
+    const side = transportTls(spec);
+    if (side === 'server') loadTlsServerOptions(tls);
+    else if (side === 'client') loadTlsClientOptions(tls, 'host' in spec ? spec.host : '');
     return undefined;
   } catch (error) {
     if (error instanceof TransportConfigError) return error;

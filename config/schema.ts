@@ -10,6 +10,7 @@
 import { parseBoundingBox, parseCircle, parseFsyncPolicy } from './routing-values.js';
 import { parseAdvertise, parseMartiUrl } from '../daemon/marti/settings.js';
 import { userDrivers } from '../hal/index.js';
+import { userTransportKinds, type RegisteredKind } from '../daemon/transports/table.js';
 import type { ConfigValue, ValueType } from './values.js';
 
 export interface KeySpec {
@@ -31,6 +32,8 @@ export interface KeySpec {
   pytakInverted?: boolean;
   /** [source.*] keys of drivers: the drivers that take it (its type and doc are each driver's own). */
   drivers?: string[];
+  /** [output.*] keys of transports: the schemes that take it, as `mqtt`, `tcp+listen` (type and doc: each row's own). */
+  transports?: string[];
 }
 
 export interface SectionSpec {
@@ -86,6 +89,29 @@ function driverKeys(): KeySpec[] {
       const known = byName.get(key.key);
       if (known !== undefined) known.drivers.push(driver.name);
       else byName.set(key.key, { key: key.key, type: key.type, defaultText: key.defaultText, doc: key.doc, drivers: [driver.name] });
+    }
+  }
+  return [...byName.values()];
+}
+
+/** A row's name in config and docs: its scheme, `+listen` for a listening row. */
+export function transportName(row: RegisteredKind): string {
+  return row.listens ? `${row.scheme}+listen` : row.scheme;
+}
+
+/**
+ * Every transport's own [output.*] keys, once per name (daemon/transports/NAME/row.ts: the
+ * row's `keys`): so that the layers know the names and PyTAK's. The loader parses each by
+ * its transport's type and refuses it in a section whose URL is another transport's; docs
+ * list them per transport.
+ */
+function transportKeys(): KeySpec[] {
+  const byName = new Map<string, KeySpec & { transports: string[] }>();
+  for (const row of userTransportKinds()) {
+    for (const key of row.keys) {
+      const known = byName.get(key.key);
+      if (known !== undefined) known.transports.push(transportName(row));
+      else byName.set(key.key, { ...key, type: key.type as ValueType, transports: [transportName(row)] });
     }
   }
   return [...byName.values()];
@@ -155,7 +181,7 @@ export const SECTIONS: readonly SectionSpec[] = [
   {
     name: 'output',
     named: true,
-    doc: 'Where events go: Mesh SA, a TAK Server, a listener for phones, a log or a file.',
+    doc: 'Where events go: Mesh SA, a TAK Server, a listener for phones, a log or a file. Each transport (the URL\'s scheme) may take keys of its own (below); a key of another transport is an error.',
     keys: [
       { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, log://stdout, file:///path' },
       { key: 'proto', type: { kind: 'enum', values: ['0', '1'] }, default: '0', doc: 'TAK protocol: 0 XML, 1 protobuf (negotiated on streams)', pytak: 'TAK_PROTO' },
@@ -179,14 +205,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'fts_compat', type: { kind: 'boolean' }, default: false, doc: 'random pause up to 5 s between writes (FreeTAKServer flood protection)', pytak: 'FTS_COMPAT' },
       { key: 'hello', type: { kind: 'boolean' }, default: true, doc: 'send our position first on every new connection', pytak: 'PYTAK_NO_HELLO', pytakInverted: true },
       { key: 'pli', type: { kind: 'boolean' }, default: true, doc: 'send our own position reports here' },
-      { key: 'mqtt_qos', type: { kind: 'enum', values: ['0', '1', '2'] }, default: '0', doc: 'mqtt://, mqtts://: QoS of publishes and the subscription; above 0 the session is persistent (the broker keeps what arrives while we are away) and unacknowledged publishes go again after a reconnect', pytak: 'MQTT_QOS' },
-      { key: 'mqtt_keepalive', type: { kind: 'integer', min: 0, max: 65_535, unit: 's' }, default: 60, doc: 'mqtt://, mqtts://: MQTT keepalive (the broker drops us after 1.5 times this in silence)', pytak: 'MQTT_KEEPALIVE' },
-      { key: 'mqtt_client_id', type: { kind: 'string' }, defaultText: 'takd-<our uid>', doc: 'mqtt://, mqtts://: MQTT client id; unique per box on one broker', pytak: 'MQTT_CLIENT_ID' },
-      { key: 'mqtt_username', type: { kind: 'string' }, doc: 'mqtt://, mqtts://: user name, when the URL has none', pytak: 'MQTT_USERNAME' },
-      { key: 'mqtt_password', type: { kind: 'string' }, secret: true, doc: 'mqtt://, mqtts://: password, when the URL has none', pytak: 'MQTT_PASSWORD' },
-      { key: 'marti_cot_uid', type: { kind: 'string' }, defaultText: 'takd.uid', doc: 'marti://: the uid sent with every event to POST /Marti/api/injectors/cot/uid', pytak: 'MARTI_COT_UID' },
-      { key: 'marti_poll_interval', type: seconds(0.1, 3600), default: 5, doc: 'marti://: how often GET /Marti/api/cot/sa is polled for new events', pytak: 'MARTI_POLL_INTERVAL' },
-      { key: 'marti_poll_seconds_ago', type: seconds(0, 86400), default: 30, doc: 'marti://: how far back the first poll window reaches (later windows overlap the previous one by one interval; duplicates are dropped)', pytak: 'MARTI_POLL_SECONDS_AGO' },
+      ...transportKeys(),
       ...listenerKeys,
       ...routingKeys,
     ],

@@ -7,7 +7,7 @@ import { parseBoundingBox, parseCircle, parseFsyncPolicy, type FsyncPolicy, type
 import type { DriverSettings } from '../hal/index.js';
 import type { LoadedConfig, SectionValues } from './loader.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
-import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
+import { parseTransportUrl, transportDirection, transportOwnKeys, transportRole, type TransportKeyValues, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
 import type { ConfigValue } from './values.js';
@@ -67,10 +67,8 @@ export interface OutputConfig {
   ftsCompat: boolean;
   hello: boolean;
   pli: boolean;
-  /** mqtt://, mqtts:// settings (MQTT_*; the transport's MqttSettings). */
-  mqtt: { qos?: 0 | 1 | 2; keepaliveS?: number; clientId?: string; username?: string; password?: string };
-  /** marti:// outputs: MARTI_COT_UID and the poll windows (TransportOptions.marti). */
-  marti: MartiClientSettings;
+  /** The values of its transport's own keys (the row's `keys`: mqtt_qos, marti_poll_interval, …). */
+  own: TransportKeyValues;
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
@@ -217,18 +215,14 @@ function named(config: LoadedConfig, kind: string): [string, Reader][] {
     .map(([id, values]) => [id, new Reader(values)]);
 }
 
-/** The shape of TransportOptions.marti (config may not import daemon/transports/options.ts). */
-export interface MartiClientSettings {
-  cotUid?: string;
-  pollIntervalMs: number;
-  pollSecondsAgoMs: number;
-}
-
-function martiClientSettings(r: Reader): MartiClientSettings {
-  const settings: MartiClientSettings = { pollIntervalMs: r.ms('marti_poll_interval'), pollSecondsAgoMs: r.ms('marti_poll_seconds_ago') };
-  const cotUid = r.optional('marti_cot_uid');
-  if (cotUid !== undefined) settings.cotUid = cotUid;
-  return settings;
+/** The section's values of its transport's own keys (the loader refused those of other transports). */
+function ownValues(r: Reader, spec: TransportSpec): TransportKeyValues {
+  const own: Record<string, string | number | boolean | string[]> = {};
+  for (const key of transportOwnKeys(spec)) {
+    const value = r.value(key.key);
+    if (value !== undefined) own[key.key] = value;
+  }
+  return own;
 }
 
 function outputConfig(id: string, r: Reader): OutputConfig {
@@ -248,14 +242,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     ftsCompat: r.boolean('fts_compat'),
     hello: r.boolean('hello'),
     pli: r.boolean('pli'),
-    mqtt: compact({
-      qos: r.value('mqtt_qos') === undefined ? undefined : (Number(r.string('mqtt_qos')) as 0 | 1 | 2),
-      keepaliveS: r.value('mqtt_keepalive') === undefined ? undefined : r.number('mqtt_keepalive'),
-      clientId: r.optional('mqtt_client_id'),
-      username: r.optional('mqtt_username'),
-      password: r.optional('mqtt_password'),
-    }),
-    marti: martiClientSettings(r),
+    own: ownValues(r, spec),
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),

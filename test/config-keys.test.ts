@@ -2,7 +2,8 @@
 // with the right value and origin.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ALL_SECTIONS } from '../config/schema.js';
+import { ALL_SECTIONS, transportName } from '../config/schema.js';
+import { userTransportKinds } from '../daemon/transports/table.js';
 import { load, requiredLines, sampleFor, TempDir } from './support/config-fixtures.js';
 
 const dir = new TempDir();
@@ -15,7 +16,9 @@ for (const section of ALL_SECTIONS) {
     const sample = sampleFor(key);
     // A driver's own key is set in a section of a driver that takes it (other drivers refuse it).
     const driver = key.drivers === undefined ? {} : { driver: key.drivers[0] };
-    const required = Object.entries({ ...requiredLines(section.name), ...driver }).filter(([k]) => k !== key.key);
+    // A transport's own key likewise, in a section whose URL is a transport that takes it.
+    const transport = key.transports === undefined ? {} : { url: userTransportKinds().find((row) => transportName(row) === key.transports?.[0])?.example };
+    const required = Object.entries({ ...requiredLines(section.name), ...driver, ...transport }).filter(([k]) => k !== key.key);
     describe(`[${id}] ${key.key}`, () => {
       it('through INI', () => {
         const written = section.name === 'pytak' ? (key.pytak as string) : key.key;

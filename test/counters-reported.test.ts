@@ -23,7 +23,7 @@ import { silentLogger } from '../daemon/log.js';
 import { Router } from '../daemon/routing/router.js';
 import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
 import { encodeEventRecord } from '../daemon/routing/store/record.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import { freePort } from './support/gpsfake.js';
 import { TakdProcess } from './support/daemon-process.js';
 import { pli } from './support/transport-fixtures.js';

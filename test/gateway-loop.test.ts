@@ -17,13 +17,13 @@ const SERVER_PORT = 18087;
 /** A box: router with mesh, server and its local users (a recorder) as outputs, and its own PLI. */
 const BOX = `
   import { Router } from ${daemonModule('routing/router.js')};
-  import { createTransport } from ${daemonModule('transports/index.js')};
+  import { openTransport } from ${daemonModule('transports/index.js')};
   const { name, iface } = JSON.parse(process.env.BOX);
   const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
   let router;
   const publish = (id, role) => (event) => router.publish(event, { id, role });
-  const mesh = createTransport('udp://239.2.3.1:6969?interface=' + iface, { name: 'mesh', onEvent: publish('mesh', 'mesh') });
-  const server = createTransport('tcp://10.79.0.1:${SERVER_PORT}', { name: 'server', onEvent: publish('server', 'server'), backoff: { initialMs: 50, maxMs: 200 }, pingAfterMs: 0, idleTimeoutMs: 0 });
+  const mesh = await openTransport('udp://239.2.3.1:6969?interface=' + iface, { name: 'mesh', onEvent: publish('mesh', 'mesh') });
+  const server = await openTransport('tcp://10.79.0.1:${SERVER_PORT}', { name: 'server', onEvent: publish('server', 'server'), backoff: { initialMs: 50, maxMs: 200 }, pingAfterMs: 0, idleTimeoutMs: 0 });
   const local = { name: 'local', isUp: () => true, send: (event) => { out({ local: event.uid }); return true; } };
   router = new Router({ outputs: [
     { target: mesh, role: 'mesh' },

@@ -16,7 +16,7 @@ import { classifyLane, LANE_PRIORITY, type Lane } from '../daemon/routing/lane.j
 import { Router } from '../daemon/routing/router.js';
 import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
 import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 
 const mesh = { id: 'mesh', role: 'mesh' } as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,7 @@ import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import { Router } from '../daemon/routing/router.js';
 import { CapturingServer, makeEvent, waitUntil } from './support/routing.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 
 const BYTES_PER_SECOND = 1_200;
 

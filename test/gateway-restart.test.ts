@@ -21,9 +21,9 @@ const GATEWAY = `
   import { XmlEventDecoder } from ${moduleUrl('codec/xml/decode.js')};
   import { Router } from ${moduleUrl('routing/router.js')};
   import { DurableQueue } from ${moduleUrl('routing/store/durable-queue.js')};
-  import { createTransport } from ${moduleUrl('transports/index.js')};
+  import { openTransport } from ${moduleUrl('transports/index.js')};
   const store = DurableQueue.open({ dir: process.env.QUEUE_DIR, fsync: { mode: 'interval', intervalMs: 1000 } });
-  const client = createTransport('tcp://127.0.0.1:' + process.env.SERVER_PORT, { name: 'server', backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pingAfterMs: 0, idleTimeoutMs: 0 });
+  const client = await openTransport('tcp://127.0.0.1:' + process.env.SERVER_PORT, { name: 'server', backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pingAfterMs: 0, idleTimeoutMs: 0 });
   const router = new Router({ outputs: [{ target: client, role: 'server', store }], pumpIntervalMs: 20 });
   const report = () => {
     const output = router.status().outputs[0];

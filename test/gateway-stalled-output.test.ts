@@ -20,7 +20,7 @@ import { TransportComponent } from '../daemon/lifecycle/components.js';
 import { Router } from '../daemon/routing/router.js';
 import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import { makeEvent, waitUntil } from './support/routing.js';
 import { eventually } from './support/wait.js';
 

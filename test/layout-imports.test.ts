@@ -85,7 +85,7 @@ function partOf(file: string): Part | undefined {
  * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, hub, console, log, config, hal, native |
  * | cli/        | everything but main                                                         |
  * | main.ts     | cli                                                                         |
- * | config/     | util, transports (url, tls-options, errors, small-file only), marti (settings, tls only), hal |
+ * | config/     | util, transports (url, table, tls-options, errors, small-file only), marti (settings, tls only), hal |
  * | hal/        | util, codec (event.ts only)                                                 |
  * | native/     | nothing                                                                     |
  */
@@ -112,7 +112,8 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
 const ONLY_THROUGH: { from: Part; to: Part; files: readonly string[] }[] = [
   { from: 'routing', to: 'config', files: ['config/routing-values.ts'] },
   // config/ parses transport URLs and checks TLS material and small files with the transports' own code.
-  { from: 'config', to: 'transports', files: ['daemon/transports/url.ts', 'daemon/transports/tls-options.ts', 'daemon/transports/errors.ts', 'daemon/transports/small-file.ts'] },
+  // config/ reads each transport's keys and docs from the transport table.
+  { from: 'config', to: 'transports', files: ['daemon/transports/url.ts', 'daemon/transports/table.ts', 'daemon/transports/tls-options.ts', 'daemon/transports/errors.ts', 'daemon/transports/small-file.ts'] },
   { from: 'hal', to: 'codec', files: ['daemon/codec/event.ts'] },
   // The data-package server's settings and TLS rule are parsed and checked where config checks the rest.
   { from: 'config', to: 'marti', files: ['daemon/marti/settings.ts', 'daemon/marti/tls.ts'] },

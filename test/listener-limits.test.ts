@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { ListenerLimits } from '../daemon/transports/listener-limits.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { Transport } from '../daemon/transports/types.js';

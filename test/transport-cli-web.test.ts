@@ -1,49 +1,22 @@
 // takd send and takd listen with wss:// and marti:// (marti+http://), as a user runs them:
 // child processes against the test servers of the transport tests, exit codes, PyTAK's
 // MARTI_* environment.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
+import { opensslUnavailableReason, withTestPki, type TestPki } from './support/certs.js';
 import { MartiRestServer } from './support/marti-rest.js';
 import { pli } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
+import { runTakd } from './support/takd-cli.js';
 import { WssTestServer } from './support/wss-server.js';
 
-const takd = fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 const skip = opensslUnavailableReason();
 let pki: TestPki;
-before(() => {
-  if (skip === undefined) pki = makeTestPki();
-});
-after(() => {
-  if (skip === undefined) pki.cleanup();
-});
+withTestPki(skip, (made) => (pki = made));
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [takd, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (status) => {
-      clearTimeout(guard);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
+const run = runTakd;
 
 const input = Array.from({ length: 25 }, (_, i) => encodeXmlString(pli(i))).join('\n');
 const certFlags = (): string[] => ['--cert', pki.clientCert, '--key', pki.clientKey, '--ca', pki.caCert];

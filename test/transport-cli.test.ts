@@ -7,38 +7,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { makeTestPki, opensslUnavailableReason } from './support/certs.js';
 import { pli } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
+import { runTakd, TAKD_MAIN, type TakdRun } from './support/takd-cli.js';
 
-const takd = fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [takd, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (status) => {
-      clearTimeout(guard);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
+const run = runTakd;
 
 async function freeTcpPort(): Promise<number> {
   const server = createServer();
@@ -110,7 +89,7 @@ test('takd send udp (mesh v1) → takd listen udp prints XML lines', async () =>
   const port = await freeUdpPort();
   const listening = run(['listen', `udp+ro://127.0.0.1:${port}`, '--count', '2']);
   // The listener needs a moment to bind; resend until it has what it needs (datagrams may be lost before that).
-  let result: Run | undefined;
+  let result: TakdRun | undefined;
   void listening.then((r) => (result = r));
   const two = [pli(1), pli(2)].map((e) => encodeXmlString(e)).join('');
   while (result === undefined) {
@@ -170,7 +149,7 @@ test('--help shows examples for both commands', async () => {
 
 /** A long-running takd child whose stdout lines are collected as they come. */
 function background(args: string[]): { child: ChildProcess; lines: () => string[] } {
-  const child = spawn(process.execPath, [takd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TAKD_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   return { child, lines: () => stdout.split('\n').filter((l) => l !== '') };
@@ -208,7 +187,7 @@ test('TLS end to end: takd listen tls+listen with a client CA, takd send with fl
     const port = await freeTcpPort();
     const listening = run(['listen', `tls+listen://127.0.0.1:${port}`, '--cert', pki.serverCert, '--key', pki.serverKey, '--client-ca', pki.caCert, '--json', '--count', '4']);
     const two = [pli(1), pli(2)].map((e) => encodeXmlString(e)).join('');
-    let sent: Run | undefined;
+    let sent: TakdRun | undefined;
     // Retry while the listener is still starting (connection refused → exit 1).
     for (let attempt = 0; attempt < 20 && sent?.status !== 0; attempt += 1) {
       sent = await run(['send', `tls://localhost:${port}`, '--cert', pki.clientP12, '--password-file', pki.p12PasswordFile, '--ca', pki.caCert, '--retries', '1'], two);

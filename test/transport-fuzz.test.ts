@@ -12,7 +12,8 @@ import { encodeProtoMesh, encodeProtoStream } from '../daemon/codec/proto/index.
 import { DEFAULT_MAX_FRAME_BYTES } from '../daemon/codec/proto/deframer.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import { advertisedVersions, protocolRequestEvent, requestedVersion, responseStatus } from '../daemon/transports/control-events.js';
-import { createTransport, TransportConfigError } from '../daemon/transports/index.js';
+import { TransportConfigError } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { UdpTransport } from '../daemon/transports/udp.js';
 import { parseTransportUrl } from '../daemon/transports/url.js';

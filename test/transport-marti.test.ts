@@ -3,28 +3,24 @@
 // injection and polling round trips, de-duplication across overlapping windows, keep-alive,
 // fatal certificate errors (403, wrong CA), retried network errors (500, silence, a server
 // that closes every connection, with no CPU spin), oversized and malformed answers.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport, parseTransportUrl } from '../daemon/transports/index.js';
+import { parseTransportUrl } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { TransportOptions } from '../daemon/transports/options.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import type { Transport } from '../daemon/transports/types.js';
-import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
+import { opensslUnavailableReason, withTestPki, type TestPki } from './support/certs.js';
 import { MartiRestServer, type MartiBehaviour } from './support/marti-rest.js';
 import { pli, recordingLogger, sleep } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 
 const skip = opensslUnavailableReason();
 let pki: TestPki;
-before(() => {
-  if (skip === undefined) pki = makeTestPki();
-});
-after(() => {
-  if (skip === undefined) pki.cleanup();
-});
+withTestPki(skip, (made) => (pki = made));
 
 const clientTls = (): TlsSettings => ({ cert: pki.clientCert, key: pki.clientKey, ca: pki.caCert });
 const fastPolls = { pollIntervalMs: 150, pollSecondsAgoMs: 30_000 };

@@ -51,10 +51,10 @@ interface PeerConfig {
 }
 
 const PEER_SCRIPT = `
-import { createTransport } from ${JSON.stringify(transportsModule)};
+import { openTransport } from ${JSON.stringify(transportsModule)};
 const cfg = JSON.parse(process.env.TAKD_PEER);
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\\n');
-const t = createTransport(cfg.url, { ...cfg.options, onEvent: (e, o) => out({ uid: e.uid, peer: o.peer, version: o.version }) });
+const t = await openTransport(cfg.url, { ...cfg.options, onEvent: (e, o) => out({ uid: e.uid, peer: o.peer, version: o.version }) });
 t.start();
 const event = (uid) => { const now = Date.now(); return { uid, type: 'a-f-G-U-C', how: 'm-g', time: now, start: now, stale: now + 60000, point: { lat: 1, lon: 2, hae: 0, ce: 5, le: 9999999 }, contact: { callsign: uid } }; };
 let n = 0;

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { decodeTakMessage, ProtoStreamDeframer } from '../daemon/codec/proto/index.js';
 import { VECTOR_STREAM_HEX } from './support/proto-fixtures.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { count, pli, RawServer, sleep } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULTS } from '../daemon/transports/options.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import { count, pli, RawServer, recordingLogger } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 

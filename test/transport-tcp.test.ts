@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { Transport } from '../daemon/transports/types.js';
 import { count, pli, RawServer, recordingLogger, sleep } from './support/transport-fixtures.js';

@@ -1,6 +1,6 @@
 // TLS client and listener on loopback with certificates made at test time by openssl:
 // every client certificate form, server-auth-only, verification failures and config errors.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,21 +9,17 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
-import { createTransport, TransportConfigError } from '../daemon/transports/index.js';
+import { TransportConfigError } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
-import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
+import { opensslUnavailableReason, withTestPki, type TestPki } from './support/certs.js';
 import { pli, recordingLogger } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 
 const skip = opensslUnavailableReason();
 let pki: TestPki;
-before(() => {
-  if (skip === undefined) pki = makeTestPki();
-});
-after(() => {
-  if (skip === undefined) pki.cleanup();
-});
+withTestPki(skip, (made) => (pki = made));
 
 /** A TAK-Server-like TLS endpoint built on node:tls only: requires a client cert from our CA. */
 async function mutualTlsServer(options: { requireClientCert?: boolean; cert?: string; key?: string } = {}): Promise<{ server: Server; port: number; received: () => string; peers: string[] }> {

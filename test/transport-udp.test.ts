@@ -8,7 +8,7 @@ import { encodeProtoMesh } from '../daemon/codec/proto/index.js';
 import { encodeXml } from '../daemon/codec/xml/encode.js';
 import { XmlEventDecoder } from '../daemon/codec/xml/decode.js';
 import { decodeDatagram } from '../daemon/codec/datagram.js';
-import { createTransport } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { UdpTransport } from '../daemon/transports/udp.js';
 import { pli, recordingLogger } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';

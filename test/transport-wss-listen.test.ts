@@ -1,28 +1,24 @@
 // wss+listen:// on loopback with certificates made at test time: takd's own wss:// client
 // and a bare `ws` client as peers; the tls+listen CA rule (certificate required, refusals
 // counted by reason), a wrong path, and bad messages (counted, the link lives on).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeProtoStream } from '../daemon/codec/proto/index.js';
 import { Hub } from '../daemon/hub/hub.js';
-import { createTransport, TransportConfigError } from '../daemon/transports/index.js';
+import { TransportConfigError } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { Transport } from '../daemon/transports/types.js';
 import type { WssListener } from '../daemon/transports/wss/listener.js';
-import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
+import { opensslUnavailableReason, withTestPki, type TestPki } from './support/certs.js';
 import { pli } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 
 const skip = opensslUnavailableReason();
 let pki: TestPki;
-before(() => {
-  if (skip === undefined) pki = makeTestPki();
-});
-after(() => {
-  if (skip === undefined) pki.cleanup();
-});
+withTestPki(skip, (made) => (pki = made));
 
 async function withListener(body: (listener: WssListener, port: number, received: CotEvent[]) => Promise<void>): Promise<void> {
   const received: CotEvent[] = [];

@@ -3,26 +3,22 @@
 // with every client certificate form, handshake refusals, a server that never answers, a
 // server that closes every connection (no CPU spin), a server that stops answering pings,
 // and oversized, malformed and text messages (counted, the link lives on).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import type { CotEvent } from '../daemon/codec/event.js';
-import { createTransport, parseTransportUrl } from '../daemon/transports/index.js';
+import { parseTransportUrl } from '../daemon/transports/index.js';
+import { createTransport } from './support/transports.js';
 import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import type { Transport } from '../daemon/transports/types.js';
-import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
+import { opensslUnavailableReason, withTestPki, type TestPki } from './support/certs.js';
 import { pli, recordingLogger, sleep } from './support/transport-fixtures.js';
 import { waitUntil } from './support/wait.js';
 import { WssTestServer, type WssTestServerOptions } from './support/wss-server.js';
 
 const skip = opensslUnavailableReason();
 let pki: TestPki;
-before(() => {
-  if (skip === undefined) pki = makeTestPki();
-});
-after(() => {
-  if (skip === undefined) pki.cleanup();
-});
+withTestPki(skip, (made) => (pki = made));
 
 function clientTls(): TlsSettings {
   return { cert: pki.clientCert, key: pki.clientKey, ca: pki.caCert };

@@ -3,22 +3,20 @@
 import { eventToJson } from '../codec/json.js';
 import type { CotEvent } from '../codec/event.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './command.js';
-import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
+import { parseTransportFlags, schemeHelp, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
 import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
-import { createTransportFromSpec } from '../transports/index.js';
+import { openTransportFromSpec } from '../transports/index.js';
 import { oneLineXml } from '../transports/stream-codec.js';
 import { textLogger } from './text-logger.js';
 import type { Transport } from '../transports/types.js';
-import type { TransportSpec } from '../transports/url.js';
+import { transportListens, transportReceives, type TransportSpec } from '../transports/url.js';
 
 const HELP = `Usage: takd listen URL [--json] [options]
 
 Prints every CoT event received on URL, one per line: XML (default) or JSON.
-URL schemes: tcp:// tls:// ssl:// (connect to a server and read), tcp+listen:// and
-tls+listen:// (accept end-user devices), udp:// (multicast when the address is), udp+broadcast://,
-mqtt://HOST:1883/TOPIC and mqtts://HOST:8883/TOPIC (subscribe; MQTT wildcards allowed).
-wss://host:8443/takproto/1 (TAK Server's WebSocket), marti:// and marti+http:// (TAK Server REST, polled).
+Clients read (they never send here); listeners accept end-user devices. URL schemes:
+${schemeHelp((row) => row.receives)}
 
   --json                 one JSON object per line instead of XML
   --count N              exit after N events
@@ -35,8 +33,8 @@ Exit status: 0 on interrupt or after --count events, 1 if the transport failed, 
 
 /** Listening never sends: client URLs become receive-only. */
 function receiveOnly(spec: TransportSpec): TransportSpec {
-  if (spec.kind === 'log' || spec.kind === 'file') throw new UsageError(`${spec.kind}:// is an output; listen needs a network URL`);
-  if (spec.kind === 'tcp' || spec.kind === 'tls' || spec.kind === 'udp' || spec.kind === 'mqtt' || spec.kind === 'mqtts' || spec.kind === 'wss' || spec.kind === 'marti') return { ...spec, direction: 'receive' };
+  if (!transportReceives(spec)) throw new UsageError(`${spec.kind}:// is an output; listen needs a network URL`);
+  if (!transportListens(spec) && 'direction' in spec) return { ...spec, direction: 'receive' };
   return spec;
 }
 
@@ -64,7 +62,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       remaining -= 1;
       if (remaining === 0) finish(EXIT_OK);
     };
-    transport = createTransportFromSpec(receiveOnly(flags.spec), {
+    transport = await openTransportFromSpec(receiveOnly(flags.spec), {
       ...flags.options,
       name: flags.url,
       logger: textLogger(io.stderr, 'takd listen', flags.verbose ? 'info' : 'warn'),

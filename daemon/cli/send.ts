@@ -2,20 +2,19 @@
 // and every event has been handed to the network; 1 with the cause if it could not deliver.
 import { CotStreamDecoder } from '../codec/stream.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './command.js';
-import { parseTransportFlags, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
+import { parseTransportFlags, schemeHelp, TRANSPORT_FLAGS_HELP } from './transport-flags.js';
 import { ConfigError } from '../../config/errors.js';
 import { TransportConfigError } from '../transports/errors.js';
 import type { CotEvent } from '../codec/event.js';
-import { createTransportFromSpec, type OutputListener, type Transport } from '../transports/index.js';
+import { openTransportFromSpec, type OutputListener, type Transport } from '../transports/index.js';
 import { textLogger } from './text-logger.js';
-import { transportDirection } from '../transports/url.js';
+import { transportDirection, transportListens } from '../transports/url.js';
 
 const HELP = `Usage: takd send URL [options] < events.xml
 
 Sends the CoT XML events read on stdin to URL, and exits once everything is flushed.
-URL schemes: tcp:// tls:// ssl:// wss:// marti:// marti+http:// (+wo), udp:// (multicast when the address is),
-udp+broadcast://, udp+wo://, log://stdout, log://stderr, file://PATH,
-mqtt://[user:password@]HOST:1883/TOPIC, mqtts://HOST:8883/TOPIC (MQTT_QOS, MQTT_USERNAME, … from the environment).
+URL schemes (MQTT_QOS, MQTT_USERNAME, … from the environment):
+${schemeHelp((row) => !row.listens)}
 
 ${TRANSPORT_FLAGS_HELP}  --retries N            connection attempts before giving up (default 3)
 
@@ -111,9 +110,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       if (!Number.isInteger(retries) || retries < 1) throw new UsageError(`--retries ${retriesText}: a whole number >= 1`);
     }
     const { spec } = flags;
-    if (spec.kind === 'tcp-listen' || spec.kind === 'tls-listen' || spec.kind === 'wss-listen') throw new UsageError('send needs a destination, not a listener URL');
+    if (transportListens(spec)) throw new UsageError('send needs a destination, not a listener URL');
     if (transportDirection(spec) === 'receive') throw new UsageError('a +ro URL cannot send');
-    transport = createTransportFromSpec(spec, {
+    transport = await openTransportFromSpec(spec, {
       ...flags.options,
       name: flags.url,
       logger: textLogger(io.stderr, 'takd send', flags.verbose ? 'info' : 'warn'),

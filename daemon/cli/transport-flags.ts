@@ -9,7 +9,15 @@ import { UsageError } from './command.js';
 import type { TransportOptions } from '../transports/options.js';
 import { outputTransportOptions } from '../transports/output-settings.js';
 import type { TlsSettings } from '../transports/tls-options.js';
+import { userTransportKinds, type RegisteredKind } from '../transports/table.js';
 import { parseTransportUrl, parseTtl, type TransportSpec } from '../transports/url.js';
+
+/** The help lines of the transport table's rows a command takes (contract.ts `help`), one a line. */
+export function schemeHelp(takes: (row: RegisteredKind) => boolean): string {
+  const rows = userTransportKinds().filter(takes);
+  const width = Math.max(...rows.map((row) => row.usage.length));
+  return rows.map((row) => `  ${row.usage.padEnd(width)}  ${row.summary}`).join('\n');
+}
 
 export const TRANSPORT_FLAGS_HELP = `Transport options (PyTAK environment keys work too: TAK_PROTO, PYTAK_TLS_*, PYTAK_MULTICAST_*):
   --proto 0|1            TAK protocol: 0 XML (default), 1 protobuf (negotiated on streams)

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { CotStreamDecoder } from '../codec/stream.js';
+import type { CotStreamDecoder } from '../codec/stream.js';
 import type { CotEvent } from '../codec/event.js';
 import {
   PING,
@@ -25,61 +25,31 @@ import {
   protocolResponseEvent,
   requestedVersion,
 } from './control-events.js';
-import { deliver } from './deliver.js';
-import type { ClosedReason, ListenerLimits } from './listener-limits.js';
-import { DEFAULTS, type TransportOptions } from './options.js';
+import { ClientSession, type SessionContext } from './client-session.js';
+import type { ClosedReason } from './listener-limits.js';
+import { DEFAULTS } from './options.js';
 import { streamEncoder } from './stream-codec.js';
-import type { Logger } from '../../util/logger.js';
-import type { EventOrigin, TransportCounters } from './types.js';
-import { formatAddress } from './url.js';
-import { WriteQueue } from './write-queue.js';
 
-export class ListenerSession {
-  readonly peer: string;
-  readonly queue: WriteQueue;
+export class ListenerSession extends ClientSession {
   private readonly decoder: CotStreamDecoder;
   private protocol: 0 | 1 = 0;
   private offerUid: string | undefined;
-  private connectedAt: number;
-  private lastEventAt: number;
-  private eventsSeen = 0;
   /** When the event now arriving began, while one is incomplete. */
   private eventStartedAt: number | undefined;
   /** Why reading is paused: the daemon's inbound gate is closed, or the client does not read. */
   private gateHold = false;
   private outboundHold = false;
-  /** Bytes the kernel had taken at the last sweep, and since when that has not moved while bytes wait. */
-  private lastSentBytes = 0;
-  private stalledSince: number | undefined;
-  /** The hub (daemon/hub) sees each data event first; false: refused, not delivered. */
-  onClientEvent: ((event: CotEvent) => boolean) | undefined;
 
-  constructor(
-    private readonly socket: Socket,
-    private readonly transportName: string,
-    private readonly options: TransportOptions,
-    private readonly counters: TransportCounters,
-    private readonly logger: Logger,
-    canSend: boolean,
-    private readonly delivering: boolean,
-    private readonly limits: ListenerLimits,
-    now: number,
-  ) {
-    this.peer = formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0);
-    this.connectedAt = this.lastEventAt = now;
-    this.queue = new WriteQueue(streamEncoder(0), {
-      capacity: options.maxQueue ?? DEFAULTS.maxQueue,
-      logger,
-      logContext: { transport: transportName, peer: this.peer },
-    });
-    this.decoder = new CotStreamDecoder({
-      maxEventBytes: options.maxEventBytes ?? DEFAULTS.maxEventBytes,
-      onEvent: (event) => this.onStreamEvent(event),
-      onError: (error) => {
+  constructor(socket: Socket, context: SessionContext, now: number) {
+    super(socket, context, streamEncoder(0), undefined, now);
+    const { transportName, options, counters, logger } = context;
+    this.decoder = this.newDecoder(
+      (event) => this.onStreamEvent(event),
+      (error) => {
         counters.decodeErrors += 1;
         logger.debug({ transport: transportName, peer: this.peer, reason: error.reason }, 'undecodable data from client');
       },
-    });
+    );
     const keepAliveMs = options.keepAliveMs ?? DEFAULTS.keepAliveMs;
     if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
     socket.setNoDelay(true);
@@ -94,19 +64,11 @@ export class ListenerSession {
       this.offerUid = randomUUID();
       this.writeControl(protocolAdvertiseEvent(this.offerUid, [1]));
     }
-    if (canSend) this.queue.attach(socket);
+    if (context.canSend) this.queue.attach(socket);
   }
 
   close(): void {
     this.socket.destroy();
-  }
-
-  get bytesIn(): number {
-    return this.socket.bytesRead;
-  }
-
-  get bytesOut(): number {
-    return this.socket.bytesWritten;
   }
 
   /**
@@ -115,32 +77,25 @@ export class ListenerSession {
    * when it has nothing else to say); a send-only listener serves clients that only read.
    */
   expired(now: number, receiving: boolean): ClosedReason | undefined {
-    const { firstEventTimeoutMs, eventTimeoutMs, idleTimeoutMs, stallTimeoutMs } = this.limits;
+    const { eventTimeoutMs } = this.context.limits;
     // While takd is not reading, the client cannot be late: its clocks restart when reading does.
     if (receiving && !this.gateHold && !this.outboundHold) {
-      if (firstEventTimeoutMs > 0 && this.eventsSeen === 0 && now - this.connectedAt >= firstEventTimeoutMs) return 'firstEventTimeout';
+      const quiet = this.quiet(now);
+      if (quiet === 'firstEventTimeout') return quiet;
       if (eventTimeoutMs > 0 && this.eventStartedAt !== undefined && now - this.eventStartedAt >= eventTimeoutMs) return 'eventTimeout';
-      if (idleTimeoutMs > 0 && now - this.lastEventAt >= idleTimeoutMs) return 'idle';
+      if (quiet !== undefined) return quiet;
     }
     // Bytes wait for the client and the kernel has taken none of them since the last look.
     const sent = this.socket.bytesWritten - this.socket.writableLength;
-    if (this.socket.writableLength === 0 || sent !== this.lastSentBytes) {
-      this.lastSentBytes = sent;
-      this.stalledSince = undefined;
-    } else if (this.stalledSince === undefined) {
-      this.stalledSince = now;
-    } else if (stallTimeoutMs > 0 && now - this.stalledSince >= stallTimeoutMs) {
-      return 'slowReader';
-    }
-    return undefined;
+    return this.stalled(now, this.socket.writableLength !== 0, sent) ? 'slowReader' : undefined;
   }
 
   private onData(chunk: Buffer): void {
     this.decoder.push(chunk);
     if (this.decoder.midEvent) this.eventStartedAt ??= Date.now();
     else this.eventStartedAt = undefined;
-    if (this.socket.writableLength >= this.limits.maxOutboundBytes) this.setOutboundHold(true);
-    const gate = this.options.inboundGate;
+    if (this.socket.writableLength >= this.context.limits.maxOutboundBytes) this.setOutboundHold(true);
+    const gate = this.context.options.inboundGate;
     if (gate !== undefined && !this.gateHold && gate.closed()) {
       this.gateHold = true;
       this.updateReading();
@@ -172,7 +127,7 @@ export class ListenerSession {
 
   /** Answers go out ahead of queued events; while the client is over its bound they are not written. */
   private writeControl(event: CotEvent): void {
-    if (this.socket.destroyed || this.socket.writableLength >= this.limits.maxOutboundBytes) return;
+    if (this.socket.destroyed || this.socket.writableLength >= this.context.limits.maxOutboundBytes) return;
     this.socket.write(streamEncoder(this.protocol)(event));
   }
 
@@ -191,10 +146,7 @@ export class ListenerSession {
         this.onProtocolRequest(event);
         return;
     }
-    this.counters.eventsReceived += 1;
-    const origin: EventOrigin = { transport: this.transportName, peer: this.peer, version: this.protocol };
-    if (this.onClientEvent !== undefined && !this.onClientEvent(event)) return;
-    if (this.delivering) deliver(this.options.onEvent, event, origin, this.logger);
+    this.received(event, this.protocol);
   }
 
   private onProtocolRequest(request: CotEvent): void {
@@ -205,6 +157,6 @@ export class ListenerSession {
     this.decoder.setProtocol(1);
     this.protocol = 1;
     this.queue.setEncoder(streamEncoder(1));
-    this.logger.info({ transport: this.transportName, peer: this.peer }, 'client switched to TAK protocol 1');
+    this.context.logger.info({ transport: this.context.transportName, peer: this.peer }, 'client switched to TAK protocol 1');
   }
 }

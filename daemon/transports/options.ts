@@ -8,6 +8,7 @@ import type { ListenerLimits } from './listener-limits.js';
 import type { TlsSettings } from './tls-options.js';
 import type { MqttSettings } from './mqtt/mqtt-transport.js';
 import type { EventHandler } from './types.js';
+import type { TransportKeyValues } from './contract.js';
 
 export interface TransportOptions {
   /** For logs and status; default: the URL. */
@@ -87,6 +88,8 @@ export interface TransportOptions {
   marti?: MartiClientSettings;
   /** How often interface names are re-resolved to addresses; default 10 s. */
   interfaceRecheckMs?: number;
+  /** The transport's own keys (its row's `keys`, contract.ts) as its section set them, defaults applied. */
+  own?: TransportKeyValues;
 }
 
 export interface MartiClientSettings {

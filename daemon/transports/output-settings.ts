@@ -8,9 +8,11 @@
 import type { CotEvent } from '../codec/event.js';
 import type { ListenerLimits } from './listener-limits.js';
 import type { InboundGate } from './inbound-gate.js';
-import type { MartiClientSettings, TransportOptions } from './options.js';
+import type { TransportOptions } from './options.js';
+import type { TransportKeyValues } from './contract.js';
+import { kindOf } from './table.js';
+import type { TransportSpec } from './url.js';
 import type { TlsSettings } from './tls-options.js';
-import type { MqttSettings } from './mqtt/mqtt-transport.js';
 import type { EventHandler } from './types.js';
 import type { Logger } from '../../util/logger.js';
 
@@ -32,10 +34,10 @@ export interface OutputTransportSettings {
   ftsCompat: boolean;
   /** Listeners: the limits the file sets (the rest keep their defaults). */
   limits: Partial<ListenerLimits>;
-  /** mqtt://, mqtts:// (MQTT_QOS, MQTT_KEEPALIVE, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD). */
-  mqtt: MqttSettings;
-  /** marti:// injector uid and poll windows. */
-  marti: MartiClientSettings;
+  /** The URL parsed: its row (table.ts) maps `own` to options. */
+  spec: TransportSpec;
+  /** The values of the transport's own keys (mqtt_qos, marti_poll_interval, …; its row's `keys`). */
+  own: TransportKeyValues;
   /** hello = yes: every new connection opens with our last PLI (daemonTransportOptions). */
   hello: boolean;
 }
@@ -76,8 +78,10 @@ export function outputTransportOptions(settings: Partial<OutputTransportSettings
   if (settings.maxQueue !== undefined) options.maxQueue = settings.maxQueue;
   if (settings.maxInFlightBytes !== undefined) options.maxInFlightBytes = settings.maxInFlightBytes;
   if (settings.limits !== undefined && Object.keys(settings.limits).length > 0) options.limits = settings.limits;
-  if (settings.mqtt !== undefined && Object.keys(settings.mqtt).length > 0) options.mqtt = settings.mqtt;
-  if (settings.marti !== undefined) options.marti = settings.marti;
+  if (settings.own !== undefined) {
+    options.own = settings.own;
+    if (settings.spec !== undefined) Object.assign(options, kindOf(settings.spec).options?.(settings.own));
+  }
   const pause = pauseBetweenWrites(settings.sleepMs ?? 0, settings.ftsCompat ?? false);
   if (pause !== undefined) options.pauseBetweenWritesMs = pause;
   return options;

@@ -19,12 +19,12 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { CotStreamDecoder } from '../codec/stream.js';
 import type { CotEvent } from '../codec/event.js';
-import { Backoff } from '../../util/backoff.js';
 import { ClientNegotiation } from './client-negotiation.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pingEvent, pongEvent } from './control-events.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from './errors.js';
 import { deliver } from './deliver.js';
 import { holdWhileGateClosed } from './inbound-gate.js';
+import { closeConnection, ReconnectPolicy, retryingMessage } from './reconnect-policy.js';
 import { DEFAULTS, type TransportOptions } from './options.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 import { streamEncoder } from './stream-codec.js';
@@ -42,7 +42,7 @@ export class StreamClient extends WriterOutput implements Transport {
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly peer: string;
   private tlsOptions: ConnectionOptions | undefined;
   private socket: Socket | undefined;
@@ -54,8 +54,6 @@ export class StreamClient extends WriterOutput implements Transport {
   /** After a negotiation timeout the next connection stays in XML ("choose differently"). */
   private skipNegotiationOnce = false;
   private lastError: unknown;
-  private lastLoggedCause: string | undefined;
-  private failuresInARow = 0;
   private closing = false;
   private connectedAt = 0;
   private receivedOnConnection = false;
@@ -87,7 +85,7 @@ export class StreamClient extends WriterOutput implements Transport {
     this.canReceive = spec.direction !== 'send';
     this.logger = logger;
     this.peer = formatAddress(spec.host, spec.port);
-    this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
+    this.retries = new ReconnectPolicy(this.name, this.logger, { resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff }, options.maxAttempts);
     this.counters.inFlightLost = 0;
   }
 
@@ -109,13 +107,7 @@ export class StreamClient extends WriterOutput implements Transport {
       return;
     }
     // A graceful end (FIN after our data), destroyed if the peer does not close in time.
-    this.closed ??= new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
-      const force = setTimeout(() => socket.destroy(), 2_000);
-      force.unref();
-      if (this.writer.inFlight > 0 || this.state !== 'connected') socket.destroy();
-      else socket.end();
-    });
+    this.closed ??= closeConnection(socket, this.writer.inFlight > 0 || this.state !== 'connected', () => socket.end(), () => socket.destroy());
     await this.closed;
     this.writer.discardHeld();
   }
@@ -159,9 +151,7 @@ export class StreamClient extends WriterOutput implements Transport {
     this.counters.connects += 1;
     this.connectedAt = Date.now();
     this.receivedOnConnection = false;
-    this.failuresInARow = 0;
-    this.lastLoggedCause = undefined;
-    this.backoff.connected();
+    this.retries.connected();
     const keepAliveMs = this.options.keepAliveMs ?? DEFAULTS.keepAliveMs;
     if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
     if (this.spec.kind === 'tls') {
@@ -275,10 +265,7 @@ export class StreamClient extends WriterOutput implements Transport {
     this.writer.detach();
     this.writer.resume();
     this.protocol = 0;
-    if (wasUp) {
-      this.counters.disconnects += 1;
-      this.backoff.disconnected();
-    }
+    if (wasUp) this.retries.disconnected(this.counters);
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;
@@ -301,23 +288,13 @@ export class StreamClient extends WriterOutput implements Transport {
   }
 
   private afterFailure(problem: ClassifiedError, wasUp: boolean): void {
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    const delay = this.retries.afterFailure(problem, wasUp);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
       this.writer.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
       return;
     }
-    const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    // One clear line per distinct cause, not one per retry.
-    const repeated = this.lastLoggedCause === problem.cause;
-    this.lastLoggedCause = problem.cause;
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (repeated) this.logger.debug(fields, 'still failing');
-    else if (problem.kind === 'certificate') this.logger.error(fields, 'TLS certificate rejected');
-    else this.logger.warn(fields, wasUp ? 'disconnected' : 'cannot connect');
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 }

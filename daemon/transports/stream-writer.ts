@@ -16,35 +16,18 @@
  */
 import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
+import { IdleWaiters } from '../../util/idle-waiters.js';
 import type { Logger } from '../../util/logger.js';
 import type { OutputListener } from './types.js';
+import { BATCH_BYTES, ChunkBatch, chunkEncoding, encodeOrDrop, type EventEncoder } from './chunk-batch.js';
 
 /** The part of a Writable the writer uses. */
 export interface ByteSink {
   write(chunk: Buffer | string, encoding: BufferEncoding, callback: (error?: Error | null) => void): boolean;
 }
 
-/** XML comes as a string: a batch of strings is joined and converted to bytes once. */
-export type EventEncoder = (event: CotEvent) => Buffer | string;
-
-/** Flush a batch early once it holds this much. */
-export const BATCH_BYTES = 64 * 1024;
-
-/** A tick's encoded events as one chunk: strings joined (converted to bytes once by the stream). */
-export function joinBatch(batch: (Buffer | string)[], hasBuffers: boolean): Buffer | string {
-  if (batch.length === 1) return batch[0] as Buffer | string;
-  if (!hasBuffers) return batch.join('');
-  return Buffer.concat(batch.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
-}
-
-/**
- * ASCII text (as CoT almost always is) is the same bytes in latin1, and Node writes a latin1
- * string with one copy; for utf8 it reserves three bytes a character and converts.
- * byteLength is a fast native count.
- */
-export function chunkEncoding(chunk: Buffer | string): BufferEncoding {
-  return typeof chunk === 'string' && Buffer.byteLength(chunk) === chunk.length ? 'latin1' : 'utf8';
-}
+export type { EventEncoder } from './chunk-batch.js';
+export { BATCH_BYTES, chunkEncoding, joinBatch } from './chunk-batch.js';
 
 export interface StreamWriterOptions {
   /** Bytes handed to the stream and not yet taken by the kernel, at most; default 64 KiB. */
@@ -79,16 +62,14 @@ export class StreamWriter {
   private readonly pauseBetweenWritesMs: (() => number) | undefined;
   private readonly logger: Logger;
   /** Encoded events not yet handed to the stream: written together at the end of the tick. */
-  private batch: (Buffer | string)[] = [];
+  private readonly batch = new ChunkBatch();
   private batchEvents: CotEvent[] = [];
-  private batchHasBuffers = false;
-  private batchBytes = 0;
   private batchScheduled = false;
   /** Writes handed to the stream whose callback has not fired, oldest first. */
   private writes: Write[] = [];
   private writesHead = 0;
   private inFlightBytes = 0;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   /** Without a listener only: events waiting for the stream to be writable. */
   private standalone: CotEvent[] = [];
   private readonly standaloneCapacity: number;
@@ -117,7 +98,7 @@ export class StreamWriter {
   }
 
   writable(): boolean {
-    return this.sink !== undefined && !this.paused && this.sleeping === undefined && this.inFlightBytes + this.batchBytes < this.maxInFlightBytes;
+    return this.sink !== undefined && !this.paused && this.sleeping === undefined && this.inFlightBytes + this.batch.bytes < this.maxInFlightBytes;
   }
 
   /**
@@ -134,11 +115,8 @@ export class StreamWriter {
   }
 
   private write(event: CotEvent): void {
-    let bytes: Buffer | string;
-    try {
-      bytes = this.encode(event);
-    } catch (error) {
-      this.logger.warn({ err: error, uid: event.uid }, 'event could not be encoded; dropped');
+    const bytes = encodeOrDrop(this.encode, event, this.logger);
+    if (bytes === undefined) {
       this.counters.dropped += 1;
       return;
     }
@@ -146,23 +124,18 @@ export class StreamWriter {
       this.giveBack([event]);
       return;
     }
-    this.batch.push(bytes);
+    this.batch.add(bytes);
     this.batchEvents.push(event);
-    // For strings, characters: close enough to bytes for a buffering bound.
-    this.batchBytes += bytes.length;
-    if (typeof bytes !== 'string') this.batchHasBuffers = true;
-    if (this.pauseBetweenWritesMs) {
-      const delay = this.pauseBetweenWritesMs();
-      if (delay > 0) {
-        this.writeBatch();
-        this.sleeping = setTimeout(() => {
-          this.sleeping = undefined;
-          this.notifyWritable();
-        }, delay);
-        return;
-      }
+    const delay = this.pauseBetweenWritesMs?.() ?? 0;
+    if (delay > 0) {
+      this.writeBatch();
+      this.sleeping = setTimeout(() => {
+        this.sleeping = undefined;
+        this.notifyWritable();
+      }, delay);
+      return;
     }
-    if (this.batchBytes >= BATCH_BYTES) this.writeBatch();
+    if (this.batch.bytes >= BATCH_BYTES) this.writeBatch();
     else if (!this.batchScheduled) {
       // A burst of events sent in this tick leaves as one write.
       this.batchScheduled = true;
@@ -190,10 +163,8 @@ export class StreamWriter {
     this.writes = [];
     this.writesHead = 0;
     this.inFlightBytes = 0;
-    this.batch = [];
+    this.batch.clear();
     this.batchEvents = [];
-    this.batchBytes = 0;
-    this.batchHasBuffers = false;
     if (unwritten.length > 0) this.giveBack(unwritten);
     this.settleIdle();
   }
@@ -210,15 +181,12 @@ export class StreamWriter {
 
   /** Resolves when everything handed over has been written (or given back). */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.isIdle());
   }
 
   /** Fails every whenIdle() waiter (the transport gave up). */
   fail(error: Error): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.reject(error);
+    this.idle.rejectAll(error);
   }
 
   private isIdle(): boolean {
@@ -226,10 +194,7 @@ export class StreamWriter {
   }
 
   private settleIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.idle.size > 0 && this.isIdle()) this.idle.resolveAll();
   }
 
   private giveBack(events: CotEvent[]): void {
@@ -289,12 +254,9 @@ export class StreamWriter {
     const sink = this.sink;
     const count = this.batch.length;
     if (!sink || count === 0) return;
-    const chunk = joinBatch(this.batch, this.batchHasBuffers);
-    const write: Write = { events: this.batchEvents, bytes: this.batchBytes };
-    this.batch = [];
+    const write: Write = { events: this.batchEvents, bytes: this.batch.bytes };
+    const chunk = this.batch.take();
     this.batchEvents = [];
-    this.batchBytes = 0;
-    this.batchHasBuffers = false;
     this.writes.push(write);
     this.handed += write.events.length;
     this.inFlightBytes += write.bytes;

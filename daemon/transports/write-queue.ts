@@ -7,11 +7,12 @@
  * `drain`). When full, the oldest event is dropped: for position reports the newest is the
  * one worth sending. Drops are counted and logged at most once per interval.
  */
+import { IdleWaiters } from '../../util/idle-waiters.js';
 import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
 import type { Logger } from '../../util/logger.js';
 import { RingFifo } from '../../util/ring-fifo.js';
-import { BATCH_BYTES, chunkEncoding, joinBatch, type EventEncoder } from './stream-writer.js';
+import { BATCH_BYTES, ChunkBatch, chunkEncoding, encodeOrDrop, type EventEncoder } from './chunk-batch.js';
 
 /** The part of a Writable the queue uses. */
 export interface ByteSink {
@@ -46,12 +47,10 @@ export class WriteQueue {
   private waitingForDrain = false;
   private sleeping: NodeJS.Timeout | undefined;
   /** Encoded events not yet handed to the stream: written together at the end of the tick. */
-  private batch: (Buffer | string)[] = [];
-  private batchHasBuffers = false;
-  private batchBytes = 0;
+  private readonly batch = new ChunkBatch();
   private batchScheduled = false;
   private inFlight = 0;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   private lowWater: { depth: number; listener: () => void } | undefined;
   private readonly dropLog: DropLog;
   private readonly maxBufferedBytes: number;
@@ -114,9 +113,7 @@ export class WriteQueue {
     this.sleeping = undefined;
     this.waitingForDrain = false;
     this.sink = undefined;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.batchHasBuffers = false;
+    this.batch.clear();
     this.inFlight = 0;
   }
 
@@ -139,16 +136,13 @@ export class WriteQueue {
 
   /** Resolves when every queued event has been handed to the stream. */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.isIdle());
   }
 
   /** Fails every whenIdle() waiter (the transport gave up) and empties the queue. */
   fail(error: Error): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    this.idle.rejectAll(error);
     this.clear();
-    for (const waiter of waiters) waiter.reject(error);
   }
 
   clear(): void {
@@ -162,10 +156,7 @@ export class WriteQueue {
   }
 
   private settleIdle(): void {
-    if (!this.isIdle() || this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.idle.size > 0 && this.isIdle()) this.idle.resolveAll();
   }
 
   /** Tells the low-water listener, outside any loop of ours, that the backlog has fallen. */
@@ -186,32 +177,24 @@ export class WriteQueue {
     const sink = this.sink;
     if (!sink || this.paused || this.waitingForDrain || this.sleeping) return;
     for (let event = this.events.shift(); event !== undefined; event = this.events.shift()) {
-      let bytes: Buffer | string;
-      try {
-        bytes = this.encode(event);
-      } catch (error) {
-        this.logger.warn({ err: error, uid: event.uid }, 'event could not be encoded; dropped');
+      const bytes = encodeOrDrop(this.encode, event, this.logger);
+      if (bytes === undefined) {
         this.noteDropped(1, 'not encodable');
         continue;
       }
-      this.batch.push(bytes);
-      // For strings, characters: close enough to bytes for a buffering bound.
-      this.batchBytes += bytes.length;
-      if (typeof bytes !== 'string') this.batchHasBuffers = true;
-      if (this.pauseBetweenWritesMs) {
-        const delay = this.pauseBetweenWritesMs();
-        if (delay > 0) {
-          this.writeBatch();
-          this.sleeping = setTimeout(() => {
-            this.sleeping = undefined;
-            this.pump();
-            this.checkLowWater();
-          }, delay);
-          return;
-        }
+      this.batch.add(bytes);
+      const delay = this.pauseBetweenWritesMs?.() ?? 0;
+      if (delay > 0) {
+        this.writeBatch();
+        this.sleeping = setTimeout(() => {
+          this.sleeping = undefined;
+          this.pump();
+          this.checkLowWater();
+        }, delay);
+        return;
       }
-      if (this.batchBytes >= BATCH_BYTES) this.writeBatch();
-      if (sink.writableLength + this.batchBytes >= this.maxBufferedBytes) {
+      if (this.batch.bytes >= BATCH_BYTES) this.writeBatch();
+      if (sink.writableLength + this.batch.bytes >= this.maxBufferedBytes) {
         this.writeBatch();
         this.waitingForDrain = true;
         sink.once('drain', this.onDrain);
@@ -233,11 +216,8 @@ export class WriteQueue {
     const sink = this.sink;
     const count = this.batch.length;
     if (!sink || count === 0) return;
-    const chunk = joinBatch(this.batch, this.batchHasBuffers);
+    const chunk = this.batch.take();
     const encoding = chunkEncoding(chunk);
-    this.batch = [];
-    this.batchBytes = 0;
-    this.batchHasBuffers = false;
     this.inFlight += count;
     sink.write(chunk, encoding, (error) => this.onWritten(sink, error, count));
   }

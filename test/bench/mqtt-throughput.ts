@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CotEvent } from '../../daemon/codec/event.js';
 import { XmlEventDecoder } from '../../daemon/codec/xml/decode.js';
-import { createTransport } from '../../daemon/transports/index.js';
+import { createTransport } from '../support/transports.js';
 import type { Transport } from '../../daemon/transports/types.js';
 import { atakPliCorpus } from '../support/generators.js';
 import { Mosquitto, mosquittoUnavailableReason } from '../support/mosquitto.js';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeXmlString } from '../../daemon/codec/xml/encode.js';
 import { pongEvent } from '../../daemon/transports/control-events.js';
-import { createTransport } from '../../daemon/transports/index.js';
+import { createTransport } from '../support/transports.js';
 import type { StreamListener } from '../../daemon/transports/stream-listener.js';
 import type { Transport } from '../../daemon/transports/types.js';
 import { buildBinary } from '../../packaging/build/binary.js';

@@ -16,7 +16,7 @@ import { WebSocketServer } from 'ws';
 import { ProtoStreamDeframer } from '../../daemon/codec/proto/index.js';
 import { encodeXmlString } from '../../daemon/codec/xml/encode.js';
 import { PROTOCOL_REQUEST, protocolAdvertiseEvent, protocolResponseEvent } from '../../daemon/transports/control-events.js';
-import { createTransport } from '../../daemon/transports/index.js';
+import { createTransport } from '../support/transports.js';
 import type { Transport } from '../../daemon/transports/types.js';
 import { makeTestPki } from '../support/certs.js';
 import { pli } from '../support/transport-fixtures.js';

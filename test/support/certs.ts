@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
 export interface TestPki {
   dir: string;
@@ -111,4 +112,19 @@ export function makeTestPki(): TestPki {
 export function makeClientCert(pki: TestPki, name: string, cn: string): { cert: string; key: string } {
   newLeaf(pki.dir, 'ca', name, cn, CLIENT_EXT);
   return { cert: join(pki.dir, `${name}.pem`), key: join(pki.dir, `${name}.key`) };
+}
+
+/**
+ * For a test file: a PKI made before its tests and removed after them, handed to `use`;
+ * nothing when openssl is missing (`skip` is opensslUnavailableReason(), and the file's
+ * tests skip with it).
+ */
+export function withTestPki(skip: string | undefined, use: (pki: TestPki) => void): void {
+  let made: TestPki | undefined;
+  before(() => {
+    if (skip !== undefined) return;
+    made = makeTestPki();
+    use(made);
+  });
+  after(() => made?.cleanup());
 }

@@ -14,22 +14,22 @@
  * retrying cannot fix them. Other errors (refused, timeouts, 5xx) are retried with backoff;
  * a body that is too large or does not decode is counted and polling goes on.
  */
-import type { OutputListener } from '../types.js';
-import { BacklogFlow } from '../backlog-flow.js';
+import { IdleWaiters } from '../../../util/idle-waiters.js';
+import { QueuedOutput } from '../backlog-flow.js';
 import type { Agent } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
 import { CotStreamDecoder } from '../../codec/stream.js';
 import type { CotEvent } from '../../codec/event.js';
 import { encodeXmlString } from '../../codec/xml/encode.js';
 import { sourceXmlOf } from '../../codec/xml/source-text.js';
-import { Backoff } from '../../../util/backoff.js';
+import { ReconnectPolicy, retryingMessage, type RetryRules } from '../reconnect-policy.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { RingFifo } from '../../../util/ring-fifo.js';
 import { deliver } from '../deliver.js';
 import { classifyError, type ClassifiedError } from '../errors.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { loadTlsClientOptions, weakenedVerificationWarnings } from '../tls-options.js';
-import { newCounters, type Transport, type TransportState, type TransportStatus } from '../types.js';
+import { newCounters, type Transport, type TransportStatus } from '../types.js';
 import { formatAddress, type MartiSpec } from '../url.js';
 import { BodyTooLargeError, nodeHttp, nodeHttps, request, type HttpAnswer } from './http.js';
 
@@ -47,20 +47,24 @@ class HttpStatusError extends Error {
   }
 }
 
-export class MartiClient implements Transport {
-  private readonly flow = new BacklogFlow(this);
+/** HTTP status and certificate problems are not fixed by asking again: only network trouble is retried. */
+const MARTI_RETRIES: RetryRules = {
+  fatal: (problem) => problem.kind !== 'network',
+  givingUp: (problem) => (problem.kind === 'network' ? 'giving up' : 'giving up: retrying cannot fix this; change the configuration and restart'),
+  failedLine: () => 'request failed',
+};
+
+export class MartiClient extends QueuedOutput implements Transport {
   readonly name: string;
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly queue: RingFifo<CotEvent>;
   private readonly base: string;
   private readonly pollIntervalMs: number;
   private readonly pollSecondsAgoMs: number;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
   private agent: Agent | undefined;
   private tlsOptions: ConnectionOptions | undefined;
   private sending = false;
@@ -72,9 +76,7 @@ export class MartiClient implements Transport {
   /** Dedup keys of delivered events → when they were first seen. */
   private readonly seen = new Map<string, number>();
   private warnedThisStart = false;
-  private lastLoggedCause: string | undefined;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private failuresInARow = 0;
+  private readonly idle = new IdleWaiters();
   private lowWater: { depth: number; listener: () => void } | undefined;
   private stopped = true;
 
@@ -82,12 +84,13 @@ export class MartiClient implements Transport {
     private readonly spec: MartiSpec,
     private readonly options: TransportOptions = {},
   ) {
+    super();
     this.base = `${spec.secure ? 'marti' : 'marti+http'}://${formatAddress(spec.host, spec.port)}`;
     this.name = options.name ?? this.base;
     this.canSend = spec.direction !== 'receive';
     this.canReceive = spec.direction !== 'send';
     this.logger = options.logger ?? silentLogger;
-    this.backoff = new Backoff(options.backoff);
+    this.retries = new ReconnectPolicy(this.name, this.logger, options.backoff, options.maxAttempts, MARTI_RETRIES);
     this.queue = new RingFifo<CotEvent>(Math.max(1, options.maxQueue ?? DEFAULTS.maxQueue));
     this.pollIntervalMs = options.marti?.pollIntervalMs ?? DEFAULTS.martiPollIntervalMs;
     this.pollSecondsAgoMs = options.marti?.pollSecondsAgoMs ?? DEFAULTS.martiPollSecondsAgoMs;
@@ -115,31 +118,16 @@ export class MartiClient implements Transport {
     return true;
   }
 
-  isUp(): boolean {
-    return this.state === 'connected';
-  }
-
   backlog(): number {
     return this.queue.length;
-  }
-
-  /** The router takes events here only while this is true (backlog-flow.ts). */
-  writable(): boolean {
-    return this.flow.writable();
-  }
-
-  setListener(listener: OutputListener | undefined): void {
-    this.flow.setListener(listener);
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {
     this.lowWater = { depth, listener };
   }
 
-  flush(): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    if (this.queue.length === 0 && !this.sending) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+  protected whenIdle(): Promise<void> {
+    return this.idle.wait(this.queue.length === 0 && !this.sending);
   }
 
   async close(): Promise<void> {
@@ -162,11 +150,6 @@ export class MartiClient implements Transport {
 
   private timeoutMs(): number {
     return this.options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-  }
-
-  private setState(state: TransportState, message: string): void {
-    this.state = state;
-    this.message = message;
   }
 
   private blocked(): boolean {
@@ -196,11 +179,10 @@ export class MartiClient implements Transport {
   }
 
   private succeeded(): void {
-    this.failuresInARow = 0;
+    this.retries.succeeded();
     if (this.state !== 'connected') {
       this.counters.connects += 1;
-      this.backoff.connected();
-      this.lastLoggedCause = undefined;
+      this.retries.connected();
       this.setState('connected', `talking to ${this.base} (REST)`);
       this.logger.info({ transport: this.name }, 'connected');
     }
@@ -308,24 +290,14 @@ export class MartiClient implements Transport {
   private failed(error: unknown): void {
     if (this.stopped || this.state === 'failed' || this.state === 'retrying') return;
     const problem = this.classify(error);
-    if (this.state === 'connected') {
-      this.counters.disconnects += 1;
-      this.backoff.disconnected();
-    }
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind !== 'network' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    if (this.state === 'connected') this.retries.disconnected(this.counters);
+    const delay = this.retries.afterFailure(problem, true);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, problem.kind === 'network' ? 'giving up' : 'giving up: retrying cannot fix this; change the configuration and restart');
       this.failWaiters();
       return;
     }
-    const delay = this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (this.lastLoggedCause === problem.cause) this.logger.debug(fields, 'still failing');
-    else this.logger.warn(fields, 'request failed');
-    this.lastLoggedCause = problem.cause;
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     this.retryTimer = setTimeout(() => this.resume(), delay);
@@ -348,16 +320,11 @@ export class MartiClient implements Transport {
 
   private failWaiters(): void {
     this.queue.clear();
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.reject(new Error(this.message));
+    this.idle.rejectAll(new Error(this.message));
   }
 
   private settleIdle(): void {
-    if (this.queue.length > 0 || this.sending) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.queue.length === 0 && !this.sending) this.idle.resolveAll();
   }
 
   private checkLowWater(): void {

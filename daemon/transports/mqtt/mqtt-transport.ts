@@ -14,6 +14,7 @@
  * receiving box's router drops the duplicate), and the session is persistent (clean = false)
  * so the broker keeps what arrives for our subscription while we are away.
  */
+import { IdleWaiters } from '../../../util/idle-waiters.js';
 import { connect as netConnect } from 'node:net';
 import { hostname } from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
@@ -24,7 +25,7 @@ import { CotDecodeError } from '../../codec/errors.js';
 import { decodeDatagram } from '../../codec/datagram.js';
 import { decodeTakMessage, encodeProtoStream, TAK_MAGIC } from '../../codec/proto/index.js';
 import { XmlEventDecoder } from '../../codec/xml/decode.js';
-import { Backoff } from '../../../util/backoff.js';
+import { ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { deliver } from '../deliver.js';
 import { classifyError } from '../errors.js';
@@ -81,7 +82,7 @@ export class MqttTransport implements Transport {
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly peer: string;
   private readonly capacity: number;
@@ -95,10 +96,8 @@ export class MqttTransport implements Transport {
   private client: MqttClient | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
-  private lastLoggedCause: string | undefined;
   private closing = false;
-  private failuresInARow = 0;
-  private idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly idle = new IdleWaiters();
   private backlogWaiters: { depth: number; listener: () => void }[] = [];
   private outputListener: OutputListener | undefined;
   /** The router was told "not writable" and waits to hear otherwise. */
@@ -115,7 +114,7 @@ export class MqttTransport implements Transport {
     this.peer = formatAddress(spec.host, spec.port);
     this.capacity = options.maxQueue ?? DEFAULTS.maxQueue;
     this.qos = options.mqtt?.qos ?? MQTT_DEFAULTS.qos;
-    this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
+    this.retries = new ReconnectPolicy(this.name, this.logger, { resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff }, options.maxAttempts);
   }
 
   /** Throws TransportConfigError when TLS material cannot be loaded. */
@@ -164,8 +163,7 @@ export class MqttTransport implements Transport {
 
   flush(): Promise<void> {
     if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    if (this.backlog() === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    return this.idle.wait(this.backlog() === 0);
   }
 
   async close(): Promise<void> {
@@ -178,7 +176,7 @@ export class MqttTransport implements Transport {
     this.pending.length = 0;
     this.inFlight.clear();
     this.setState('stopped', 'closed');
-    for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+    this.idle.resolveAll();
   }
 
   status(): TransportStatus {
@@ -240,7 +238,7 @@ export class MqttTransport implements Transport {
       this.backlogWaiters = this.backlogWaiters.filter((w) => backlog >= w.depth);
       for (const waiter of ready) waiter.listener();
     }
-    if (backlog === 0) for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+    if (backlog === 0) this.idle.resolveAll();
     this.tellWritable();
   }
 
@@ -278,7 +276,7 @@ export class MqttTransport implements Transport {
     } catch (error) {
       this.setState('failed', `the MQTT client (npm mqtt) cannot be loaded: ${(error as Error).message}`);
       this.logger.error({ transport: this.name, cause: this.message }, 'giving up');
-      for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error(this.message));
+      this.idle.rejectAll(new Error(this.message));
       return;
     }
     if (this.closing) return;
@@ -325,9 +323,7 @@ export class MqttTransport implements Transport {
   private onConnected(client: MqttClient): void {
     if (client !== this.client) return;
     this.counters.connects += 1;
-    this.failuresInARow = 0;
-    this.lastLoggedCause = undefined;
-    this.backoff.connected();
+    this.retries.connected();
     if (this.spec.kind === 'mqtts') {
       for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
     }
@@ -386,31 +382,19 @@ export class MqttTransport implements Transport {
       this.pending.shift();
       this.counters.eventsDropped += 1;
     }
-    if (wasUp) {
-      this.counters.disconnects += 1;
-      this.backoff.disconnected();
-    }
+    if (wasUp) this.retries.disconnected(this.counters);
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;
     }
     const problem = this.lastError ? classifyError(this.lastError) : { kind: 'network' as const, cause: wasUp ? 'the broker closed the connection' : 'no connection' };
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    const delay = this.retries.afterFailure(problem, wasUp);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
-      for (const waiter of this.idleWaiters.splice(0)) waiter.reject(new Error(problem.cause));
+      this.idle.rejectAll(new Error(problem.cause));
       return;
     }
-    const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    const repeated = this.lastLoggedCause === problem.cause;
-    this.lastLoggedCause = problem.cause;
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (repeated) this.logger.debug(fields, 'still failing');
-    else if (problem.kind === 'certificate') this.logger.error(fields, 'TLS certificate rejected');
-    else this.logger.warn(fields, wasUp ? 'disconnected' : 'cannot connect');
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }

@@ -13,25 +13,24 @@
  * Messages larger than the event limit, text messages and frames that do not decode are
  * counted in decodeErrors and the link stays up.
  */
-import type { OutputListener } from '../types.js';
-import { BacklogFlow } from '../backlog-flow.js';
+import { QueuedOutput } from '../backlog-flow.js';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type WebSocket from 'ws';
 import { CotStreamDecoder } from '../../codec/stream.js';
 import type { CotEvent } from '../../codec/event.js';
-import { Backoff } from '../../../util/backoff.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
 import { PING, PONG, PROTOCOL_ADVERTISE, PROTOCOL_REQUEST, PROTOCOL_RESPONSE, pongEvent } from '../control-events.js';
 import { deliver } from '../deliver.js';
 import { holdWhileGateClosed } from '../inbound-gate.js';
 import { classifyError, TransportConfigError, type ClassifiedError } from '../errors.js';
+import { closeConnection, ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
 import { DEFAULTS, type TransportOptions } from '../options.js';
 import { SilenceWatchdog } from '../silence-watchdog.js';
 import { streamEncoder } from '../stream-codec.js';
 import { loadTlsClientOptions, weakenedVerificationWarnings } from '../tls-options.js';
-import { newCounters, type Transport, type TransportState, type TransportStatus } from '../types.js';
+import { newCounters, type Transport, type TransportStatus } from '../types.js';
 import { formatAddress, type WssSpec } from '../url.js';
 import { WriteQueue } from '../write-queue.js';
 import { MessageSink } from './frames.js';
@@ -40,18 +39,15 @@ import { loadWs } from './load-ws.js';
 /** A message this much larger than the event limit closes the connection (ws' maxPayload); smaller oversize is counted. */
 const MAX_PAYLOAD_FACTOR = 16;
 
-export class WssClient implements Transport {
-  private readonly flow = new BacklogFlow(this);
+export class WssClient extends QueuedOutput implements Transport {
   readonly name: string;
   readonly canSend: boolean;
   readonly canReceive: boolean;
   private readonly logger: Logger;
   private readonly queue: WriteQueue;
-  private readonly backoff: Backoff;
+  private readonly retries: ReconnectPolicy;
   private readonly counters = newCounters();
   private readonly url: string;
-  private state: TransportState = 'stopped';
-  private message = 'not started';
   private tlsOptions: ConnectionOptions | undefined;
   private socket: WebSocket | undefined;
   /** The TCP/TLS socket under the WebSocket, to stop reading while the inbound gate is closed. */
@@ -61,8 +57,6 @@ export class WssClient implements Transport {
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
   private lastProblem: ClassifiedError | undefined;
-  private lastLoggedCause: string | undefined;
-  private failuresInARow = 0;
   private messageHadError = false;
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -71,13 +65,14 @@ export class WssClient implements Transport {
     private readonly spec: WssSpec,
     private readonly options: TransportOptions = {},
   ) {
+    super();
     const address = formatAddress(spec.host, spec.port);
     this.url = `wss://${address}${spec.path}`;
     this.name = options.name ?? this.url;
     this.canSend = spec.direction !== 'receive';
     this.canReceive = spec.direction !== 'send';
     this.logger = options.logger ?? silentLogger;
-    this.backoff = new Backoff({ resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff });
+    this.retries = new ReconnectPolicy(this.name, this.logger, { resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff }, options.maxAttempts);
     this.queue = new WriteQueue(streamEncoder(1), {
       capacity: options.maxQueue ?? DEFAULTS.maxQueue,
       pauseBetweenWritesMs: options.pauseBetweenWritesMs,
@@ -102,29 +97,15 @@ export class WssClient implements Transport {
     return true;
   }
 
-  isUp(): boolean {
-    return this.state === 'connected';
-  }
-
   backlog(): number {
     return this.queue.length;
-  }
-
-  /** The router takes events here only while this is true (backlog-flow.ts). */
-  writable(): boolean {
-    return this.flow.writable();
-  }
-
-  setListener(listener: OutputListener | undefined): void {
-    this.flow.setListener(listener);
   }
 
   whenBacklogBelow(depth: number, listener: () => void): void {
     this.queue.whenBacklogBelow(depth, listener);
   }
 
-  flush(): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(new Error(this.message));
+  protected whenIdle(): Promise<void> {
     return this.queue.whenIdle();
   }
 
@@ -137,13 +118,7 @@ export class WssClient implements Transport {
       this.setState('stopped', 'closed');
       return;
     }
-    this.closed ??= new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
-      const force = setTimeout(() => socket.terminate(), 2_000);
-      force.unref();
-      if (this.queue.length > 0 || this.state !== 'connected') socket.terminate();
-      else socket.close(1000);
-    });
+    this.closed ??= closeConnection(socket, this.queue.length > 0 || this.state !== 'connected', () => socket.close(1000), () => socket.terminate());
     await this.closed;
     this.queue.clear();
   }
@@ -157,11 +132,6 @@ export class WssClient implements Transport {
       protocol: 1,
       counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped },
     };
-  }
-
-  private setState(state: TransportState, message: string): void {
-    this.state = state;
-    this.message = message;
   }
 
   private maxEventBytes(): number {
@@ -204,9 +174,7 @@ export class WssClient implements Transport {
 
   private onOpen(socket: WebSocket): void {
     this.counters.connects += 1;
-    this.failuresInARow = 0;
-    this.lastLoggedCause = undefined;
-    this.backoff.connected();
+    this.retries.connected();
     for (const warning of weakenedVerificationWarnings(this.options.tls ?? {})) this.logger.warn({ transport: this.name }, warning);
     this.decoder = this.newDecoder();
     this.watchdog = new SilenceWatchdog({
@@ -282,10 +250,7 @@ export class WssClient implements Transport {
     this.socket = undefined;
     this.rawSocket = undefined;
     this.queue.detach();
-    if (wasUp) {
-      this.counters.disconnects += 1;
-      this.backoff.disconnected();
-    }
+    if (wasUp) this.retries.disconnected(this.counters);
     if (this.closing) {
       this.setState('stopped', 'closed');
       return;
@@ -295,22 +260,13 @@ export class WssClient implements Transport {
   }
 
   private afterFailure(problem: ClassifiedError, wasUp: boolean): void {
-    this.failuresInARow += 1;
-    const maxAttempts = this.options.maxAttempts;
-    if (problem.kind === 'config' || (maxAttempts !== undefined && this.failuresInARow >= maxAttempts)) {
+    const delay = this.retries.afterFailure(problem, wasUp);
+    if (delay === undefined) {
       this.setState('failed', problem.cause);
-      this.logger.error({ transport: this.name, cause: problem.cause }, 'giving up');
       this.queue.fail(problem.kind === 'config' ? new TransportConfigError('url', problem.cause) : new Error(problem.cause));
       return;
     }
-    const delay = problem.kind === 'certificate' ? this.backoff.slowest() : this.backoff.next();
-    this.setState('retrying', `retrying in ${Math.round(delay / 1000)} s: ${problem.cause}`);
-    const repeated = this.lastLoggedCause === problem.cause;
-    this.lastLoggedCause = problem.cause;
-    const fields = { transport: this.name, cause: problem.cause, retryInMs: delay };
-    if (repeated) this.logger.debug(fields, 'still failing');
-    else if (problem.kind === 'certificate') this.logger.error(fields, 'TLS certificate rejected');
-    else this.logger.warn(fields, wasUp ? 'disconnected' : 'cannot connect');
+    this.setState('retrying', retryingMessage(delay, problem.cause));
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 }
