@@ -18,6 +18,7 @@ import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
 import type { Logger } from '../../util/logger.js';
 import type { OutputListener } from './types.js';
+import { DeliveryProof, type DeliveryProofOptions } from './delivery-proof.js';
 
 /** The part of a Writable the writer uses. */
 export interface ByteSink {
@@ -62,6 +63,8 @@ export interface StreamWriterOptions {
 interface Write {
   events: CotEvent[];
   bytes: number;
+  /** The `handed` count before its first event. */
+  firstSeq: number;
 }
 
 export class StreamWriter {
@@ -93,6 +96,8 @@ export class StreamWriter {
   private standalone: CotEvent[] = [];
   private readonly standaloneCapacity: number;
   private readonly dropLog: DropLog;
+  /** Set by a transport whose peer may prove delivery (see delivery-proof.ts). */
+  proof: DeliveryProof | undefined;
 
   constructor(encode: EventEncoder, options: StreamWriterOptions) {
     this.encode = encode;
@@ -112,12 +117,23 @@ export class StreamWriter {
     this.listener = listener;
   }
 
+  /** Keeps events the listener wants proven until a pong proves them; `writePing` writes one now. */
+  enableDeliveryProof(writePing: () => boolean, options: Partial<DeliveryProofOptions> = {}): DeliveryProof {
+    this.proof = new DeliveryProof({ ...options, writePing, handed: () => this.handed, onChange: () => this.notifyWritable() });
+    return this.proof;
+  }
+
+  /** Resolves once what was written so far is proven read (at once without a proof). */
+  whenProven(): Promise<void> {
+    return this.proof?.whenProven() ?? Promise.resolve();
+  }
+
   setEncoder(encode: EventEncoder): void {
     this.encode = encode;
   }
 
   writable(): boolean {
-    return this.sink !== undefined && !this.paused && this.sleeping === undefined && this.inFlightBytes + this.batchBytes < this.maxInFlightBytes;
+    return this.sink !== undefined && !this.paused && this.sleeping === undefined && this.inFlightBytes + this.batchBytes < this.maxInFlightBytes && this.proof?.hasRoom() !== false;
   }
 
   /**
@@ -194,7 +210,12 @@ export class StreamWriter {
     this.batchEvents = [];
     this.batchBytes = 0;
     this.batchHasBuffers = false;
-    if (unwritten.length > 0) this.giveBack(unwritten);
+    // Written and not proven read (older than the unwritten ones): given back in front of them.
+    const unproven = this.proof?.connectionLost(this.taken) ?? [];
+    if (unproven.length > 0 && this.listener) {
+      this.counters.returned += unwritten.length;
+      this.listener.onReturned(unproven.concat(unwritten));
+    } else if (unwritten.length > 0) this.giveBack(unwritten);
     this.settleIdle();
   }
 
@@ -290,7 +311,7 @@ export class StreamWriter {
     const count = this.batch.length;
     if (!sink || count === 0) return;
     const chunk = joinBatch(this.batch, this.batchHasBuffers);
-    const write: Write = { events: this.batchEvents, bytes: this.batchBytes };
+    const write: Write = { events: this.batchEvents, bytes: this.batchBytes, firstSeq: this.handed };
     this.batch = [];
     this.batchEvents = [];
     this.batchBytes = 0;
@@ -314,6 +335,7 @@ export class StreamWriter {
     this.inFlightBytes -= write.bytes;
     this.counters.written += write.events.length;
     this.taken += write.events.length;
+    this.proof?.taken(write.events, write.firstSeq, write.bytes, this.listener?.needsProof?.bind(this.listener));
     if (!wasWritable) this.notifyWritable();
     this.settleIdle();
   }
