@@ -17,6 +17,7 @@ import { Router } from '../daemon/routing/router.js';
 import { DurableQueue } from '../daemon/routing/store/durable-queue.js';
 import { pongEvent } from '../daemon/transports/control-events.js';
 import { createTransport } from '../daemon/transports/index.js';
+import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import { makeEvent, waitUntil } from './support/routing.js';
 import { peersUnavailableReason } from './support/pytak-peer.js';
 import { startTaky } from './support/taky-server.js';
@@ -120,4 +121,17 @@ test('taky answers pings: its pongs prove chats and markers read', { skip: peers
   await waitUntil(() => (component.status().counters.eventsProven ?? 0) >= events.length, 'a pong from taky proved all 50 read', 20_000);
   t.diagnostic(`proven ${component.status().counters.eventsProven}, resent ${component.status().counters.eventsResent}`);
   assert.equal(component.status().counters.eventsResent, 0);
+});
+
+test("takd's own listener answers pings: another takd's output gets the proof from it", async (t) => {
+  const received: string[] = [];
+  const listener = createTransport('tcp+listen://127.0.0.1:0', { name: 'phones', idleTimeoutMs: 0, onEvent: (event) => received.push(event.uid) }) as StreamListener;
+  t.after(() => listener.close());
+  listener.start();
+  await listener.listening();
+  const { router, component } = await outputTo(listener.port as number, t);
+  const events = chatsAndMarkers('takd', 50);
+  for (const event of events) router.publish(event, mesh);
+  await waitUntil(() => (component.status().counters.eventsProven ?? 0) >= events.length, 'a pong from the listener proved all 50 read', 20_000);
+  assert.equal(new Set(received).size, events.length);
 });
