@@ -66,3 +66,23 @@ test('events the listener does not want proven are not held', () => {
   proof.taken([event('pli')], 0, 100, () => false);
   assert.equal(proof.waiting, 0);
 });
+
+test('a proof ping that cannot be written now is tried again (a full window must not wait for the keepalive)', async () => {
+  let canPing = false;
+  let pings = 0;
+  let handed = 0;
+  const proof = new DeliveryProof({ maxEvents: 2, pingDelayMs: 5, writePing: () => canPing && (pings += 1) > 0, handed: () => handed, onChange: () => undefined });
+  proof.pinged();
+  proof.ponged(); // the peer answers
+  proof.taken([event('a'), event('b')], 0, 200, all);
+  handed = 2;
+  assert.equal(proof.hasRoom(), false);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(pings, 0, 'negotiating: no ping written');
+  canPing = true;
+  for (let i = 0; i < 1_000 && pings === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(pings, 1, 'the ping went once it could');
+  proof.ponged();
+  assert.equal(proof.hasRoom(), true);
+  proof.stop();
+});

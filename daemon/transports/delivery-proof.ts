@@ -168,7 +168,10 @@ export class DeliveryProof {
     const full = this.peerAnswers && (this.waiting * 2 >= this.maxEvents || this.bytes * 2 >= this.maxBytes);
     this.pingTimer = setTimeout(() => {
       this.pingTimer = undefined;
-      if (this.waiting > 0 && this.marks.length === 0 && this.options.writePing()) this.pinged();
+      if (this.waiting === 0 || this.marks.length > 0) return;
+      if (this.options.writePing()) this.pinged();
+      // Not now (negotiating): try again, or a full window would wait for a keepalive ping.
+      else if (this.peerAnswers) this.schedulePing();
     }, full ? 0 : this.pingDelayMs);
     this.pingTimer.unref();
   }
