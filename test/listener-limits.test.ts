@@ -229,3 +229,42 @@ test('the limits come from the configuration file: [input.*] keys reach the list
     dir.remove();
   }
 });
+
+test('a client that never reads while large events flow: what waits for it is bounded in bytes, then it is closed', async () => {
+  // Regression (issue 16): the per-connection queue was bounded in events only (100), so a
+  // client that read nothing held 100 events of up to 64 KiB each (6.4 MB per connection).
+  const { listener } = await startListener('tcp+wo+listen://127.0.0.1:0', { stallTimeoutMs: 5_000 }, { maxEventBytes: 65_536 });
+  const idle = open(listener.port as number);
+  idle.pause(); // never reads
+  const reader = open(listener.port as number);
+  let readBytes = 0;
+  reader.on('data', (chunk: Buffer) => (readBytes += chunk.length));
+  const EVENTS = 200;
+  const remarks = `<remarks>${'x'.repeat(50_000)}</remarks>`;
+  try {
+    await Promise.all([connected(idle), connected(reader)]);
+    await waitUntil(() => listener.clientCount === 2, 'both clients joined');
+    const now = Date.now();
+    const eventBytes = Buffer.byteLength(encodeXmlString({ ...pli(0), xmlDetail: remarks }));
+    // Handed to the idle client and neither taken by the kernel nor dropped: what takd holds
+    // for it (the reading client takes everything as it comes, in steps of 4).
+    const heldForIdle = (sentSoFar: number) => {
+      const { eventsSent, eventsDropped } = listener.status().counters;
+      return 2 * sentSoFar - eventsSent - eventsDropped;
+    };
+    let most = 0;
+    for (let i = 0; i < EVENTS; i += 4) {
+      for (let j = i; j < i + 4; j++) listener.send({ ...pli(j), time: now, start: now, stale: now + 600_000, xmlDetail: remarks });
+      await waitUntil(() => readBytes >= (i + 4) * eventBytes, 'the reading client got every event so far');
+      most = Math.max(most, heldForIdle(i + 4));
+    }
+    const heldBytes = most * eventBytes;
+    console.log(`idle client: at most ${most} events (${heldBytes} bytes) held by takd; ${listener.status().counters.eventsDropped} dropped`);
+    assert.ok(heldBytes <= 2 * 1024 * 1024, `takd held ${heldBytes} bytes for a client that reads nothing`);
+    await waitUntil(() => counter(listener, 'closed.slowReader') === 1, 'the idle client is closed as a slow reader');
+  } finally {
+    idle.destroy();
+    reader.destroy();
+    await listener.close();
+  }
+});

@@ -3,6 +3,8 @@
 import type { CotEvent } from './event.js';
 import { CotDecodeError } from './errors.js';
 import { formatCotTime, parseCotTime } from './xml/time.js';
+import { XmlEventDecoder } from './xml/decode.js';
+import { encodeXmlString } from './xml/encode.js';
 
 export type CotEventJson = Omit<CotEvent, 'time' | 'start' | 'stale'> & { time: string; start: string; stale: string };
 
@@ -61,5 +63,34 @@ export function eventFromJson(value: unknown): CotEvent {
     }
   }
   for (const key of [...STRING_FIELDS, 'time', 'start', 'stale', 'point']) if (event[key] === undefined) bad(`${key} is missing`);
+  if (typeof event.xmlDetail === 'string') checkXmlDetail(event.xmlDetail);
+  checkAsXml(event as unknown as CotEvent);
   return event as unknown as CotEvent;
+}
+
+/**
+ * The event goes out as XML: it must pass the checks an XML event read in passes (point
+ * ranges, names, times). A fuzz finding: lon -2e16 from JSON was published as is.
+ */
+function checkAsXml(event: CotEvent): void {
+  try {
+    new XmlEventDecoder().decode(encodeXmlString(event));
+  } catch (error) {
+    bad((error as Error).message);
+  }
+}
+
+const DETAIL_HOST = ['<event version="2.0" uid="x" type="a" time="2024-01-01T00:00:00Z" start="2024-01-01T00:00:00Z" stale="2024-01-01T00:00:01Z"><point lat="0" lon="0" hae="0" ce="0" le="0"/><detail><takdDetailCheck>', '</takdDetailCheck></detail></event>'];
+
+/**
+ * xmlDetail goes out verbatim inside <detail>: it must be well-formed, balanced XML there
+ * (a fuzz finding: it was taken as given). The extra element around it makes a `</detail>`
+ * inside it an error rather than the end of the detail.
+ */
+function checkXmlDetail(xmlDetail: string): void {
+  try {
+    new XmlEventDecoder().decode(DETAIL_HOST[0] + xmlDetail + DETAIL_HOST[1]);
+  } catch (error) {
+    bad(`xmlDetail is not well-formed XML inside <detail>: ${(error as Error).message}`);
+  }
 }

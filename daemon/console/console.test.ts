@@ -72,3 +72,15 @@ test('markers and chat become CotEvents; mistakes name the field', () => {
   assert.match(chat.xmlDetail ?? '', /<chatgrp uid0="box" uid1="Ops" id="Ops"\/>/);
   assert.throws(() => chatEvent({ text: 'hi', room: 'a', callsign: 'b' }, 0, { uid: 'box', callsign: 'BOX' }, () => 'x'), (e: unknown) => e instanceof ApiError && e.field === 'room');
 });
+
+test('control characters and lone surrogates are refused where XML cannot carry them (fuzz finding: a room with \\b changed the chat uid on its way)', () => {
+  const box = { uid: 'box', callsign: 'BOX' };
+  const refused = (body: object, field: string) =>
+    assert.throws(() => chatEvent(body, 0, box, () => undefined), (e: unknown) => e instanceof ApiError && e.field === field, JSON.stringify(body));
+  refused({ text: 'hi', room: 'All\b' }, 'room');
+  refused({ text: 'hi', room: 'two\nlines' }, 'room');
+  refused({ text: 'a\u0000b' }, 'text');
+  refused({ text: 'hi', from: '\ud800' }, 'from');
+  assert.throws(() => markerEvent({ lat: 1, lon: 2, callsign: 'M\u001b[31m' }, 0), (e: unknown) => e instanceof ApiError && e.field === 'callsign');
+  assert.match(chatEvent({ text: 'two\nlines\tand a tab' }, 0, box, () => undefined).xmlDetail ?? '', /two\nlines\tand a tab/);
+});

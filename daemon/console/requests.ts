@@ -34,12 +34,20 @@ function number(body: Body, field: string, min: number, max: number): number | u
   return v;
 }
 
+/** Fields that are element text, where tabs and line breaks are fine. */
+const MULTILINE = new Set(['text', 'remarks']);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function string(body: Body, field: string, maxLength: number, pattern?: RegExp, patternReason?: string): string | undefined {
   const v = body[field];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') bad(field, 'must be a string');
   if (v.length === 0) bad(field, 'must not be empty');
   if (v.length > maxLength) bad(field, `must be at most ${maxLength} characters`);
+  // XML cannot carry control characters, and a line break in an attribute (a room, a callsign)
+  // comes back as a space: the event would change on its way (fuzz finding).
+  if ((MULTILINE.has(field) ? /[\x00-\x08\x0b\x0c\x0e-\x1f]/ : /[\x00-\x1f]/).test(v)) bad(field, 'must not contain control characters');
+  if (LONE_SURROGATE.test(v)) bad(field, 'is not valid Unicode (a lone surrogate)');
   if (pattern !== undefined && !pattern.test(v)) bad(field, patternReason ?? `must match ${String(pattern)}`);
   return v;
 }

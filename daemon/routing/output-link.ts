@@ -152,6 +152,15 @@ export class OutputLink implements OutputListener {
       this.memoryCount += front.length;
     }
     this.counters.returned += events.length;
+    // Written and unproven events come back when a connection died: on disk at once, so that
+    // a crash before the next connection does not lose what is no longer in the queue.
+    if (this.store) this.spillToStore();
+  }
+
+  /** Chats, markers and emergencies stay with the transport until the peer proves it read them. */
+  needsProof(event: CotEvent): boolean {
+    const lane = classifyLane(event);
+    return lane !== 'pli' && lane !== 'control';
   }
 
   get name(): string {

@@ -34,6 +34,7 @@ import type { Transport } from './types.js';
 import { formatAddress, type StreamSpec } from './url.js';
 import { StreamWriter } from './stream-writer.js';
 import { WriterOutput } from './writer-output.js';
+import type { DeliveryProof } from './delivery-proof.js';
 
 /** A TLS close this soon after the handshake, with nothing received, reads as a refusal. */
 const REFUSAL_WINDOW_MS = 1_000;
@@ -60,10 +61,8 @@ export class StreamClient extends WriterOutput implements Transport {
   private closed: Promise<void> | undefined;
   /** The current socket connected (it may still be negotiating): its loss counts as a disconnect. */
   private connectedSocket = false;
-  /** Per ping written and not yet answered: how many events had been written before it. */
-  private pingMarks: number[] = [];
-  /** Events on this connection a pong proved the server read. */
-  private confirmed = 0;
+  /** Pongs prove what was written before their ping (delivery-proof.ts). */
+  private readonly proof: DeliveryProof;
 
   constructor(
     private readonly spec: StreamSpec,
@@ -87,6 +86,9 @@ export class StreamClient extends WriterOutput implements Transport {
     this.peer = formatAddress(spec.host, spec.port);
     this.retries = new ReconnectPolicy(this.name, this.logger, { resetAfterMs: DEFAULTS.backoffResetAfterMs, ...options.backoff }, options.maxAttempts);
     this.counters.inFlightLost = 0;
+    // No pings at all (ping_after = 0) means no proof either.
+    const pings = (options.pingAfterMs ?? DEFAULTS.pingAfterMs) > 0;
+    this.proof = this.writer.enableDeliveryProof(() => pings && this.writePing());
   }
 
   /** Throws TransportConfigError when TLS material cannot be loaded. */
@@ -159,8 +161,7 @@ export class StreamClient extends WriterOutput implements Transport {
     }
     this.protocol = 0;
     this.writer.setEncoder(streamEncoder(0));
-    this.pingMarks = [];
-    this.confirmed = 0;
+    this.proof.connected();
     this.negotiation = this.startNegotiation(socket);
     this.decoder = new CotStreamDecoder({
       maxEventBytes: this.options.maxEventBytes ?? DEFAULTS.maxEventBytes,
@@ -175,10 +176,7 @@ export class StreamClient extends WriterOutput implements Transport {
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       onlyOnceHeard: true,
       sendPing: () => {
-        if (this.negotiation?.awaitingAnswer) return;
-        this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
-        // The pong to this ping proves the server read every event written before it.
-        if (this.pingMarks.length < 16) this.pingMarks.push(this.writer.handed);
+        if (this.writePing()) this.proof.pinged();
       },
       onIdle: (silentFor) => {
         this.lastError = Object.assign(new Error(`nothing received for ${silentFor} ms`), { code: 'READ_IDLE' });
@@ -192,6 +190,13 @@ export class StreamClient extends WriterOutput implements Transport {
     if (this.canSend) this.writer.attach(socket);
   }
 
+  /** A ping now, unless negotiating; the caller tells the delivery proof. */
+  private writePing(): boolean {
+    if (!this.socket || this.socket.destroyed || this.negotiation?.awaitingAnswer) return false;
+    this.writeControl(pingEvent(this.options.ownUid ?? DEFAULTS.ownUid));
+    return true;
+  }
+
   /** Writes ahead of waiting events, in the connection's current protocol. */
   private writeControl(event: CotEvent): void {
     if (!this.socket || this.socket.destroyed) return;
@@ -201,7 +206,7 @@ export class StreamClient extends WriterOutput implements Transport {
   private onStreamEvent(event: CotEvent): void {
     switch (event.type) {
       case PONG:
-        this.confirmed = this.pingMarks.shift() ?? this.confirmed;
+        this.proof.ponged();
         return;
       case PROTOCOL_REQUEST:
         return;
@@ -259,10 +264,10 @@ export class StreamClient extends WriterOutput implements Transport {
     this.watchdog = undefined;
     this.decoder = undefined;
     this.socket = undefined;
-    // The at-most-once window: what the kernel took and no pong confirmed may never have
-    // been read. (A peer that never sends anything cannot tell us: not counted.)
-    if (this.receivedOnConnection && !this.closing) this.counters.inFlightLost = (this.counters.inFlightLost ?? 0) + Math.max(0, this.writer.taken - this.confirmed);
     this.writer.detach();
+    // The at-most-once window: what the kernel took that no pong proved and that was not
+    // given back to be sent again. (A peer that never sends anything cannot tell us: not counted.)
+    if (this.receivedOnConnection && !this.closing) this.counters.inFlightLost = (this.counters.inFlightLost ?? 0) + this.proof.lostOnLastConnection;
     this.writer.resume();
     this.protocol = 0;
     if (wasUp) this.retries.disconnected(this.counters);

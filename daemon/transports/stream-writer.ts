@@ -20,6 +20,7 @@ import { IdleWaiters } from '../../util/idle-waiters.js';
 import type { Logger } from '../../util/logger.js';
 import type { OutputListener } from './types.js';
 import { BATCH_BYTES, ChunkBatch, chunkEncoding, encodeOrDrop, type EventEncoder } from './chunk-batch.js';
+import { DeliveryProof, type DeliveryProofOptions } from './delivery-proof.js';
 
 /** The part of a Writable the writer uses. */
 export interface ByteSink {
@@ -45,6 +46,8 @@ export interface StreamWriterOptions {
 interface Write {
   events: CotEvent[];
   bytes: number;
+  /** The `handed` count before its first event. */
+  firstSeq: number;
 }
 
 export class StreamWriter {
@@ -74,6 +77,8 @@ export class StreamWriter {
   private standalone: CotEvent[] = [];
   private readonly standaloneCapacity: number;
   private readonly dropLog: DropLog;
+  /** Set by a transport whose peer may prove delivery (see delivery-proof.ts). */
+  proof: DeliveryProof | undefined;
 
   constructor(encode: EventEncoder, options: StreamWriterOptions) {
     this.encode = encode;
@@ -93,12 +98,23 @@ export class StreamWriter {
     this.listener = listener;
   }
 
+  /** Keeps events the listener wants proven until a pong proves them; `writePing` writes one now. */
+  enableDeliveryProof(writePing: () => boolean, options: Partial<DeliveryProofOptions> = {}): DeliveryProof {
+    this.proof = new DeliveryProof({ ...options, writePing, handed: () => this.handed, onChange: () => this.notifyWritable() });
+    return this.proof;
+  }
+
+  /** Resolves once what was written so far is proven read (at once without a proof). */
+  whenProven(): Promise<void> {
+    return this.proof?.whenProven() ?? Promise.resolve();
+  }
+
   setEncoder(encode: EventEncoder): void {
     this.encode = encode;
   }
 
   writable(): boolean {
-    return this.sink !== undefined && !this.paused && this.sleeping === undefined && this.inFlightBytes + this.batch.bytes < this.maxInFlightBytes;
+    return this.sink !== undefined && !this.paused && this.sleeping === undefined && this.inFlightBytes + this.batch.bytes < this.maxInFlightBytes && this.proof?.hasRoom() !== false;
   }
 
   /**
@@ -165,7 +181,12 @@ export class StreamWriter {
     this.inFlightBytes = 0;
     this.batch.clear();
     this.batchEvents = [];
-    if (unwritten.length > 0) this.giveBack(unwritten);
+    // Written and not proven read (older than the unwritten ones): given back in front of them.
+    const unproven = this.proof?.connectionLost(this.taken) ?? [];
+    if (unproven.length > 0 && this.listener) {
+      this.counters.returned += unwritten.length;
+      this.listener.onReturned(unproven.concat(unwritten));
+    } else if (unwritten.length > 0) this.giveBack(unwritten);
     this.settleIdle();
   }
 
@@ -254,7 +275,7 @@ export class StreamWriter {
     const sink = this.sink;
     const count = this.batch.length;
     if (!sink || count === 0) return;
-    const write: Write = { events: this.batchEvents, bytes: this.batch.bytes };
+    const write: Write = { events: this.batchEvents, bytes: this.batch.bytes, firstSeq: this.handed };
     const chunk = this.batch.take();
     this.batchEvents = [];
     this.writes.push(write);
@@ -276,6 +297,7 @@ export class StreamWriter {
     this.inFlightBytes -= write.bytes;
     this.counters.written += write.events.length;
     this.taken += write.events.length;
+    this.proof?.taken(write.events, write.firstSeq, write.bytes, this.listener?.needsProof?.bind(this.listener));
     if (!wasWritable) this.notifyWritable();
     this.settleIdle();
   }

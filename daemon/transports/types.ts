@@ -40,6 +40,10 @@ export interface TransportCounters {
    * without the peer being heard from after them: the at-most-once window, maybe lost.
    */
   inFlightLost?: number;
+  /** Streams to a peer that answers pings: events a pong proved read. */
+  eventsProven?: number;
+  /** Streams to a peer that answers pings: written events no pong proved before the connection died, sent again (at-least-once). */
+  eventsResent?: number;
   /** udp: our own datagrams that came back (two of our interfaces on one LAN), dropped unread. */
   ownDatagramsDropped?: number;
 }
@@ -93,6 +97,8 @@ export interface OutputListener {
    * them), oldest first: they are the listener's again, to send on the next connection.
    */
   onReturned(events: CotEvent[]): void;
+  /** Whether an event must stay until the peer proves it read it (delivery-proof.ts); default no. */
+  needsProof?(event: CotEvent): boolean;
 }
 
 /** Something takd receives events from. Events go to the `onEvent` given at creation. */

@@ -4,14 +4,16 @@
  *
  * Events wait here while there is no connection, while TAK protocol negotiation holds
  * output back, and while the stream is above its buffer bound (back-pressure: we wait for
- * `drain`). When full, the oldest event is dropped: for position reports the newest is the
- * one worth sending. Drops are counted and logged at most once per interval.
+ * `drain`). It holds at most `capacity` events and `maxQueuedBytes` (estimated) bytes:
+ * when full, the oldest event is dropped (for position reports the newest is the one worth
+ * sending). Drops are counted and logged at most once per interval.
  */
 import { IdleWaiters } from '../../util/idle-waiters.js';
 import type { CotEvent } from '../codec/event.js';
 import { DropLog } from '../../util/drop-log.js';
 import type { Logger } from '../../util/logger.js';
 import { RingFifo } from '../../util/ring-fifo.js';
+import { sourceXmlOf } from '../codec/xml/source-text.js';
 import { BATCH_BYTES, ChunkBatch, chunkEncoding, encodeOrDrop, type EventEncoder } from './chunk-batch.js';
 
 /** The part of a Writable the queue uses. */
@@ -26,6 +28,8 @@ export interface ByteSink {
 export interface WriteQueueOptions {
   /** Events held at most (MAX_OUT_QUEUE); default 100. */
   capacity?: number;
+  /** Bytes (estimated) of the events held at most; default 1 MiB. */
+  maxQueuedBytes?: number;
   /** Keep writing until the stream buffers this many bytes, then wait for drain; default 256 KiB. */
   maxBufferedBytes?: number;
   /** Pause between two writes, for servers that choke on bursts (PYTAK_SLEEP, FTS_COMPAT). */
@@ -37,8 +41,16 @@ export interface WriteQueueOptions {
   dropLogIntervalMs?: number;
 }
 
+/** What a waiting event costs: its source text when it has one, else its fields' size. */
+export function estimateEventBytes(event: CotEvent): number {
+  return sourceXmlOf(event)?.length ?? 320 + event.uid.length + event.type.length + (event.xmlDetail?.length ?? 0);
+}
+
 export class WriteQueue {
   readonly capacity: number;
+  readonly maxQueuedBytes: number;
+  /** Estimated bytes of the events held. */
+  private queuedBytes = 0;
   /** Drop-oldest when full: for position reports the newest is the one worth sending. */
   private readonly events: RingFifo<CotEvent>;
   private sink: ByteSink | undefined;
@@ -62,6 +74,7 @@ export class WriteQueue {
   constructor(encode: EventEncoder, options: WriteQueueOptions) {
     this.capacity = Math.max(1, options.capacity ?? 100);
     this.events = new RingFifo<CotEvent>(this.capacity);
+    this.maxQueuedBytes = Math.max(1, options.maxQueuedBytes ?? 1024 * 1024);
     this.encode = encode;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
     this.pauseBetweenWritesMs = options.pauseBetweenWritesMs;
@@ -75,7 +88,15 @@ export class WriteQueue {
 
   push(event: CotEvent): void {
     this.counters.queued += 1;
-    if (this.events.pushDroppingOldest(event)) this.noteDropped(1, 'send queue full');
+    const bytes = estimateEventBytes(event);
+    let dropped = 0;
+    while (this.events.length > 0 && (this.events.length >= this.capacity || this.queuedBytes + bytes > this.maxQueuedBytes)) {
+      this.take();
+      dropped += 1;
+    }
+    this.events.pushDroppingOldest(event); // never drops: room was made above
+    this.queuedBytes += bytes;
+    if (dropped > 0) this.noteDropped(dropped, 'send queue full');
     this.pump();
   }
 
@@ -145,8 +166,16 @@ export class WriteQueue {
     this.clear();
   }
 
+  /** The oldest event, out of the queue and its byte count. */
+  private take(): CotEvent | undefined {
+    const event = this.events.shift();
+    if (event !== undefined) this.queuedBytes -= estimateEventBytes(event);
+    return event;
+  }
+
   clear(): void {
     this.events.clear();
+    this.queuedBytes = 0;
     this.dropLog.stop();
     this.settleIdle();
   }
@@ -176,7 +205,7 @@ export class WriteQueue {
   private pump(): void {
     const sink = this.sink;
     if (!sink || this.paused || this.waitingForDrain || this.sleeping) return;
-    for (let event = this.events.shift(); event !== undefined; event = this.events.shift()) {
+    for (let event = this.take(); event !== undefined; event = this.take()) {
       const bytes = encodeOrDrop(this.encode, event, this.logger);
       if (bytes === undefined) {
         this.noteDropped(1, 'not encodable');

@@ -39,17 +39,18 @@ export abstract class WriterOutput {
 
   flush(): Promise<void> {
     if (this.state === 'failed') return Promise.reject(new Error(this.message));
-    return this.writer.whenIdle();
+    return this.writer.whenIdle().then(() => this.writer.whenProven());
   }
 
   status(): TransportStatus {
     const { queued, written, dropped, returned } = this.writer.counters;
+    const proof = this.writer.proof?.counters;
     return {
       name: this.name,
       state: this.state,
       message: this.message,
       protocol: this.protocol,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned },
+      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned, ...(proof && { eventsProven: proof.proven, eventsResent: proof.resent }) },
     };
   }
 

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeProtoMesh, encodeProtoStream } from '../../daemon/codec/proto/index.js';
 import { XmlEventDecoder } from '../../daemon/codec/xml/decode.js';
+import { eventToJson } from '../../daemon/codec/json.js';
 import { kissEncode } from '../../hal/framers/kiss.js';
 import { encodeAx25 } from '../../hal/drivers/kiss-aprs/ax25.js';
 import { SPEC_PACKETS } from '../../hal/drivers/kiss-aprs/fixtures.js';
@@ -20,6 +21,10 @@ const BY7 = Buffer.from([0x06]); // 7-byte chunks
 const xml = new XmlEventDecoder();
 const pli = atakPliCorpus(4, 7);
 const bare = (s: string): string => s.slice(s.indexOf('<event'));
+const BOUNDARY = '----takdSeed7MA4YWxkTrZu0gW';
+const MULTIPART_BODY =
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="assetfile"; filename="pkg.zip"\r\nContent-Type: application/zip\r\n\r\nPK\x03\x04zipbytes\r\n` +
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${BOUNDARY}--\r\n`;
 const seeds: Record<string, Buffer[]> = {
   'cot-xml-stream': [
     Buffer.concat([WHOLE, Buffer.from(pli.join('\n'))]),
@@ -69,6 +74,22 @@ const seeds: Record<string, Buffer[]> = {
     Buffer.concat([WHOLE, SPEC_STREAM]),
     Buffer.concat([BY7, EXAMPLE_A1, EXAMPLE_A2, EXAMPLE_B]),
     Buffer.concat([WHOLE, EXAMPLE_C, EXAMPLE_D]),
+  ],
+  'marti-multipart': [
+    Buffer.concat([WHOLE, Buffer.from(`multipart/form-data; boundary=${BOUNDARY}\n${MULTIPART_BODY}`, 'latin1')]),
+    Buffer.concat([BY7, Buffer.from(`multipart/form-data; boundary="${BOUNDARY}"\n${MULTIPART_BODY}`, 'latin1')]),
+  ],
+  'marti-target': ['/Marti/sync/content?hash=9f86d081884c7d659a2feaa0c55ad015&filename=pkg%20one.zip', '/Marti/sync/search?keywords=missionpackage&tool=public', '/Marti/api/version/config'].map((t) => Buffer.from(t)),
+  'console-requests': [
+    Buffer.concat([Buffer.from([0]), Buffer.from('{"lat":48.1,"lon":11.5,"callsign":"M-1","sidc":"SFGPUCI----","remarks":"a<b","stale":60}')]),
+    Buffer.concat([Buffer.from([1]), Buffer.from('{"text":"hi","room":"All Chat Rooms","callsign":"ALPHA"}')]),
+    Buffer.concat([Buffer.from([2]), Buffer.from(JSON.stringify(eventToJson(xml.decode(pli[0]!))))]),
+    Buffer.concat([Buffer.from([3]), Buffer.from('11.1,48.0,11.9,48.3')]),
+  ],
+  'mqtt-payload': [encodeProtoStream(xml.decode(pli[0]!)), encodeProtoMesh(xml.decode(pli[1]!)), Buffer.from(pli[2]!)],
+  'wss-frames': [
+    Buffer.concat([WHOLE, ...pli.slice(0, 3).map((x) => encodeProtoStream(xml.decode(x)))]),
+    Buffer.concat([BY7, encodeProtoStream(xml.decode(VECTOR_XML))]),
   ],
   ini: ['demo.ini', 'pi-usb-gps-mesh.ini', 'pytak-gateway.ini', 'ais-aprs-station.ini'].map((f) => readFileSync(join(repoRoot, 'config/examples', f))),
 };

@@ -111,8 +111,9 @@ export class CotSink {
     return (this.server.address() as { port: number }).port;
   }
 
+  /** Complete events received, takd's pings (link control: keepalive, delivery proof) left out. */
   events(): number {
-    return (this.received.match(/<\/event>/g) ?? []).length;
+    return (this.received.match(/<event\b[^>]*>[\s\S]*?<\/event>/g) ?? []).filter((event) => !/^<event\b[^>]*\btype="t-x-c-t/.test(event)).length;
   }
 
   /** Stops listening and drops every connection (a server that died). */

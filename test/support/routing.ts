@@ -55,6 +55,8 @@ export interface Arrival {
 export class CapturingServer {
   readonly arrivals: Arrival[] = [];
   connections = 0;
+  /** Pings received (not in arrivals). */
+  pings = 0;
   /** Bytes received over all connections. */
   bytes = 0;
   private server: Server | undefined;
@@ -87,7 +89,11 @@ export class CapturingServer {
     const connection = this.connections;
     this.sockets.add(socket);
     const decoder = new CotStreamDecoder({
-      onEvent: (event) => this.arrivals.push({ event, connection, receivedAt: Date.now() }),
+      onEvent: (event) => {
+        // Link control (takd's pings, for its keepalive and delivery proof) is not traffic.
+        if (event.type.startsWith('t-x-c-t')) this.pings += 1;
+        else this.arrivals.push({ event, connection, receivedAt: Date.now() });
+      },
       onError: () => undefined,
     });
     socket.on('data', (chunk: Buffer) => {

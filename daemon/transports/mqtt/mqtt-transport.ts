@@ -21,9 +21,8 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { MqttClient } from 'mqtt';
 import type { CotEvent } from '../../codec/event.js';
-import { CotDecodeError } from '../../codec/errors.js';
-import { decodeDatagram } from '../../codec/datagram.js';
-import { decodeTakMessage, encodeProtoStream, TAK_MAGIC } from '../../codec/proto/index.js';
+import { decodeMqttPayload } from './payload.js';
+import { encodeProtoStream } from '../../codec/proto/index.js';
 import { XmlEventDecoder } from '../../codec/xml/decode.js';
 import { ReconnectPolicy, retryingMessage } from '../reconnect-policy.js';
 import { silentLogger, type Logger } from '../../../util/logger.js';
@@ -52,26 +51,6 @@ export const MQTT_DEFAULTS = { qos: 0, keepaliveS: 60 } as const;
  * rest wait in our queue, where the router's flow control sees them (backlog()).
  */
 const MAX_IN_FLIGHT = 256;
-
-/** Largest payload accepted (as a datagram). */
-const MAX_PAYLOAD_BYTES = 65_536;
-
-/** One TAK protocol v1 stream frame: 0xBF, varint length, TakMessage. */
-function decodeStreamFrame(payload: Buffer): CotEvent | undefined {
-  let length = 0;
-  let shift = 0;
-  let offset = 1;
-  for (;;) {
-    if (offset >= payload.length || shift > 28) throw new CotDecodeError('bad-header', 'bad TAK v1 frame length');
-    const byte = payload[offset] as number;
-    offset += 1;
-    length += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) break;
-  }
-  if (offset + length !== payload.length) throw new CotDecodeError('bad-header', `TAK v1 frame says ${length} bytes, payload has ${payload.length - offset}`);
-  return decodeTakMessage(payload.subarray(offset)).event;
-}
 
 interface InFlight {
   event: CotEvent;
@@ -348,15 +327,7 @@ export class MqttTransport implements Transport {
     let event: CotEvent | undefined;
     let version: 0 | 1;
     try {
-      if (payload.length > MAX_PAYLOAD_BYTES) throw new CotDecodeError('oversize', `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
-      if (payload[0] === TAK_MAGIC && payload[1] !== 0x01) {
-        version = 1;
-        event = decodeStreamFrame(payload);
-      } else {
-        const decoded = decodeDatagram(payload, this.xml);
-        version = decoded.version;
-        event = decoded.event;
-      }
+      ({ event, version } = decodeMqttPayload(payload, this.xml));
     } catch (error) {
       this.counters.decodeErrors += 1;
       this.logger.debug({ transport: this.name, err: (error as Error).message }, 'undecodable MQTT payload');
