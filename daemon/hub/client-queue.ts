@@ -5,15 +5,21 @@
  * counted; the hub closes a client whose queue stays full past its stall timeout.
  *
  * Only a few events at a time are handed to the connection's own queue, so what a slow
- * client has not read waits here, where coalescing keeps it small.
+ * client has not read waits here, where coalescing keeps it small. The slots are a ring
+ * (util/ring-fifo.ts): a client that read thousands of events as they came holds a few
+ * slots, not one per event since its last backlog.
  */
 import type { CotEvent } from '../codec/event.js';
 import type { ConnectionQueue } from '../transports/listener-hub.js';
 import { classifyLane } from '../routing/lane.js';
+import { RingFifo } from '../../util/ring-fifo.js';
 import { estimateBytes } from './replay-store.js';
 
 /** Events handed on to the connection at most; more wait here. */
 const HAND_ON = 8;
+
+/** Room an empty queue keeps; more is given back when a backlog has drained. */
+const SLOTS_KEPT = 64;
 
 
 export interface ClientQueueLimits {
@@ -28,8 +34,8 @@ interface Slot {
 }
 
 export class ClientQueue {
-  private slots: (Slot | undefined)[] = [];
-  private head = 0;
+  /** Unbounded as a ring: push() bounds it by events and bytes. */
+  private slots = new RingFifo<Slot>();
   private waiting = 0;
   private waitingBytes = 0;
   private readonly pli = new Map<string, Slot>();
@@ -45,6 +51,11 @@ export class ClientQueue {
 
   get depth(): number {
     return this.waiting + this.connection.length;
+  }
+
+  /** Slots the ring holds room for (memory: grows with a backlog, not with events passed). */
+  get capacity(): number {
+    return this.slots.capacity;
   }
 
   push(event: CotEvent, now = Date.now()): void {
@@ -68,7 +79,7 @@ export class ClientQueue {
       this.fullSince ??= now;
     }
     const slot: Slot = { event, bytes, pliUid };
-    this.slots.push(slot);
+    this.slots.pushOrRefuse(slot);
     this.waiting += 1;
     this.waitingBytes += bytes;
     if (pliUid !== undefined) this.pli.set(pliUid, slot);
@@ -86,29 +97,21 @@ export class ClientQueue {
   }
 
   clear(): void {
-    this.slots = [];
-    this.head = 0;
+    this.slots = new RingFifo<Slot>();
     this.waiting = 0;
     this.waitingBytes = 0;
     this.pli.clear();
   }
 
   private take(): Slot | undefined {
-    while (this.head < this.slots.length) {
-      const slot = this.slots[this.head];
-      this.slots[this.head] = undefined;
-      this.head += 1;
-      if (slot === undefined) continue;
-      this.waiting -= 1;
-      this.waitingBytes -= slot.bytes;
-      if (slot.pliUid !== undefined && this.pli.get(slot.pliUid) === slot) this.pli.delete(slot.pliUid);
-      if (this.head > 1024 && this.head * 2 > this.slots.length) {
-        this.slots = this.slots.slice(this.head);
-        this.head = 0;
-      }
-      return slot;
-    }
-    return undefined;
+    const slot = this.slots.shift();
+    if (slot === undefined) return undefined;
+    this.waiting -= 1;
+    this.waitingBytes -= slot.bytes;
+    if (slot.pliUid !== undefined && this.pli.get(slot.pliUid) === slot) this.pli.delete(slot.pliUid);
+    // A backlog that has drained gives its room back (hundreds of clients, each once behind).
+    if (this.waiting === 0 && this.slots.capacity > SLOTS_KEPT) this.slots = new RingFifo<Slot>();
+    return slot;
   }
 
   private dropOldest(): void {

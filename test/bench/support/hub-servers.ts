@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HubCounters } from '../../../daemon/hub/hub.js';
+import type { ProcessGauges } from '../../../daemon/lifecycle/process-gauges.js';
 import { NODE_V8_FLAGS } from '../../../packaging/runtime/node-flags.js';
 import { TAKD_MAIN, TakdProcess } from '../../support/daemon-process.js';
 import { freePort } from '../../support/gpsfake.js';
@@ -22,6 +23,8 @@ export interface BenchServer {
   pid: number;
   /** takd only: the hub's counters from status.json (drops, coalesced, clients closed). */
   hubCounters(): HubCounters | undefined;
+  /** takd only: its own memory gauges from status.json (heap used and total, external). */
+  gauges(): ProcessGauges | undefined;
   stop(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export async function startTakd(command: DaemonCommand): Promise<BenchServer> {
     port,
     pid: child.pid ?? 0,
     hubCounters: () => takd.status()?.hub?.counters,
+    gauges: () => takd.status()?.process,
     stop: async () => {
       await takd.stop();
       await takd.cleanup();
@@ -125,6 +129,7 @@ export async function startTaky(): Promise<BenchServer> {
     port,
     pid: child.pid ?? 0,
     hubCounters: () => undefined,
+    gauges: () => undefined,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');
