@@ -11,6 +11,11 @@ import { CotDecodeError } from '../errors.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 
+/** The assembly buffer's first size, and the most it keeps when nothing is pending. */
+const ACC_FIRST_BYTES = 2 * 1024;
+const ACC_KEPT_BYTES = 16 * 1024;
+const NO_BYTES = Buffer.alloc(0);
+
 export interface XmlFramerOptions {
   /** Largest event accepted, in bytes (default 64 KiB). */
   maxEventBytes?: number;
@@ -126,8 +131,12 @@ export class XmlEventFramer {
   private markupAheadFrom = 0;
   private markupAhead = -1;
 
-  /** Assembly buffer for whatever is pending across chunks (a partial frame or tag). */
-  private acc: Buffer;
+  /**
+   * Assembly buffer for whatever is pending across chunks (a partial frame or tag). Made on
+   * first need and grown by doubling; past ACC_KEPT_BYTES it is let go once nothing is
+   * pending, so a listener's hundreds of connections do not each hold one they rarely use.
+   */
+  private acc: Buffer = NO_BYTES;
   private accLength = 0;
   /** Stream offset of acc[0]. */
   private accOffset = 0;
@@ -135,7 +144,11 @@ export class XmlEventFramer {
   constructor(options: XmlFramerOptions = {}) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.onError = options.onError ?? (() => {});
-    this.acc = Buffer.allocUnsafe(Math.min(this.maxEventBytes + 16, 16 * 1024));
+  }
+
+  /** Bytes the assembly buffer holds room for (memory, per connection). */
+  get assemblyBytes(): number {
+    return this.acc.length;
   }
 
   /** True while an event has begun and not yet ended (its bytes are arriving). */
@@ -148,7 +161,13 @@ export class XmlEventFramer {
     this.state = State.Hunt;
     this.between = Between.Text;
     this.garbageReported = false;
+    this.emptyAcc();
+  }
+
+  /** Nothing is pending: a large assembly buffer goes. */
+  private emptyAcc(): void {
     this.accLength = 0;
+    if (this.acc.length > ACC_KEPT_BYTES) this.acc = NO_BYTES;
   }
 
   /**
@@ -171,16 +190,16 @@ export class XmlEventFramer {
       const buffer = this.acc.subarray(0, this.accLength);
       const result = this.scan(buffer, 0, this.accOffset, emit, take < chunk.length, before);
       if (result.stopped) {
-        this.accLength = 0;
+        this.emptyAcc();
         return chunk.subarray(result.consumed - before);
       }
       if (result.pendingFrom === -1) {
-        this.accLength = 0;
+        this.emptyAcc();
         from = result.consumed - before;
       } else if (take < chunk.length) {
         // The assembly buffer is full; scan() has dropped the oversize event (state is
         // Hunt or Skip). The pending bytes are in the chunk too: go on from there.
-        this.accLength = 0;
+        this.emptyAcc();
         from = Math.max(result.pendingFrom - before, 0);
       } else {
         this.keepPending(buffer, result.pendingFrom);
@@ -190,7 +209,7 @@ export class XmlEventFramer {
     const result = this.scan(chunk, from, chunkOffset, emit, false, Infinity);
     if (result.stopped) return chunk.subarray(result.consumed);
     if (result.pendingFrom !== -1) {
-      this.accLength = 0;
+      this.emptyAcc();
       this.accOffset = chunkOffset;
       this.keepPendingFrom(chunk, result.pendingFrom);
     }
@@ -200,7 +219,8 @@ export class XmlEventFramer {
   private appendToAcc(source: Buffer, count: number): void {
     const needed = this.accLength + count;
     if (needed > this.acc.length) {
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.acc.length * 2), this.maxEventBytes + 16));
+      // Its own memory (not a slice of node's shared pool, which it would keep alive).
+      const grown = Buffer.allocUnsafeSlow(Math.min(Math.max(needed, this.acc.length * 2, ACC_FIRST_BYTES), this.maxEventBytes + 16));
       this.acc.copy(grown, 0, 0, this.accLength);
       this.acc = grown;
     }
