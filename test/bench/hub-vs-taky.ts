@@ -2,7 +2,8 @@
 // driven by the same load generator (test/bench/support/hub-load.ts, in this process; each
 // server runs in a process of its own, on loopback only; a fresh server for every phase):
 //  1. N clients (10, 100, 500) connect and identify themselves with a PLI (contact callsign,
-//     __group); RSS before and after gives memory per connected client. Then a PLI per
+//     __group); RSS before and after (with the most clients: after MEMORY_QUIET s without
+//     traffic) gives memory per connected client. Then a PLI per
 //     client per second: delivered events/s, loss (of N×(N−1) per round), p99 delivery
 //     latency (receive time − the event's own time attribute, set just before the write;
 //     1 ms resolution), the server's CPU. Then a burst: every client writes BURST All Chat
@@ -25,6 +26,7 @@
 //   TAKD_HUB_BENCH_RAMP=1,2           per-client PLI rates of the ramp, Hz (default 1,2,3,5,8,12,18,27,40,60)
 //   TAKD_HUB_BENCH_RAMP_SECONDS=1     seconds per ramp step (default 3)
 //   TAKD_HUB_BENCH_TRACKS=50          tracks to replay (default 1000)
+//   TAKD_HUB_BENCH_MEMORY_QUIET=1     seconds of quiet before RSS with the most clients is read (default 10)
 //   TAKD_HUB_BENCH_SERVERS=takd       which servers (default takd,taky)
 // Connection counts stay far below `ulimit -n` (each side holds one socket per client) and
 // below 1,024 (taky's select() cannot watch more descriptors than that).
@@ -47,6 +49,7 @@ const RAMP = list('TAKD_HUB_BENCH_RAMP', '1,2,3,5,8,12,18,27,40,60');
 const RAMP_SECONDS = num('TAKD_HUB_BENCH_RAMP_SECONDS', 3);
 const TRACKS = num('TAKD_HUB_BENCH_TRACKS', 1000);
 const SERVERS = (process.env.TAKD_HUB_BENCH_SERVERS ?? 'takd,taky').split(',');
+const MEMORY_QUIET_MS = num('TAKD_HUB_BENCH_MEMORY_QUIET', 10) * 1000;
 const REPLAY_ROUNDS = 3;
 /** A ramp step must be fully delivered this soon after its last write (else it is not sustained). */
 const DRAIN_MS = 2_000;
@@ -64,6 +67,7 @@ interface LoadResult {
   loss: number;
   p99: number;
   cpuPercent: number;
+  generatorCpu: number;
   burstLoss: number;
   burstPerSecond: number;
   peakKiB: number;
@@ -100,12 +104,18 @@ function ownCpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** Every client identifies itself; done when nothing more arrives for a second (taky replays on top of the live PLIs). */
 async function identify(clients: LoadClient[]): Promise<void> {
-  const n = clients.length;
   resetCounts(clients);
   const since = Date.now();
   for (const c of clients) c.pli();
-  await settle(clients, n * (n - 1), since, 1_500, IDENTIFY_LIMIT_MS);
+  await settle(clients, Number.POSITIVE_INFINITY, since, 1_000, IDENTIFY_LIMIT_MS);
+}
+
+/** VmRSS after `ms` of quiet (node gives back the heap it grew in a storm after some idle seconds). */
+async function quietRssKiB(pid: number, ms: number): Promise<number> {
+  await sleep(ms);
+  return memoryKiB(pid, 'VmRSS');
 }
 
 async function phaseLoad(start: Start, n: number, counters: (c: HubCounters | undefined) => void): Promise<LoadResult> {
@@ -115,17 +125,18 @@ async function phaseLoad(start: Start, n: number, counters: (c: HubCounters | un
     const idleKiB = memoryKiB(server.pid, 'VmRSS');
     const clients = await connectClients(server.port, n, `hb${n}`);
     await identify(clients);
-    await sleep(300);
-    const withClientsKiB = memoryKiB(server.pid, 'VmRSS');
+    const withClientsKiB = await quietRssKiB(server.pid, n === Math.max(...CLIENTS) ? MEMORY_QUIET_MS : 1_000);
     // Sustained: a PLI per client per second.
     const latencies = new LatencyHistogram();
     resetCounts(clients, latencies);
     const cpuBefore = cpuMs(server.pid);
+    const ownBefore = ownCpuMs();
     const started = Date.now();
     const sent = await sendPliAt(clients, 1, SECONDS);
     const expected = sent * (n - 1);
     const settled = await settle(clients, expected, started, 1_500, SECONDS * 1000 + 10_000);
     const cpuPercent = (100 * (cpuMs(server.pid) - cpuBefore)) / (Date.now() - started);
+    const generatorCpu = (100 * (ownCpuMs() - ownBefore)) / (Date.now() - started);
     // Burst: every client writes BURST chats at once.
     resetCounts(clients);
     const burstStart = Date.now();
@@ -149,6 +160,7 @@ async function phaseLoad(start: Start, n: number, counters: (c: HubCounters | un
       loss: 1 - settled.received / expected,
       p99: latencies.percentile(99),
       cpuPercent,
+      generatorCpu,
       burstLoss: 1 - burst.received / burstExpected,
       burstPerSecond: burst.received / (Math.max(1, burst.lastArrivalMs) / 1000),
       peakKiB,
@@ -276,7 +288,7 @@ function report(figures: Map<string, Figures>, takdLabel: string, skip: string |
   const takd = figures.get('takd');
   const taky = figures.get('taky');
   const loadRows = [...figures.values()].flatMap((f) =>
-    f.load.map((r) => [r.server, r.clients, fmt(r.deliveredPerSecond), pct(r.loss), r.p99, r.cpuPercent.toFixed(0), pct(r.burstLoss), fmt(r.burstPerSecond), mib(r.idleKiB), r.perClientKiB.toFixed(1), mib(r.peakKiB), r.disconnected]),
+    f.load.map((r) => [r.server, r.clients, fmt(r.deliveredPerSecond), pct(r.loss), r.p99, r.cpuPercent.toFixed(0), r.generatorCpu.toFixed(0), pct(r.burstLoss), fmt(r.burstPerSecond), mib(r.idleKiB), r.perClientKiB.toFixed(1), mib(r.peakKiB), r.disconnected]),
   );
   const rampRows = [...figures.entries()].flatMap(([name, f]) =>
     f.ramp.map((s) => [name, s.hz, fmt(s.offered), fmt(s.deliveredPerSecond), pct(s.loss), fmt(s.drainMs), s.p99, s.serverCpu.toFixed(0), s.generatorCpu.toFixed(0), s.clean ? 'yes' : '**no**']),
@@ -318,9 +330,9 @@ function report(figures: Map<string, Figures>, takdLabel: string, skip: string |
     '',
     `### N clients, a PLI each per second for ${SECONDS} s, then a burst of ${BURST} chats each`,
     '',
-    table(['server', 'clients', 'delivered/s', 'loss', 'p99 ms', 'CPU %', 'burst loss', 'burst delivered/s', 'RSS idle MiB', 'RSS/client KiB', 'peak RSS MiB', 'clients dropped'], loadRows),
+    table(['server', 'clients', 'delivered/s', 'loss', 'p99 ms', 'server CPU %', 'generator CPU %', 'burst loss', 'burst delivered/s', 'RSS idle MiB', 'RSS/client KiB', 'peak RSS MiB', 'clients dropped'], loadRows),
     '',
-    `Burst loss counts what had not arrived ${BURST_WINDOW_MS / 1000} s after the burst (or after 2 s without a delivery).`,
+    `RSS/client: (VmRSS with the clients identified − VmRSS before they connected) / N, read ${MEMORY_QUIET_MS / 1000} s after the identification's N×(N−1) deliveries at N = ${Math.max(...CLIENTS)} (1 s at the smaller N: a heap grown in that storm may not have been given back yet). Burst loss counts what had not arrived ${BURST_WINDOW_MS / 1000} s after the burst (or after 2 s without a delivery).`,
     '',
     `### Rate ramp at ${RAMP_CLIENTS} clients (per-client PLI rate, ${RAMP_SECONDS} s a step)`,
     '',
