@@ -11,9 +11,8 @@ import { CotDecodeError } from '../errors.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 
-/** The assembly buffer's first size, and the most it keeps when nothing is pending. */
+/** The assembly buffer's first size (it grows by doubling up to the largest event). */
 const ACC_FIRST_BYTES = 2 * 1024;
-const ACC_KEPT_BYTES = 16 * 1024;
 const NO_BYTES = Buffer.alloc(0);
 
 export interface XmlFramerOptions {
@@ -133,8 +132,8 @@ export class XmlEventFramer {
 
   /**
    * Assembly buffer for whatever is pending across chunks (a partial frame or tag). Made on
-   * first need and grown by doubling; past ACC_KEPT_BYTES it is let go once nothing is
-   * pending, so a listener's hundreds of connections do not each hold one they rarely use.
+   * first need, so a listener's hundreds of quiet connections (each event in one chunk) do
+   * not each hold one; once made it is kept (a busy stream needs it at every chunk).
    */
   private acc: Buffer = NO_BYTES;
   private accLength = 0;
@@ -161,13 +160,8 @@ export class XmlEventFramer {
     this.state = State.Hunt;
     this.between = Between.Text;
     this.garbageReported = false;
-    this.emptyAcc();
-  }
-
-  /** Nothing is pending: a large assembly buffer goes. */
-  private emptyAcc(): void {
     this.accLength = 0;
-    if (this.acc.length > ACC_KEPT_BYTES) this.acc = NO_BYTES;
+    this.acc = NO_BYTES;
   }
 
   /**
@@ -190,16 +184,16 @@ export class XmlEventFramer {
       const buffer = this.acc.subarray(0, this.accLength);
       const result = this.scan(buffer, 0, this.accOffset, emit, take < chunk.length, before);
       if (result.stopped) {
-        this.emptyAcc();
+        this.accLength = 0;
         return chunk.subarray(result.consumed - before);
       }
       if (result.pendingFrom === -1) {
-        this.emptyAcc();
+        this.accLength = 0;
         from = result.consumed - before;
       } else if (take < chunk.length) {
         // The assembly buffer is full; scan() has dropped the oversize event (state is
         // Hunt or Skip). The pending bytes are in the chunk too: go on from there.
-        this.emptyAcc();
+        this.accLength = 0;
         from = Math.max(result.pendingFrom - before, 0);
       } else {
         this.keepPending(buffer, result.pendingFrom);
@@ -209,7 +203,7 @@ export class XmlEventFramer {
     const result = this.scan(chunk, from, chunkOffset, emit, false, Infinity);
     if (result.stopped) return chunk.subarray(result.consumed);
     if (result.pendingFrom !== -1) {
-      this.emptyAcc();
+      this.accLength = 0;
       this.accOffset = chunkOffset;
       this.keepPendingFrom(chunk, result.pendingFrom);
     }
