@@ -8,6 +8,11 @@
  * client has not read waits here, where coalescing keeps it small. The slots are a ring
  * (util/ring-fifo.ts): a client that read thousands of events as they came holds a few
  * slots, not one per event since its last backlog.
+ *
+ * SA replay waits apart, ahead of live events: it is the replay store's own events (so a
+ * reference each), bounded by that store (10,000 by default, ten times a live queue), and
+ * never dropped to make room; a client that reads none of it is closed by its listener's
+ * stall timeout like any other.
  */
 import type { CotEvent } from '../codec/event.js';
 import type { ConnectionQueue } from '../transports/listener-hub.js';
@@ -39,6 +44,9 @@ export class ClientQueue {
   private waiting = 0;
   private waitingBytes = 0;
   private readonly pli = new Map<string, Slot>();
+  /** SA replay not yet handed on, from `replayAt`. */
+  private replayBacklog: readonly CotEvent[] = [];
+  private replayAt = 0;
   private listening = false;
   /** Since when the queue has been full (undefined: not full). */
   fullSince: number | undefined;
@@ -50,7 +58,20 @@ export class ClientQueue {
   ) {}
 
   get depth(): number {
-    return this.waiting + this.connection.length;
+    return this.waiting + this.replayLeft + this.connection.length;
+  }
+
+  private get replayLeft(): number {
+    return this.replayBacklog.length - this.replayAt;
+  }
+
+  /** SA replay: handed on before anything live, as the connection takes it; never dropped here. */
+  pushReplay(events: readonly CotEvent[]): void {
+    if (events.length === 0) return;
+    this.counters.queued += events.length;
+    this.replayBacklog = this.replayLeft > 0 ? [...this.replayBacklog.slice(this.replayAt), ...events] : events;
+    this.replayAt = 0;
+    this.handOn();
   }
 
   /** Slots the ring holds room for (memory: grows with a backlog, not with events passed). */
@@ -89,6 +110,10 @@ export class ClientQueue {
 
   /** Hands everything waiting to the connection (shutdown: its own queue then flushes it). */
   handOnAll(): void {
+    for (let event = this.takeReplay(); event !== undefined; event = this.takeReplay()) {
+      this.counters.handedOn += 1;
+      this.connection.push(event);
+    }
     for (let slot = this.take(); slot !== undefined; slot = this.take()) {
       this.counters.handedOn += 1;
       this.connection.push(slot.event);
@@ -97,6 +122,8 @@ export class ClientQueue {
   }
 
   clear(): void {
+    this.replayBacklog = [];
+    this.replayAt = 0;
     this.slots = new RingFifo<Slot>();
     this.waiting = 0;
     this.waitingBytes = 0;
@@ -114,20 +141,32 @@ export class ClientQueue {
     return slot;
   }
 
+  private takeReplay(): CotEvent | undefined {
+    if (this.replayLeft === 0) return undefined;
+    const event = this.replayBacklog[this.replayAt];
+    this.replayAt += 1;
+    if (this.replayLeft === 0) {
+      this.replayBacklog = [];
+      this.replayAt = 0;
+    }
+    return event;
+  }
+
   private dropOldest(): void {
     if (this.take() !== undefined) this.counters.dropped += 1;
   }
 
   private handOn = (): void => {
     this.listening = false;
-    while (this.waiting > 0 && this.connection.length < HAND_ON) {
-      const slot = this.take();
-      if (slot === undefined) break;
+    while (this.connection.length < HAND_ON) {
+      const event = this.takeReplay() ?? this.take()?.event;
+      if (event === undefined) break;
       this.counters.handedOn += 1;
-      this.connection.push(slot.event);
+      this.connection.push(event);
     }
     if (this.waiting === 0) this.fullSince = undefined;
-    else if (!this.listening) {
+    if (this.waiting === 0 && this.replayLeft === 0) return;
+    if (!this.listening) {
       this.listening = true;
       this.connection.whenBacklogBelow(HAND_ON, this.handOn);
     }
