@@ -24,6 +24,11 @@ export class RingFifo<T> {
     return this.count;
   }
 
+  /** Items the backing array has room for now (it grows with what waits, up to the limit). */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
   get isFull(): boolean {
     return this.count >= this.limit;
   }

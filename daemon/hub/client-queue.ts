@@ -5,15 +5,26 @@
  * counted; the hub closes a client whose queue stays full past its stall timeout.
  *
  * Only a few events at a time are handed to the connection's own queue, so what a slow
- * client has not read waits here, where coalescing keeps it small.
+ * client has not read waits here, where coalescing keeps it small. The slots are a ring
+ * (util/ring-fifo.ts): a client that read thousands of events as they came holds a few
+ * slots, not one per event since its last backlog.
+ *
+ * SA replay waits apart, ahead of live events: it is the replay store's own events (so a
+ * reference each), bounded by that store (10,000 by default, ten times a live queue), and
+ * never dropped to make room; a client that reads none of it is closed by its listener's
+ * stall timeout like any other.
  */
 import type { CotEvent } from '../codec/event.js';
 import type { ConnectionQueue } from '../transports/listener-hub.js';
 import { classifyLane } from '../routing/lane.js';
+import { RingFifo } from '../../util/ring-fifo.js';
 import { estimateBytes } from './replay-store.js';
 
 /** Events handed on to the connection at most; more wait here. */
 const HAND_ON = 8;
+
+/** Room an empty queue keeps; more is given back when a backlog has drained. */
+const SLOTS_KEPT = 64;
 
 
 export interface ClientQueueLimits {
@@ -28,11 +39,14 @@ interface Slot {
 }
 
 export class ClientQueue {
-  private slots: (Slot | undefined)[] = [];
-  private head = 0;
+  /** Unbounded as a ring: push() bounds it by events and bytes. */
+  private slots = new RingFifo<Slot>();
   private waiting = 0;
   private waitingBytes = 0;
   private readonly pli = new Map<string, Slot>();
+  /** SA replay not yet handed on, from `replayAt`. */
+  private replayBacklog: readonly CotEvent[] = [];
+  private replayAt = 0;
   private listening = false;
   /** Since when the queue has been full (undefined: not full). */
   fullSince: number | undefined;
@@ -44,7 +58,25 @@ export class ClientQueue {
   ) {}
 
   get depth(): number {
-    return this.waiting + this.connection.length;
+    return this.waiting + this.replayLeft + this.connection.length;
+  }
+
+  private get replayLeft(): number {
+    return this.replayBacklog.length - this.replayAt;
+  }
+
+  /** SA replay: handed on before anything live, as the connection takes it; never dropped here. */
+  pushReplay(events: readonly CotEvent[]): void {
+    if (events.length === 0) return;
+    this.counters.queued += events.length;
+    this.replayBacklog = this.replayLeft > 0 ? [...this.replayBacklog.slice(this.replayAt), ...events] : events;
+    this.replayAt = 0;
+    this.handOn();
+  }
+
+  /** Slots the ring holds room for (memory: grows with a backlog, not with events passed). */
+  get capacity(): number {
+    return this.slots.capacity;
   }
 
   push(event: CotEvent, now = Date.now()): void {
@@ -68,7 +100,7 @@ export class ClientQueue {
       this.fullSince ??= now;
     }
     const slot: Slot = { event, bytes, pliUid };
-    this.slots.push(slot);
+    this.slots.pushOrRefuse(slot);
     this.waiting += 1;
     this.waitingBytes += bytes;
     if (pliUid !== undefined) this.pli.set(pliUid, slot);
@@ -78,6 +110,10 @@ export class ClientQueue {
 
   /** Hands everything waiting to the connection (shutdown: its own queue then flushes it). */
   handOnAll(): void {
+    for (let event = this.takeReplay(); event !== undefined; event = this.takeReplay()) {
+      this.counters.handedOn += 1;
+      this.connection.push(event);
+    }
     for (let slot = this.take(); slot !== undefined; slot = this.take()) {
       this.counters.handedOn += 1;
       this.connection.push(slot.event);
@@ -86,29 +122,34 @@ export class ClientQueue {
   }
 
   clear(): void {
-    this.slots = [];
-    this.head = 0;
+    this.replayBacklog = [];
+    this.replayAt = 0;
+    this.slots = new RingFifo<Slot>();
     this.waiting = 0;
     this.waitingBytes = 0;
     this.pli.clear();
   }
 
   private take(): Slot | undefined {
-    while (this.head < this.slots.length) {
-      const slot = this.slots[this.head];
-      this.slots[this.head] = undefined;
-      this.head += 1;
-      if (slot === undefined) continue;
-      this.waiting -= 1;
-      this.waitingBytes -= slot.bytes;
-      if (slot.pliUid !== undefined && this.pli.get(slot.pliUid) === slot) this.pli.delete(slot.pliUid);
-      if (this.head > 1024 && this.head * 2 > this.slots.length) {
-        this.slots = this.slots.slice(this.head);
-        this.head = 0;
-      }
-      return slot;
+    const slot = this.slots.shift();
+    if (slot === undefined) return undefined;
+    this.waiting -= 1;
+    this.waitingBytes -= slot.bytes;
+    if (slot.pliUid !== undefined && this.pli.get(slot.pliUid) === slot) this.pli.delete(slot.pliUid);
+    // A backlog that has drained gives its room back (hundreds of clients, each once behind).
+    if (this.waiting === 0 && this.slots.capacity > SLOTS_KEPT) this.slots = new RingFifo<Slot>();
+    return slot;
+  }
+
+  private takeReplay(): CotEvent | undefined {
+    if (this.replayLeft === 0) return undefined;
+    const event = this.replayBacklog[this.replayAt];
+    this.replayAt += 1;
+    if (this.replayLeft === 0) {
+      this.replayBacklog = [];
+      this.replayAt = 0;
     }
-    return undefined;
+    return event;
   }
 
   private dropOldest(): void {
@@ -117,14 +158,15 @@ export class ClientQueue {
 
   private handOn = (): void => {
     this.listening = false;
-    while (this.waiting > 0 && this.connection.length < HAND_ON) {
-      const slot = this.take();
-      if (slot === undefined) break;
+    while (this.connection.length < HAND_ON) {
+      const event = this.takeReplay() ?? this.take()?.event;
+      if (event === undefined) break;
       this.counters.handedOn += 1;
-      this.connection.push(slot.event);
+      this.connection.push(event);
     }
     if (this.waiting === 0) this.fullSince = undefined;
-    else if (!this.listening) {
+    if (this.waiting === 0 && this.replayLeft === 0) return;
+    if (!this.listening) {
       this.listening = true;
       this.connection.whenBacklogBelow(HAND_ON, this.handOn);
     }

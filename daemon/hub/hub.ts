@@ -331,10 +331,9 @@ export class Hub implements ListenerHub {
     if (this.known.size > KNOWN_MAX) this.known.delete(this.known.keys().next().value as string);
     if (isNew) {
       this.logger?.info({ transport: client.connection.listener, peer: client.connection.peer, uid: event.uid, callsign }, 'client identified');
-      for (const replayed of this.store.replayFor(client.connection.listener, event.uid, client.joinedAt, now)) {
-        client.queue.push(replayed, now);
-        this.counters.replayed += 1;
-      }
+      const replay = this.store.replayFor(client.connection.listener, event.uid, client.joinedAt, now);
+      client.queue.pushReplay(replay);
+      this.counters.replayed += replay.length;
     }
     if (isNew || renamed) {
       const keys = [`uid:${event.uid}`];

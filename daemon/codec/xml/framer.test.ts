@@ -172,3 +172,22 @@ test('a comment that never ends inside an event is dropped as oversize, and fram
   assert.deepEqual(frames, ['<event uid="next"/>']);
   assert.deepEqual(errors.map((e) => e.reason), ['oversize']);
 });
+
+test('the assembly buffer is made on first need, not for every connection (a listener of 500 quiet clients held 16 KiB each), and reset() lets it go', () => {
+  const framer = new XmlEventFramer();
+  assert.equal(framer.assemblyBytes, 0);
+  const frames: string[] = [];
+  const sink = (frame: Buffer): void => void frames.push(frame.toString('utf8'));
+  // Whole events in each chunk (a phone's PLI) never need it.
+  for (let i = 0; i < 10; i += 1) framer.push(stream, sink);
+  assert.equal(framer.assemblyBytes, 0);
+  // An event cut in two does.
+  const cut = bare[0]!.length >> 1;
+  framer.push(Buffer.from(bare[0]!.slice(0, cut)), sink);
+  assert.ok(framer.assemblyBytes > 0);
+  framer.push(Buffer.from(bare[0]!.slice(cut)), sink);
+  assert.equal(frames.at(-1), bare[0]);
+  assert.equal(frames.length, 10 * bare.length + 1);
+  framer.reset();
+  assert.equal(framer.assemblyBytes, 0);
+});

@@ -11,6 +11,10 @@ import { CotDecodeError } from '../errors.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 
+/** The assembly buffer's first size (it grows by doubling up to the largest event). */
+const ACC_FIRST_BYTES = 2 * 1024;
+const NO_BYTES = Buffer.alloc(0);
+
 export interface XmlFramerOptions {
   /** Largest event accepted, in bytes (default 64 KiB). */
   maxEventBytes?: number;
@@ -126,8 +130,12 @@ export class XmlEventFramer {
   private markupAheadFrom = 0;
   private markupAhead = -1;
 
-  /** Assembly buffer for whatever is pending across chunks (a partial frame or tag). */
-  private acc: Buffer;
+  /**
+   * Assembly buffer for whatever is pending across chunks (a partial frame or tag). Made on
+   * first need, so a listener's hundreds of quiet connections (each event in one chunk) do
+   * not each hold one; once made it is kept (a busy stream needs it at every chunk).
+   */
+  private acc: Buffer = NO_BYTES;
   private accLength = 0;
   /** Stream offset of acc[0]. */
   private accOffset = 0;
@@ -135,7 +143,11 @@ export class XmlEventFramer {
   constructor(options: XmlFramerOptions = {}) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.onError = options.onError ?? (() => {});
-    this.acc = Buffer.allocUnsafe(Math.min(this.maxEventBytes + 16, 16 * 1024));
+  }
+
+  /** Bytes the assembly buffer holds room for (memory, per connection). */
+  get assemblyBytes(): number {
+    return this.acc.length;
   }
 
   /** True while an event has begun and not yet ended (its bytes are arriving). */
@@ -149,6 +161,7 @@ export class XmlEventFramer {
     this.between = Between.Text;
     this.garbageReported = false;
     this.accLength = 0;
+    this.acc = NO_BYTES;
   }
 
   /**
@@ -200,7 +213,8 @@ export class XmlEventFramer {
   private appendToAcc(source: Buffer, count: number): void {
     const needed = this.accLength + count;
     if (needed > this.acc.length) {
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.acc.length * 2), this.maxEventBytes + 16));
+      // Its own memory (not a slice of node's shared pool, which it would keep alive).
+      const grown = Buffer.allocUnsafeSlow(Math.min(Math.max(needed, this.acc.length * 2, ACC_FIRST_BYTES), this.maxEventBytes + 16));
       this.acc.copy(grown, 0, 0, this.accLength);
       this.acc = grown;
     }
