@@ -12,7 +12,7 @@ import { LinkHistory } from './history.js';
 import { OPENAPI } from './openapi.js';
 import { isPagePath, servePage } from './page.js';
 import type { Identity } from './requests.js';
-import { featureOf, TrackTable } from './tracks.js';
+import { featureCollectionJson, TrackTable } from './tracks.js';
 
 export { ROUTES, OPENAPI };
 
@@ -46,13 +46,13 @@ export function createConsole(hooks: ConsoleHooks): Console {
   let lastLinks = '';
   const ticker = setInterval(() => {
     if (streams.size === 0) return;
-    const features = tracks.query({}).map((t) => featureOf(t));
+    const live = tracks.query({}); // drops the stale first, so their going is a change too
     // uptime changes every second: compare without it, so an idle box sends nothing.
     const body = linksBody(context) as { uptimeSeconds?: number };
     const links = JSON.stringify({ ...body, uptimeSeconds: 0 });
     const messages: string[] = [];
     if (links !== lastLinks) messages.push(`event: links\ndata: ${JSON.stringify(body)}\n\n`);
-    if (tracks.version !== lastTracks) messages.push(`event: tracks\ndata: ${JSON.stringify({ type: 'FeatureCollection', features })}\n\n`);
+    if (tracks.version !== lastTracks) messages.push(`event: tracks\ndata: ${featureCollectionJson(live)}\n\n`);
     lastLinks = links;
     lastTracks = tracks.version;
     const text = messages.join('') || ': keep-alive\n\n';
