@@ -10,16 +10,19 @@ import type { Component, ComponentStatus } from './component.js';
 export class TransportComponent implements Component {
   private transport: Transport | undefined;
   private lastError: string | undefined;
+  private stopped = false;
 
   constructor(
     readonly id: string,
     readonly kind: 'output' | 'input',
-    private readonly make: () => Transport,
+    private readonly make: () => Transport | Promise<Transport>,
     private readonly routing: Pick<RoutingStage, 'setOutput' | 'removeOutput'> & Partial<Pick<RoutingStage, 'drained'>>,
   ) {}
 
   async start(): Promise<void> {
-    const transport = this.make();
+    // The transport's module may be loaded now (transports/open.ts): a stop meanwhile wins.
+    const transport = await this.make();
+    if (this.stopped) return;
     this.transport = transport;
     transport.start();
     // A listener reports a configuration failure (EACCES on a low port, an address not ours)
@@ -35,6 +38,7 @@ export class TransportComponent implements Component {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const transport = this.transport;
     if (transport === undefined) return;
     this.routing.removeOutput(this.id, transport);

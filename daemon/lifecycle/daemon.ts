@@ -8,7 +8,8 @@ import { defaultLinkProviders, SimLinkProvider, type LinkProviders } from '../..
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import { CotClock, OwnPosition } from '../pli/index.js';
-import { createTransportFromSpec, type TransportOptions } from '../transports/index.js';
+import { openTransport } from '../transports/open.js';
+import type { TransportOptions } from '../transports/options.js';
 import { daemonTransportOptions, type OutputTransportSettings } from '../transports/output-settings.js';
 import type { TransportSpec } from '../transports/url.js';
 import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../config/view.js';
@@ -180,6 +181,6 @@ export class Daemon {
       // Listeners only (the others ignore it): their clients join the hub.
       ...(hub.member ? { hub: { hub: this.hub, bindIdentity: hub.bindIdentity } } : {}),
     });
-    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, () => createTransportFromSpec(spec, options()), this.routing) };
+    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, () => openTransport(spec, options()), this.routing) };
   }
 }
