@@ -22,6 +22,8 @@ export interface ApiContext {
   /** Into the router, from `api`. */
   publish(event: CotEvent): void;
   identity(): Identity;
+  /** The map's raster tile URL template and its attribution, or null: the built-in basemap only. */
+  map: { tiles: string | null; attribution: string | null };
 }
 
 export interface Route {
@@ -95,6 +97,7 @@ export function linksBody(context: ApiContext): unknown {
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/links', handle: (_r, _u, _p, context) => ({ status: 200, body: linksBody(context) }) },
+  { method: 'GET', path: '/api/map', handle: (_r, _u, _p, context) => ({ status: 200, body: context.map }) },
   {
     method: 'GET',
     path: '/api/tracks',

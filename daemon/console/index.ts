@@ -32,15 +32,21 @@ export interface Console {
   close(): void;
 }
 
+/** What the page is told of the map ([status] tiles, tiles_attribution): GET /api/map. */
+export interface ConsoleOptions {
+  tiles?: string;
+  tilesAttribution?: string;
+}
+
 /** Live updates are coalesced: at most one per SSE_INTERVAL_MS, and only when changed. */
 const SSE_INTERVAL_MS = 500;
 
-export function createConsole(hooks: ConsoleHooks): Console {
+export function createConsole(hooks: ConsoleHooks, options: ConsoleOptions = {}): Console {
   const tracks = new TrackTable();
   const history = new LinkHistory(() => hooks.snapshot().components);
   history.start();
   hooks.observe((event, from) => tracks.observe(event, from));
-  const context: ApiContext = { snapshot: () => hooks.snapshot(), tracks, history, publish: (event) => hooks.publish(event), identity: () => hooks.identity() };
+  const context: ApiContext = { snapshot: () => hooks.snapshot(), tracks, history, publish: (event) => hooks.publish(event), identity: () => hooks.identity(), map: { tiles: options.tiles ?? null, attribution: options.tilesAttribution ?? null } };
   const streams = new Set<ServerResponse>();
   let lastTracks = -1;
   let lastLinks = '';
