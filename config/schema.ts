@@ -252,7 +252,7 @@ export const SECTIONS: readonly SectionSpec[] = [
     doc: 'status.json and the optional HTTP endpoint: /health, /metrics, /status, the console page and its REST API (/api, daemon/console).',
     keys: [
       { key: 'dir', type: { kind: 'path' }, defaultText: '$RUNTIME_DIRECTORY, else /run/takd', doc: 'directory of status.json' },
-      { key: 'http', type: { kind: 'hostport' }, default: '', doc: 'serve /health, /metrics, /status, the console and /api here, e.g. 127.0.0.1:8080 (empty: off); an address off loopback requires the bearer token (token_file) on all but /health', flag: '--status-http' },
+      { key: 'http', type: { kind: 'hostport' }, default: '', doc: 'serve /health, /metrics, /status, the console and /api here, e.g. 127.0.0.1:8080 (empty: off); an address off loopback requires the bearer token (token_file) or, over HTTPS with client_ca, a client certificate from that CA on all but /health', flag: '--status-http' },
       { key: 'token_file', type: { kind: 'path' }, defaultText: '$STATE_DIRECTORY/console.token, else /var/lib/takd/console.token', doc: 'the bearer token the HTTP endpoint asks for when bound off loopback or require_token = yes; created (0600) at start when missing; `takd token` prints it' },
       { key: 'require_token', type: { kind: 'boolean' }, default: false, doc: 'ask for the bearer token on loopback too (all but /health)' },
       { key: 'api_rate', type: { kind: 'integer', min: 1, max: 100_000 }, default: 600, doc: 'requests per minute from one client address to the HTTP endpoint (burst: a tenth of it, at least 10); more answer 429' },

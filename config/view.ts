@@ -166,7 +166,9 @@ function statusTls(r: Reader): TakdConfig['status']['tls'] {
   const clientCa = r.optional('client_ca');
   // client_ca without cert is kept: the endpoint's start refuses it, naming cert.
   if (cert === undefined && clientCa === undefined) return undefined;
-  return compact({ cert, key: r.optional('key'), passwordFile: r.optional('password_file'), clientCa, clientCert: r.optional('client_cert') === 'required' ? ('required' as const) : ('optional' as const) });
+  // Without client_ca the endpoint is HTTPS with the token only: no client certificates asked.
+  const clientCert = clientCa !== undefined && r.optional('client_cert') === 'required' ? ('required' as const) : ('optional' as const);
+  return compact({ cert, key: r.optional('key'), passwordFile: r.optional('password_file'), clientCa, clientCert });
 }
 
 function hubMember(r: Reader): HubMemberSettings {

@@ -58,16 +58,10 @@ export interface StatusHttp {
   close(): Promise<void>;
 }
 
-/** HTTPS settings as a TLS listener's ([status] cert, key, password_file, client_ca, client_cert). */
-function tlsSettings(tls: NonNullable<TakdConfig['status']['tls']>): TlsSettings {
-  // Without client_ca the endpoint is HTTPS with the token only: no client certificates asked.
-  return { cert: tls.cert, key: tls.key, passwordFile: tls.passwordFile, clientCa: tls.clientCa, clientCert: tls.clientCa === undefined ? 'optional' : tls.clientCert };
-}
-
 export async function startStatusHttp(options: StatusHttpOptions): Promise<StatusHttp> {
   const { settings, snapshot, logger } = options;
   const { host, port } = splitHostPort(settings.http);
-  const tls = settings.tls === undefined ? undefined : tlsSettings(settings.tls);
+  const tls: TlsSettings | undefined = settings.tls;
   // Checked before anything listens: a wrong file or password fails the start, naming the key.
   const tlsOptions = tls === undefined ? undefined : loadTlsServerOptions(tls);
   const certAccepted = tls?.clientCa !== undefined;
