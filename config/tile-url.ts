@@ -12,6 +12,7 @@ export interface TileUrl {
 
 export function parseTileUrl(text: string): TileUrl {
   const template = text.trim();
+  if (/[\s\x00-\x1f\x7f]/.test(template)) throw new Error('a tile URL has no spaces or control characters');
   for (const part of ['{z}', '{x}', '{y}']) {
     if (!template.includes(part)) throw new Error(`a tile URL needs ${part}, e.g. https://tiles.example.org/{z}/{x}/{y}.png`);
   }
