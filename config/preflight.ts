@@ -100,6 +100,16 @@ function tlsProblems(config: LoadedConfig): Problem[] {
     const message = problem.message.replace(new RegExp(`^${problem.key}: `), '');
     problems.push(setting === undefined ? { where: `[${id}]`, key: problem.key, message } : { ...problemPlace(setting.origin, problem.key), message });
   }
+  if (view.status.http !== undefined && view.status.tls !== undefined) {
+    try {
+      loadTlsServerOptions(view.status.tls);
+    } catch (error) {
+      if (!(error instanceof TransportConfigError)) throw error;
+      const setting = config.sections.get('status')?.get(error.key) ?? config.sections.get('status')?.get('client_ca');
+      const message = error.message.replace(new RegExp(`^${error.key}: `), '');
+      problems.push(setting === undefined ? { where: '[status]', key: error.key, message } : { ...problemPlace(setting.origin, error.key), message });
+    }
+  }
   if (view.marti?.listen.scheme === 'https') {
     try {
       martiTlsOptions(view.marti);

@@ -9,6 +9,7 @@
  */
 import { parseBoundingBox, parseCircle, parseFsyncPolicy } from './routing-values.js';
 import { parseAdvertise, parseMartiUrl } from '../daemon/marti/settings.js';
+import { parseTileUrl } from './tile-url.js';
 import { userDrivers } from '../hal/index.js';
 import { userTransportKinds, type RegisteredKind } from '../daemon/transports/table.js';
 import type { ConfigValue, ValueType } from './values.js';
@@ -270,10 +271,17 @@ export const SECTIONS: readonly SectionSpec[] = [
     doc: 'status.json and the optional HTTP endpoint: /health, /metrics, /status, the console page and its REST API (/api, daemon/console).',
     keys: [
       { key: 'dir', type: { kind: 'path' }, defaultText: '$RUNTIME_DIRECTORY, else /run/takd', doc: 'directory of status.json' },
-      { key: 'http', type: { kind: 'hostport' }, default: '', doc: 'serve /health, /metrics, /status, the console and /api here, e.g. 127.0.0.1:8080 (empty: off); an address off loopback requires the bearer token (token_file) on all but /health', flag: '--status-http' },
+      { key: 'http', type: { kind: 'hostport' }, default: '', doc: 'serve /health, /metrics, /status, the console and /api here, e.g. 127.0.0.1:8080 (empty: off); an address off loopback requires the bearer token (token_file) or, over HTTPS with client_ca, a client certificate from that CA on all but /health', flag: '--status-http' },
       { key: 'token_file', type: { kind: 'path' }, defaultText: '$STATE_DIRECTORY/console.token, else /var/lib/takd/console.token', doc: 'the bearer token the HTTP endpoint asks for when bound off loopback or require_token = yes; created (0600) at start when missing; `takd token` prints it' },
       { key: 'require_token', type: { kind: 'boolean' }, default: false, doc: 'ask for the bearer token on loopback too (all but /health)' },
       { key: 'api_rate', type: { kind: 'integer', min: 1, max: 100_000 }, default: 600, doc: 'requests per minute from one client address to the HTTP endpoint (burst: a tenth of it, at least 10); more answer 429' },
+      { key: 'tiles', type: { kind: 'string', hint: 'https://HOST/{z}/{x}/{y}.png', check: (v) => parseTileUrl(v) }, doc: 'a raster tile server for the console map, e.g. https://tiles.example.org/{z}/{x}/{y}.png: drawn over the built-in offline basemap; the page may load images from this origin and no other (unset: the built-in basemap only)' },
+      { key: 'tiles_attribution', type: { kind: 'string' }, doc: 'the tile server\'s attribution shown under the map, e.g. © OpenStreetMap contributors' },
+      { key: 'cert', type: { kind: 'path' }, doc: 'serve the HTTP endpoint over HTTPS with this certificate (PEM with key, or .p12/.pfx); required for client_ca' },
+      { key: 'key', type: { kind: 'path' }, doc: 'HTTPS: PEM private key, when not inside cert' },
+      { key: 'password_file', type: { kind: 'path' }, doc: 'HTTPS: file holding the password of the .p12 or encrypted key' },
+      { key: 'client_ca', type: { kind: 'path' }, doc: 'HTTPS: CA whose client certificates get in without the token (the box\'s: the tls+listen input\'s client_ca); a certificate from another CA is refused' },
+      { key: 'client_cert', type: { kind: 'enum', values: ['required', 'optional'] }, default: 'optional', doc: 'with client_ca: required: only clients with a certificate from client_ca (no token); optional: a certificate from client_ca or the bearer token' },
     ],
   },
 ];

@@ -96,7 +96,18 @@ export interface TakdConfig {
   pli: { enabled: boolean; noFix: 'last-known' | 'silent'; staleMs?: number; stationaryIntervalMs: number; movingSlowestMs: number; movingFastestMs: number; maxLastKnownAgeMs: number };
   health: { battery: boolean; remarks: boolean };
   log: { level: string; format: 'auto' | 'json' | 'pretty'; repeatIntervalMs: number };
-  status: { dir?: string; http?: string; tokenFile?: string; requireToken?: boolean; apiRatePerMinute?: number };
+  status: {
+    dir?: string;
+    http?: string;
+    tokenFile?: string;
+    requireToken?: boolean;
+    apiRatePerMinute?: number;
+    /** The console map's raster tile URL template ([status] tiles). */
+    tiles?: string;
+    tilesAttribution?: string;
+    /** HTTPS and client certificates for the HTTP endpoint; clientCert applies with clientCa. */
+    tls?: { cert?: string; key?: string; passwordFile?: string; clientCa?: string; clientCert: 'required' | 'optional' };
+  };
   /** [marti]: the data-package server; undefined without a url. */
   marti?: MartiSettings;
   loaded: LoadedConfig;
@@ -145,6 +156,17 @@ function listenerLimits(r: Reader): ListenerLimitSettings {
     idleTimeoutMs: ms('idle_timeout'),
     stallTimeoutMs: ms('stall_timeout'),
   });
+}
+
+/** [status] HTTPS: undefined without a cert. */
+function statusTls(r: Reader): TakdConfig['status']['tls'] {
+  const cert = r.optional('cert');
+  const clientCa = r.optional('client_ca');
+  // client_ca without cert is kept: the endpoint's start refuses it, naming cert.
+  if (cert === undefined && clientCa === undefined) return undefined;
+  // Without client_ca the endpoint is HTTPS with the token only: no client certificates asked.
+  const clientCert = clientCa !== undefined && r.optional('client_cert') === 'required' ? ('required' as const) : ('optional' as const);
+  return compact({ cert, key: r.optional('key'), passwordFile: r.optional('password_file'), clientCa, clientCert });
 }
 
 function hubMember(r: Reader): HubMemberSettings {
@@ -283,7 +305,16 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     }),
     health: { battery: health.boolean('battery'), remarks: health.boolean('remarks') },
     log: { level: log.string('level'), format: log.string('format') as 'auto' | 'json' | 'pretty', repeatIntervalMs: log.ms('repeat_interval') },
-    status: compact({ dir: status.optional('dir'), http: status.optional('http'), tokenFile: status.optional('token_file'), requireToken: status.boolean('require_token'), apiRatePerMinute: status.number('api_rate') }),
+    status: compact({
+      dir: status.optional('dir'),
+      http: status.optional('http'),
+      tokenFile: status.optional('token_file'),
+      requireToken: status.boolean('require_token'),
+      apiRatePerMinute: status.number('api_rate'),
+      tiles: status.optional('tiles'),
+      tilesAttribution: status.optional('tiles_attribution'),
+      tls: statusTls(status),
+    }),
     marti: martiSettings(loaded.sections.get('marti')),
     loaded,
   };

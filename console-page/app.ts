@@ -122,6 +122,12 @@ function renderLinks(body: LinksBody): void {
 
 // ---- map: Web Mercator in world units 0..1, a view of centre and pixels per unit ----
 
+/** A raster tile server ([status] tiles, from GET /api/map), drawn over the built-in land; none: land only. */
+let tileTemplate: string | undefined;
+/** Tile images by z/x/y, kept across redraws so a pan does not load them again. */
+const tileImages = new Map<string, SVGElement>();
+const MAX_TILE_ZOOM = 19;
+
 const view = { x: 0.5, y: 0.5, scale: 0, fitted: false };
 let features: Feature[] = [];
 const symbolCache = new Map<string, { url: string; ax: number; ay: number; w: number; h: number }>();
@@ -220,6 +226,8 @@ function niceMetres(m: number): number {
   return [1, 2, 5, 10].map((k) => k * p).filter((v) => v <= m).pop() ?? p;
 }
 
+let symbolsShown = false;
+
 function renderMap(): void {
   const { w, h } = size();
   if (view.scale === 0) fit();
@@ -236,6 +244,7 @@ function renderMap(): void {
     d += 'Z';
   }
   parts.push(svgEl('path', { d, class: 'land' }));
+  if (tileTemplate !== undefined) parts.push(tileLayer(tileTemplate, w, h));
   // Graticule: a step of degrees giving lines ~80-200 px apart.
   const [lonA, latA] = unproject(view.x - w / 2 / view.scale, view.y + h / 2 / view.scale);
   const [lonB, latB] = unproject(view.x + w / 2 / view.scale, view.y - h / 2 / view.scale);
@@ -276,6 +285,12 @@ function renderMap(): void {
     parts.push(group);
   }
   map.replaceChildren(...parts);
+  if (!symbolsShown && features.length > 0) {
+    symbolsShown = true;
+    // "First render" (BENCHMARKS.md): the frame that drew the first symbols has been painted
+    // when the next frame starts; performance marks count from navigation start.
+    requestAnimationFrame(() => performance.mark('takd-first-symbols'));
+  }
   map.setAttribute('viewBox', `0 0 ${w} ${h}`);
   // Scale bar at the map's centre latitude.
   const [, latC] = unproject(view.x, view.y);
@@ -286,6 +301,41 @@ function renderMap(): void {
   bar.setAttribute('title', `${(metres / metresPerPx).toFixed(0)} px`);
   bar.style.width = `${(metres / metresPerPx).toFixed(0)}px`;
   $('#track-count').textContent = `(${features.length} tracks)`;
+}
+
+/** The 256-pixel tiles covering the view at the zoom nearest the view's scale (at most 64). */
+function tileLayer(template: string, w: number, h: number): SVGElement {
+  const group = svgEl('g', { class: 'tiles' });
+  const z = Math.max(0, Math.min(MAX_TILE_ZOOM, Math.round(Math.log2(view.scale / 256))));
+  const n = 2 ** z;
+  const size = view.scale / n;
+  const x0 = Math.max(0, Math.floor((view.x - w / 2 / view.scale) * n));
+  const x1 = Math.min(n - 1, Math.floor((view.x + w / 2 / view.scale) * n));
+  const y0 = Math.max(0, Math.floor((view.y - h / 2 / view.scale) * n));
+  const y1 = Math.min(n - 1, Math.floor((view.y + h / 2 / view.scale) * n));
+  if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) return group;
+  const used = new Set<string>();
+  for (let x = x0; x <= x1; x++) {
+    for (let y = y0; y <= y1; y++) {
+      const key = `${z}/${x}/${y}`;
+      used.add(key);
+      let image = tileImages.get(key);
+      if (image === undefined) {
+        image = svgEl('image', { href: template.replaceAll('{z}', String(z)).replaceAll('{x}', String(x)).replaceAll('{y}', String(y)), class: 'tile', preserveAspectRatio: 'none' });
+        tileImages.set(key, image);
+      }
+      const [sx, sy] = toScreen([x / n, y / n]);
+      // Half a pixel of overlap hides the seams between neighbours.
+      image.setAttribute('x', sx.toFixed(1));
+      image.setAttribute('y', sy.toFixed(1));
+      image.setAttribute('width', (size + 0.5).toFixed(1));
+      image.setAttribute('height', (size + 0.5).toFixed(1));
+      group.append(image);
+    }
+  }
+  // Forget what is off screen once many are kept.
+  if (tileImages.size > 256) for (const key of tileImages.keys()) if (!used.has(key)) tileImages.delete(key);
+  return group;
 }
 
 let frame = 0;
@@ -402,7 +452,16 @@ async function stream(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const [links, tracks] = await Promise.all([getJson<LinksBody>('/api/links'), getJson<{ features: Feature[] }>('/api/tracks')]);
+  const [links, tracks, settings] = await Promise.all([
+    getJson<LinksBody>('/api/links'),
+    getJson<{ features: Feature[] }>('/api/tracks'),
+    getJson<{ tiles: string | null; attribution: string | null }>('/api/map'),
+  ]);
+  if (settings.tiles !== null) {
+    tileTemplate = settings.tiles;
+    const credit = settings.attribution ?? new URL(settings.tiles.replace(/\{[zxy]\}/g, '0')).host;
+    $('#attribution').textContent += ` · Tiles: ${credit}`;
+  }
   renderLinks(links);
   setFeatures(tracks.features);
   document.body.dataset.ready = 'true';

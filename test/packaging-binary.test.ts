@@ -10,10 +10,12 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BuiltBinary } from '../packaging/build/binary.js';
 import type { BinaryArch } from '../packaging/build/node-dist.js';
 import { binaryCommand, binaryUnavailableReason, mib, SIZE_BUDGET, strippedOfficialNodeBytes, testBinary } from '../packaging/testing/binaries.js';
 import { CotSink, TAKD_MAIN, TakdProcess, waitFor } from './support/daemon-process.js';
+import { freePort } from './support/gpsfake.js';
 import { FakeNotifySocket, pythonAvailable } from './support/notify-socket.js';
 import { gnssCorpusDir, repoRoot } from './support/paths.js';
 import { PtyPair, socatAvailable } from './support/pty.js';
@@ -138,6 +140,30 @@ function describeBinary(arch: BinaryArch, startTimeoutMs: number): void {
       const result = run(takdBinary, ['serial', 'list']);
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout.toString(), /^(PATH\s+NODE|no serial devices found)/);
+    });
+
+    it('run: the console page comes from the embedded asset, as the sources serve it', { skip: existsSync(join(repoRoot, 'daemon/console/page-assets.generated.js')) ? undefined : 'the page is not built (npm run build)' }, async () => {
+      const takd = new TakdProcess();
+      processes.push(takd);
+      const port = await freePort();
+      takd.writeConfig(`[pli]\nenabled = no\n[status]\nhttp = 127.0.0.1:${port}\n[output.file]\nurl = file://${join(takd.dir, 'out.cot')}\n`);
+      takd.start(['-c', takd.configFile], { STATE_DIRECTORY: takd.dir }, [...takdBinary, 'run']);
+      await waitFor('ready', () => (takd.status()?.ready === true ? true : undefined), startTimeoutMs);
+      // Ready is said before the HTTP endpoint listens: wait for it to answer.
+      const deadline = Date.now() + startTimeoutMs;
+      while (!(await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false))) {
+        assert.ok(Date.now() < deadline && takd.status()?.pid !== undefined, `the HTTP endpoint never answered: ${takd.stderr}`);
+        await sleep(100);
+      }
+      const { PAGE_FILES } = await import('../daemon/console/page-assets.generated.js');
+      for (const [path, file] of Object.entries(PAGE_FILES)) {
+        const compressed = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'accept-encoding': 'br' } });
+        assert.equal(compressed.status, 200, path);
+        assert.equal(compressed.headers.get('etag'), file.etag, path);
+        const plain = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'accept-encoding': 'identity' } });
+        assert.equal((await plain.arrayBuffer()).byteLength, file.size, path);
+      }
+      assert.equal(await takd.stop('SIGTERM'), 0);
     });
 
     it('run: corpus capture replayed → PLI → loopback TCP listener', { skip: noCorpus }, async () => {

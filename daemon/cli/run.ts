@@ -13,7 +13,7 @@ import { SystemdNotifier } from '../lifecycle/notify.js';
 import { installSignalHandlers } from '../lifecycle/signals.js';
 import { ComponentStartError } from '../lifecycle/supervisor.js';
 import { createLogger, type Logger, type RootLogger } from '../log.js';
-import { TransportConfigError } from '../transports/index.js';
+import { TransportConfigError } from '../transports/errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './command.js';
 
 const HELP = `Usage: takd run [-c FILE | --no-config] [--set SECTION.KEY=VALUE …] [--callsign NAME] [--log-level LEVEL]

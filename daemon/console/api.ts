@@ -11,7 +11,7 @@ import { XmlEventDecoder } from '../codec/xml/decode.js';
 import type { StatusSnapshot } from '../lifecycle/status.js';
 import type { LinkHistory } from './history.js';
 import { ApiError, chatEvent, markerEvent, parseBbox, type Identity } from './requests.js';
-import { featureOf, type TrackTable } from './tracks.js';
+import { featureCollectionJson, featureOf, type TrackTable } from './tracks.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -22,6 +22,8 @@ export interface ApiContext {
   /** Into the router, from `api`. */
   publish(event: CotEvent): void;
   identity(): Identity;
+  /** The map's raster tile URL template and its attribution, or null: the built-in basemap only. */
+  map: { tiles: string | null; attribution: string | null };
 }
 
 export interface Route {
@@ -33,11 +35,17 @@ export interface Route {
 
 export interface Answer {
   status: number;
-  body: unknown;
+  body?: unknown;
+  /** The body already as JSON text (sent as is, instead of serializing `body`). */
+  json?: string;
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(`${JSON.stringify(body)}\n`);
+  sendJsonText(response, status, JSON.stringify(body), headers);
+}
+
+export function sendJsonText(response: ServerResponse, status: number, json: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(`${json}\n`);
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -89,6 +97,7 @@ export function linksBody(context: ApiContext): unknown {
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/links', handle: (_r, _u, _p, context) => ({ status: 200, body: linksBody(context) }) },
+  { method: 'GET', path: '/api/map', handle: (_r, _u, _p, context) => ({ status: 200, body: context.map }) },
   {
     method: 'GET',
     path: '/api/tracks',
@@ -98,8 +107,7 @@ export const ROUTES: readonly Route[] = [
       const types = typeParam === null ? undefined : typeParam.split(',').filter((t) => t !== '');
       if (types?.some((t) => !/^[a-z][A-Za-z0-9-]*$/.test(t))) throw new ApiError(400, 'type', 'must be CoT type prefixes like a-f or a-h-G, comma-separated');
       const bbox = bboxParam === null ? undefined : parseBbox(bboxParam);
-      const features = context.tracks.query({ types, bbox }).map((t) => featureOf(t));
-      return { status: 200, body: { type: 'FeatureCollection', features } };
+      return { status: 200, json: featureCollectionJson(context.tracks.query({ types, bbox })) };
     },
   },
   {
@@ -184,7 +192,8 @@ export async function handleApi(request: IncomingMessage, response: ServerRespon
   }
   try {
     const answer = await chosen.route.handle(request, url, chosen.params ?? {}, context);
-    sendJson(response, answer.status, answer.body);
+    if (answer.json !== undefined) sendJsonText(response, answer.status, answer.json);
+    else sendJson(response, answer.status, answer.body);
   } catch (error) {
     if (error instanceof ApiError) sendJson(response, error.status, { error: error.status === 404 ? 'not found' : 'bad request', field: error.field, reason: error.reason });
     else sendJson(response, 500, { error: 'internal error', reason: String(error) });

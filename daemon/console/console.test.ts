@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { CotEvent } from '../codec/event.js';
 import { bearerMatches, ClientRateLimiter, isLoopbackHost } from './access.js';
 import { ApiError, chatEvent, markerEvent, typeFromSidc } from './requests.js';
-import { featureOf, sidcOf, TrackTable } from './tracks.js';
+import { featureCollectionJson, featureOf, sidcOf, TrackTable } from './tracks.js';
 
 function event(uid: string, type: string, lat: number, lon: number, time: number, stale = time + 60_000): CotEvent {
   return { uid, type, how: 'm-g', time, start: time, stale, point: { lat, lon, hae: 9999999, ce: 9999999, le: 9999999 }, contact: { callsign: uid.toUpperCase() } };
@@ -31,6 +31,28 @@ test('track table: newest per uid with a trail, filters, stale and chat left out
   assert.equal(table.get('a'), undefined, 'the least recently updated went first');
   now += 61_000;
   assert.equal(table.query().length, 0, 'stale tracks are gone');
+});
+
+test('the FeatureCollection text is serialized once per update and equals serializing the features', () => {
+  let now = 1_000_000;
+  const table = new TrackTable(100, () => now);
+  table.observe(event('a', 'a-f-G-U-C', 52, 13, now), 'self');
+  table.observe(event('b', 'a-h-A', -10, 170, now), 'input.x');
+  const expected = (): string => JSON.stringify({ type: 'FeatureCollection', features: table.query().map((t) => featureOf(t)) });
+  const first = featureCollectionJson(table.query());
+  assert.equal(first, expected());
+  assert.deepEqual((JSON.parse(first) as { features: { id: string }[] }).features.map((f) => f.id), ['a', 'b']);
+  const cachedA = table.get('a')?.json;
+  assert.ok(cachedA !== undefined, 'kept for the next request');
+  now += 1;
+  table.observe(event('a', 'a-f-G-U-C', 52.5, 13.5, now), 'self');
+  assert.equal(table.get('a')?.json, undefined, 'an update starts without the old text');
+  const second = featureCollectionJson(table.query());
+  assert.equal(second, expected());
+  const moved = (JSON.parse(second) as { features: { id: string; geometry: { coordinates: number[] }; properties: { trail: number[][] } }[] }).features.find((f) => f.id === 'a');
+  assert.deepEqual(moved?.geometry.coordinates, [13.5, 52.5]);
+  assert.deepEqual(moved?.properties.trail, [[13, 52]]);
+  assert.equal(featureCollectionJson([]), '{"type":"FeatureCollection","features":[]}');
 });
 
 test('CoT type ↔ 2525 letter SIDC', () => {

@@ -12,7 +12,7 @@ import { LinkHistory } from './history.js';
 import { OPENAPI } from './openapi.js';
 import { isPagePath, servePage } from './page.js';
 import type { Identity } from './requests.js';
-import { featureOf, TrackTable } from './tracks.js';
+import { featureCollectionJson, TrackTable } from './tracks.js';
 
 export { ROUTES, OPENAPI };
 
@@ -32,27 +32,33 @@ export interface Console {
   close(): void;
 }
 
+/** What the page is told of the map ([status] tiles, tiles_attribution): GET /api/map. */
+export interface ConsoleOptions {
+  tiles?: string;
+  tilesAttribution?: string;
+}
+
 /** Live updates are coalesced: at most one per SSE_INTERVAL_MS, and only when changed. */
 const SSE_INTERVAL_MS = 500;
 
-export function createConsole(hooks: ConsoleHooks): Console {
+export function createConsole(hooks: ConsoleHooks, options: ConsoleOptions = {}): Console {
   const tracks = new TrackTable();
   const history = new LinkHistory(() => hooks.snapshot().components);
   history.start();
   hooks.observe((event, from) => tracks.observe(event, from));
-  const context: ApiContext = { snapshot: () => hooks.snapshot(), tracks, history, publish: (event) => hooks.publish(event), identity: () => hooks.identity() };
+  const context: ApiContext = { snapshot: () => hooks.snapshot(), tracks, history, publish: (event) => hooks.publish(event), identity: () => hooks.identity(), map: { tiles: options.tiles ?? null, attribution: options.tilesAttribution ?? null } };
   const streams = new Set<ServerResponse>();
   let lastTracks = -1;
   let lastLinks = '';
   const ticker = setInterval(() => {
     if (streams.size === 0) return;
-    const features = tracks.query({}).map((t) => featureOf(t));
+    const live = tracks.query({}); // drops the stale first, so their going is a change too
     // uptime changes every second: compare without it, so an idle box sends nothing.
     const body = linksBody(context) as { uptimeSeconds?: number };
     const links = JSON.stringify({ ...body, uptimeSeconds: 0 });
     const messages: string[] = [];
     if (links !== lastLinks) messages.push(`event: links\ndata: ${JSON.stringify(body)}\n\n`);
-    if (tracks.version !== lastTracks) messages.push(`event: tracks\ndata: ${JSON.stringify({ type: 'FeatureCollection', features })}\n\n`);
+    if (tracks.version !== lastTracks) messages.push(`event: tracks\ndata: ${featureCollectionJson(live)}\n\n`);
     lastLinks = links;
     lastTracks = tracks.version;
     const text = messages.join('') || ': keep-alive\n\n';

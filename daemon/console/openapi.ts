@@ -5,7 +5,7 @@ const error = { description: 'what is wrong: `field` and `reason`', content: { '
 const accepted = { description: 'published through the router (role `api`)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Published' } } } };
 const refusals = {
   '400': error,
-  '401': { description: 'a bearer token is required (bound off loopback, or require_token)' },
+  '401': { description: 'a bearer token (or a client certificate from [status] client_ca) is required: bound off loopback, or require_token' },
   '413': { description: `body larger than ${MAX_BODY_BYTES} bytes` },
   '415': error,
   '429': { description: 'too many requests from this address ([status] api_rate); Retry-After says when' },
@@ -13,7 +13,7 @@ const refusals = {
 
 export const OPENAPI = {
   openapi: '3.1.0',
-  info: { title: 'takd console API', version: '1', description: 'Links, tracks and posting CoT, markers and GeoChat into takd. Loopback needs no token; bound off loopback (or with [status] require_token) every route but /health needs `Authorization: Bearer TOKEN` (`takd token` prints it).' },
+  info: { title: 'takd console API', version: '1', description: 'Links, tracks and posting CoT, markers and GeoChat into takd. Loopback needs no token; bound off loopback (or with [status] require_token) every route but /health needs `Authorization: Bearer TOKEN` (`takd token` prints it) or, over HTTPS with [status] client_ca, a client certificate from that CA.' },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
@@ -52,6 +52,12 @@ export const OPENAPI = {
   security: [{}, { bearer: [] }],
   paths: {
     '/api/links': { get: { summary: 'every source, input and output: state, detail, last error, counters, queue, rate and 15-minute history', responses: { '200': { description: 'links' }, '401': refusals['401'], '429': refusals['429'] } } },
+    '/api/map': {
+      get: {
+        summary: 'the map settings: a raster tile URL template ([status] tiles, drawn over the built-in basemap) and its attribution, each null when unset',
+        responses: { '200': { description: '{tiles, attribution}', content: { 'application/json': { schema: { type: 'object', required: ['tiles', 'attribution'], properties: { tiles: { type: ['string', 'null'] }, attribution: { type: ['string', 'null'] } } } } } }, '401': refusals['401'], '429': refusals['429'] },
+      },
+    },
     '/api/tracks': {
       get: {
         summary: 'the live tracks as a GeoJSON FeatureCollection',

@@ -22,12 +22,14 @@ function identityOf(asset: Asset): Buffer {
 let assets: Promise<Map<string, Asset> | undefined> | undefined;
 
 async function load(): Promise<Map<string, Asset> | undefined> {
-  let files: Record<string, { type: string; etag: string; br: string }>;
+  let files: Record<string, { type: string; etag: string; br: string }> | undefined;
   try {
+    // The single binary reads these from a SEA asset instead (packaging/build/plugins.ts).
     ({ PAGE_FILES: files } = await import('./page-assets.generated.js'));
   } catch {
     return undefined; // not built: `npm run build` makes it
   }
+  if (files === undefined) return undefined;
   const map = new Map<string, Asset>();
   for (const [path, file] of Object.entries(files)) map.set(path, { type: file.type, etag: file.etag, br: Buffer.from(file.br, 'base64') });
   map.set('/index.html', map.get('/') as Asset);

@@ -17,6 +17,8 @@ export interface Track {
   trail: [number, number][];
   /** Its GeoJSON Feature, made once (a new Track object replaces this one on every update). */
   feature?: GeoJsonFeature;
+  /** That Feature as JSON text, made once: GET /api/tracks and the live stream join these. */
+  json?: string;
 }
 
 export interface BoundingBox {
@@ -126,6 +128,18 @@ export function sidcOf(type: string): string | undefined {
   const dimension = parts[2] ?? 'G';
   const fn = parts.slice(3).join('').toUpperCase().slice(0, 6);
   return `S${affiliation}${dimension}P${fn.padEnd(6, '-')}--`.slice(0, 12).padEnd(15, '-');
+}
+
+/** The track's Feature as JSON, serialized once per update (10,000 tracks are joined, not re-serialized). */
+export function featureJson(track: Track): string {
+  return (track.json ??= JSON.stringify(featureOf(track)));
+}
+
+/** A GeoJSON FeatureCollection of these tracks as JSON text. */
+export function featureCollectionJson(tracks: readonly Track[]): string {
+  const parts = new Array<string>(tracks.length);
+  for (let i = 0; i < tracks.length; i++) parts[i] = featureJson(tracks[i] as Track);
+  return `{"type":"FeatureCollection","features":[${parts.join(',')}]}`;
 }
 
 export function featureOf(track: Track, withTrail = false): GeoJsonFeature {

@@ -10,6 +10,7 @@ import type { Component, ComponentStatus } from './component.js';
 export class TransportComponent implements Component {
   private transport: Transport | undefined;
   private lastError: string | undefined;
+  private stopped = false;
 
   constructor(
     readonly id: string,
@@ -19,7 +20,9 @@ export class TransportComponent implements Component {
   ) {}
 
   async start(): Promise<void> {
+    // The transport's module may be loaded now (its row's load()): a stop meanwhile wins.
     const transport = await this.make();
+    if (this.stopped) return;
     this.transport = transport;
     transport.start();
     // A listener reports a configuration failure (EACCES on a low port, an address not ours)
@@ -35,6 +38,7 @@ export class TransportComponent implements Component {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const transport = this.transport;
     if (transport === undefined) return;
     this.routing.removeOutput(this.id, transport);

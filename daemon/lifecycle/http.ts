@@ -5,14 +5,21 @@
  * under /api and the page), loaded with this module.
  *
  * Access (daemon/console/access.ts): a loopback address needs nothing; bound off loopback,
- * or with require_token, every path but /health needs the bearer token. Every client
- * address has a request budget; every response carries a strict Content-Security-Policy.
+ * or with require_token, every path but /health needs the bearer token or, served over
+ * HTTPS with client_ca, a client certificate from that CA (client_cert = required: the
+ * certificate only, checked in the handshake). Every client address has a request budget;
+ * every response carries a strict Content-Security-Policy, naming the tile server's origin
+ * ([status] tiles) as the one other place images may come from.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { TakdConfig } from '../../config/view.js';
 import { bearerMatches, ClientRateLimiter, defaultTokenFile, ensureToken, isLoopbackHost } from '../console/access.js';
 import { createConsole, type ConsoleHooks } from '../console/index.js';
 import type { Logger } from '../log.js';
+import { parseTileUrl } from '../../config/tile-url.js';
+import { listenerCertificateProblem, loadTlsServerOptions, type TlsSettings } from '../transports/tls-options.js';
 import { prometheusText } from './metrics.js';
 import { isHealthy, type StatusSnapshot } from './status.js';
 
@@ -22,14 +29,16 @@ export function splitHostPort(hostport: string): { host: string; port: number } 
   return { host: match[1] ?? match[2] ?? '', port: Number(match[3]) };
 }
 
-/** On every response: nothing from elsewhere, no inline script, no framing, no sniffing. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-resource-policy': 'same-origin',
-};
+/** On every response: nothing from elsewhere, no inline script, no framing, no sniffing. The headers, with the tile server's origin ([status] tiles) as the one other place images may come from. */
+export function securityHeaders(tileOrigin?: string): Readonly<Record<string, string>> {
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:${tileOrigin ? ` ${tileOrigin}` : ''}; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
 
 export interface StatusHttpOptions {
   settings: TakdConfig['status'] & { http: string };
@@ -41,30 +50,47 @@ export interface StatusHttpOptions {
 }
 
 export interface StatusHttp {
-  server: Server;
-  /** Whether requests need the bearer token. */
+  server: Server | HttpsServer;
+  /** Whether requests need the bearer token (or, with client_ca, a client certificate from it). */
   tokenRequired: boolean;
+  /** How a client gets in, as logged at start. */
+  access: string;
   close(): Promise<void>;
 }
 
 export async function startStatusHttp(options: StatusHttpOptions): Promise<StatusHttp> {
   const { settings, snapshot, logger } = options;
   const { host, port } = splitHostPort(settings.http);
-  const tokenRequired = settings.requireToken === true || !isLoopbackHost(host);
+  const tls: TlsSettings | undefined = settings.tls;
+  // Checked before anything listens: a wrong file or password fails the start, naming the key.
+  const tlsOptions = tls === undefined ? undefined : loadTlsServerOptions(tls);
+  const certAccepted = tls?.clientCa !== undefined;
+  const certRequired = certAccepted && tls?.clientCert === 'required';
+  const tileOrigin = settings.tiles === undefined ? undefined : parseTileUrl(settings.tiles).origin;
+  const headers = securityHeaders(tileOrigin);
+  // A certificate the TLS handshake already demanded is access enough: no token then.
+  const tokenRequired = !certRequired && (settings.requireToken === true || !isLoopbackHost(host));
   let token: string | undefined;
+  let access: string;
   if (tokenRequired) {
     const file = settings.tokenFile ?? defaultTokenFile(options.env);
     const made = ensureToken(file);
     token = made.token;
-    logger?.info({ http: settings.http, tokenFile: file, created: made.created }, 'the HTTP endpoint asks for the bearer token (all but /health); `takd token` prints it');
+    access = certAccepted ? `a client certificate from ${tls?.clientCa} or the bearer token (all but /health); \`takd token\` prints the token` : 'the bearer token (all but /health); `takd token` prints it';
+    logger?.info({ http: settings.http, https: tls !== undefined, tokenFile: file, created: made.created, clientCa: tls?.clientCa }, `the HTTP endpoint asks for ${access}`);
+  } else if (certRequired) {
+    access = `a client certificate from ${tls?.clientCa} (HTTPS; no token)`;
+    logger?.info({ http: settings.http, https: true, clientCa: tls?.clientCa }, `the HTTP endpoint asks for ${access}`);
   } else {
-    logger?.info({ http: settings.http }, 'the HTTP endpoint is on loopback: no token asked');
+    access = 'nothing (loopback)';
+    logger?.info({ http: settings.http, https: tls !== undefined }, 'the HTTP endpoint is on loopback: no token asked');
   }
+  if (tileOrigin !== undefined) logger?.info({ tiles: settings.tiles }, `the console map draws tiles from ${tileOrigin} (the page may load images from there)`);
   const limiter = new ClientRateLimiter(settings.apiRatePerMinute ?? 600);
-  const console = options.console ? createConsole({ ...options.console, snapshot }) : undefined;
+  const console = options.console ? createConsole({ ...options.console, snapshot }, { tiles: settings.tiles, tilesAttribution: settings.tilesAttribution }) : undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     const url = new URL(request.url ?? '/', 'http://takd.invalid');
     const path = url.pathname;
     const wait = limiter.take(request.socket.remoteAddress ?? '?');
@@ -73,8 +99,18 @@ export async function startStatusHttp(options: StatusHttpOptions): Promise<Statu
       request.resume();
       return;
     }
-    if (token !== undefined && path !== '/health' && !bearerMatches(request.headers.authorization, token)) {
-      response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="takd"' }).end(`${JSON.stringify({ error: 'unauthorized', reason: 'send Authorization: Bearer TOKEN (`takd token` on the box prints it)' })}\n`);
+    const socket = request.socket as Partial<TLSSocket>;
+    // client_cert = optional: no certificate is fine, one from another CA is not.
+    const badCertificate = tls !== undefined && certAccepted && socket.getPeerCertificate !== undefined ? listenerCertificateProblem(tls, socket as TLSSocket) : undefined;
+    if (badCertificate !== undefined) {
+      response.writeHead(401, { 'content-type': 'application/json' }).end(`${JSON.stringify({ error: 'unauthorized', reason: `the client certificate is not from this box's CA (client_ca): ${badCertificate}` })}\n`);
+      request.resume();
+      return;
+    }
+    const byCertificate = certAccepted && socket.authorized === true;
+    if (token !== undefined && path !== '/health' && !byCertificate && !bearerMatches(request.headers.authorization, token)) {
+      const reason = certAccepted ? 'present a client certificate from this box\'s CA, or send Authorization: Bearer TOKEN (`takd token` on the box prints it)' : 'send Authorization: Bearer TOKEN (`takd token` on the box prints it)';
+      response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="takd"' }).end(`${JSON.stringify({ error: 'unauthorized', reason })}\n`);
       request.resume();
       return;
     }
@@ -96,12 +132,14 @@ export async function startStatusHttp(options: StatusHttpOptions): Promise<Statu
       response.writeHead(404, { 'content-type': 'text/plain' }).end(`try /health, /metrics or /status${console ? ', /api/openapi.json' : ''}\n`);
     }
   };
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end(`${String(error)}\n`);
     });
-  });
+  };
+  // node:https only when asked for: a plain endpoint does not keep it resident.
+  const server = tlsOptions === undefined ? createServer(listener) : (await import('node:https')).createServer(tlsOptions, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -112,6 +150,7 @@ export async function startStatusHttp(options: StatusHttpOptions): Promise<Statu
   return {
     server,
     tokenRequired,
+    access,
     close: () =>
       new Promise<void>((resolve) => {
         console?.close();

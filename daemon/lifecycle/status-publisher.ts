@@ -63,13 +63,14 @@ export class StatusPublisher {
     const { notifier, env, logger } = this.options;
     this.ready = true;
     this.processMonitor.start();
-    this.statusFile = new StatusFile(settings.dir ?? defaultStatusDir(env), () => this.snapshot(), logger.child({ component: 'status' }));
-    this.statusFile.start();
     if (settings.http !== undefined) {
       // Loaded only when configured: node:http and the console are idle RSS a daemon without it need not pay.
       const { startStatusHttp } = await import('./http.js');
       this.http = await startStatusHttp({ settings: { ...settings, http: settings.http }, snapshot: () => this.snapshot(), console: this.options.readers.console, logger: logger.child({ component: 'http' }), env });
     }
+    // After the endpoint listens: a status.json saying ready means /health answers too.
+    this.statusFile = new StatusFile(settings.dir ?? defaultStatusDir(env), () => this.snapshot(), logger.child({ component: 'status' }));
+    this.statusFile.start();
     this.timer = setInterval(() => this.updateSystemdStatus(), this.options.systemdStatusMs ?? 5000);
     notifier?.ready(this.summary());
     notifier?.startWatchdog();

@@ -24,7 +24,8 @@ function bundledPackageDirs(inputs: string[]): string[] {
 /** Node 18 is Debian bookworm's nodejs (armhf); the binary embeds a newer one. */
 const BUNDLE_TARGET = 'node18';
 
-export async function bundleDaemon(repoRoot: string, outFile: string): Promise<BundleResult> {
+/** `pageAsset`: the console page is read from the SEA asset PAGE_ASSET (the single binary), not bundled. */
+export async function bundleDaemon(repoRoot: string, outFile: string, options: { pageAsset?: boolean } = {}): Promise<BundleResult> {
   mkdirSync(dirname(outFile), { recursive: true });
   const result = await build({
     entryPoints: [resolve(repoRoot, 'daemon/main.ts')],
@@ -39,7 +40,7 @@ export async function bundleDaemon(repoRoot: string, outFile: string): Promise<B
     legalComments: 'eof',
     // ES modules are strict; the CommonJS bundle keeps their semantics.
     banner: { js: '"use strict";' },
-    plugins: bundlePlugins(repoRoot),
+    plugins: bundlePlugins(repoRoot, options),
     logLevel: 'warning',
     metafile: true,
     absWorkingDir: repoRoot,

@@ -69,6 +69,27 @@ export function minimalPackageJson(repoRoot: string): string {
   return JSON.stringify({ name: pkg.name, version: pkg.version });
 }
 
-export function bundlePlugins(repoRoot: string): Plugin[] {
-  return [sourceRewriter(repoRoot, minimalPackageJson(repoRoot)), addonLoaders(repoRoot)];
+/** The SEA asset holding the console page's files (their JSON, as page-assets.generated.js exports it). */
+export const PAGE_ASSET = 'console-page.json';
+
+/**
+ * The single binary: the console page's files come from a SEA asset (mapped from the
+ * executable, read on the first page request) instead of ~200 KB of base64 in the bundle's
+ * source, which V8 keeps in the heap of every daemon, [status] http or not.
+ */
+function pageFromSeaAsset(): Plugin {
+  return {
+    name: 'takd-page-asset',
+    setup(build) {
+      build.onResolve({ filter: /page-assets\.generated\.js$/ }, () => ({ path: 'page-assets', namespace: 'takd-page' }));
+      build.onLoad({ filter: /.*/, namespace: 'takd-page' }, () => ({
+        contents: `let files;\ntry { files = JSON.parse(Buffer.from(require('node:sea').getRawAsset(${JSON.stringify(PAGE_ASSET)})).toString('utf8')); } catch { files = undefined; }\nmodule.exports = { PAGE_FILES: files };\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+export function bundlePlugins(repoRoot: string, options: { pageAsset?: boolean } = {}): Plugin[] {
+  return [...(options.pageAsset ? [pageFromSeaAsset()] : []), sourceRewriter(repoRoot, minimalPackageJson(repoRoot)), addonLoaders(repoRoot)];
 }

@@ -29,6 +29,8 @@ export interface SeaBlobOptions {
   nodePath: string;
   bundlePath: string;
   addons: AddonFile[];
+  /** More SEA assets by name → file (the console page). */
+  assets?: Record<string, string>;
   workDir: string;
   useCodeCache: boolean;
 }
@@ -37,7 +39,7 @@ export interface SeaBlobOptions {
 export function generateSeaBlob(options: SeaBlobOptions): string {
   const blobPath = join(options.workDir, `sea-${options.arch}.blob`);
   const configPath = join(options.workDir, `sea-config-${options.arch}.json`);
-  const assets = Object.fromEntries(options.addons.map((a) => [`${a.name}.node`, a.path]));
+  const assets = { ...Object.fromEntries(options.addons.map((a) => [`${a.name}.node`, a.path])), ...options.assets };
   const config = {
     main: options.bundlePath,
     output: blobPath,

@@ -17,7 +17,7 @@ import { atakPli } from '../support/proto-fixtures.js';
 import { loadNodeCot } from '../support/node-cot-peer.js';
 import { readTakMessage } from '../../daemon/codec/proto/decode.js';
 import { decodeTakMessage, encodeTakMessage, takMessageToWire } from '../../daemon/codec/proto/message.js';
-import { takMessageType } from '../../daemon/codec/proto/schema.js';
+import { takMessageType } from '../../daemon/codec/proto/reflection.js';
 import type { WireTakMessage } from '../../daemon/codec/proto/schema.js';
 import { encodeXmlString } from '../../daemon/codec/xml/encode.js';
 import { repoRoot } from '../support/paths.js';

@@ -36,6 +36,7 @@ export function sampleFor(key: KeySpec): { text: string; value: ConfigValue } {
     fsync: { text: 'always', value: 'always' },
     cot_type: { text: 'a-n-S-X-M', value: 'a-n-S-X-M' },
     send: { text: 'chat', value: 'chat' },
+    tiles: { text: 'https://tiles.example.org/{z}/{x}/{y}.png', value: 'https://tiles.example.org/{z}/{x}/{y}.png' },
   };
   const known = special[key.key];
   if (known !== undefined) return known;

@@ -12,7 +12,7 @@ import { wireToEvent } from './event-mapping.js';
 import { encodeProtoMesh, encodeProtoStream } from './framing.js';
 import { decodeTakMessage, encodeTakMessage, takMessageToWire } from './message.js';
 import { varintLength, writeVarint } from './varint.js';
-import { takMessageType } from './schema.js';
+import { takMessageType } from './reflection.js';
 import type { WireTakMessage } from './schema.js';
 import type { DecodedTakMessage } from './message.js';
 

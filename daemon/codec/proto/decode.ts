@@ -8,7 +8,8 @@
  * a later scalar overwrites an earlier one (a zero or '' resets it), groups and the
  * recursion limit are protobufjs's skipType. Strings must be valid UTF-8.
  */
-import protobuf from 'protobufjs';
+// The minimal build: the Reader only, not the reflection and code generation of the full one.
+import protobuf from 'protobufjs/minimal.js';
 import { isUtf8 } from 'node:buffer';
 import type {
   WireContact,

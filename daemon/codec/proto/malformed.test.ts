@@ -7,7 +7,8 @@ import { CotDecodeError } from '../errors.js';
 import type { DecodeErrorReason } from '../errors.js';
 import { vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { ProtoStreamDeframer, decodeTakMessage, encodeProtoStream, encodeTakMessage } from './index.js';
-import { PROTO_PACKAGE, protoRoot, takMessageType } from './schema.js';
+import { protoRoot, takMessageType } from './reflection.js';
+import { PROTO_PACKAGE } from './schema.js';
 
 const TakMessageType = takMessageType();
 const CotEventType = protoRoot().lookupType(`${PROTO_PACKAGE}.CotEvent`);

@@ -7,7 +7,7 @@ import { XmlEventDecoder } from '../xml/decode.js';
 import { encodeXmlString } from '../xml/encode.js';
 import { VECTOR_STREAM_HEX, VECTOR_XML, atakPli, vectorEvent } from '../../../test/support/proto-fixtures.js';
 import { decodeTakMessage, encodeProtoMesh, encodeProtoStream, encodeTakMessage } from './index.js';
-import { takMessageType } from './schema.js';
+import { takMessageType } from './reflection.js';
 import type { WireTakMessage } from './schema.js';
 
 const TakMessageType = takMessageType();

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import protobuf from 'protobufjs';
 import { repoRoot } from '../../../test/support/paths.js';
-import { PROTO_PACKAGE, SCHEMA_TABLE, protoRoot } from './schema.js';
+import { protoRoot } from './reflection.js';
+import { PROTO_PACKAGE, SCHEMA_TABLE } from './schema.js';
 
 const schemaDir = resolve(repoRoot, 'daemon/codec/proto/schema');
 

@@ -3,19 +3,12 @@
  * `schema/*.proto` from disk, so the same messages are declared here as a table.
  * `schema.test.ts` checks this table against the `.proto` files field by field (names,
  * numbers, types). The codec takes its field tags from it (tags.ts); the protobufjs
- * reflection types built from it are the reference the codec is tested against. They are
- * built on first use, not at load: the daemon's codec does not need them, and the Root with
- * its generated code would stay resident (megabytes) in every running daemon.
+ * reflection types built from it (reflection.ts) are the reference the codec is tested
+ * against. This file imports no protobufjs: the daemon's codec reads with protobufjs's
+ * minimal Reader only, and the full library (reflection, code generation: ~1.5 MiB
+ * resident) is loaded only where reflection is used.
  */
-import protobuf from 'protobufjs';
-
 export const PROTO_PACKAGE = 'atakmap.commoncommo.protobuf.v1';
-
-// uint64 fields here are times in ms since 1970, far below 2^53: read them as plain numbers
-// rather than allocating a Long per field (protobufjs uses the `long` package when it finds
-// it). No schema takd loads has a 64-bit field that needs more than 53 bits.
-protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
-protobuf.configure();
 
 export type ScalarType = 'string' | 'uint32' | 'uint64' | 'double';
 export type MessageName =
@@ -67,36 +60,6 @@ export const SCHEMA_TABLE = {
   Takv: { device: [1, 'string'], platform: [2, 'string'], os: [3, 'string'], version: [4, 'string'] },
   Track: { speed: [1, 'double'], course: [2, 'double'] },
 } as const satisfies Record<MessageName, Record<string, readonly [number, ScalarType | MessageName]>>;
-
-function buildRoot(): protobuf.Root {
-  const nested: Record<string, protobuf.IType> = {};
-  for (const [message, fields] of Object.entries(SCHEMA_TABLE)) {
-    const jsonFields: Record<string, protobuf.IField> = {};
-    for (const [name, [id, type]] of Object.entries(fields)) jsonFields[name] = { id, type };
-    nested[message] = { fields: jsonFields };
-  }
-  // A JSON descriptor is proto3 unless it says otherwise: implicit presence for scalars,
-  // so the encoder omits zero values and empty strings as proto3 requires.
-  const packagePath = PROTO_PACKAGE.split('.');
-  let namespace: protobuf.INamespace = { nested };
-  for (let i = packagePath.length - 1; i >= 0; i--) namespace = { nested: { [packagePath[i]]: namespace } };
-  const root = protobuf.Root.fromJSON(namespace);
-  root.resolveAll();
-  return root;
-}
-
-let root: protobuf.Root | undefined;
-
-/** The schema as protobufjs reflection, built on the first call. */
-export function protoRoot(): protobuf.Root {
-  root ??= buildRoot();
-  return root;
-}
-
-/** TakMessage as a protobufjs reflection type (encode, decode, toObject), built on the first call. */
-export function takMessageType(): protobuf.Type {
-  return protoRoot().lookupType(`${PROTO_PACKAGE}.TakMessage`);
-}
 
 // The decoded shapes. Scalars read as their proto3 default when absent; sub-messages are
 // undefined/null when absent. uint64 reads as a number, or a Long when the `long` package is loaded.

@@ -9,7 +9,20 @@
  * protobufjs treats these descriptors as proto3: zero values are not written, and on decode
  * `toObject(…, { defaults: false })` shows which fields were present ("optional" fields).
  */
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
+
+/**
+ * protobufjs's light build (reflection from JSON descriptors), loaded when the first
+ * message is encoded or decoded rather than imported: every daemon loads the driver table,
+ * few have a Meshtastic radio, and protobufjs keeps ~1.5 MiB resident. In the single
+ * binary's CommonJS bundle `require` exists and esbuild turns this call into a lazy require
+ * of the bundled copy; run from tsc's ES modules, Node's createRequire loads it.
+ */
+function loadProtobuf(): typeof protobuf {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (typeof require === 'function' ? require('protobufjs/light.js') : createRequire(import.meta.url)('protobufjs/light.js')) as typeof protobuf;
+}
 
 type Scalar = 'string' | 'bytes' | 'bool' | 'uint32' | 'int32' | 'sint32' | 'fixed32' | 'sfixed32' | 'float';
 
@@ -105,7 +118,7 @@ function buildRoot(): protobuf.Root {
     for (const [name, [id, type]] of Object.entries(fields)) jsonFields[name] = { id, type: type as Scalar | string };
     nested[message] = { fields: jsonFields };
   }
-  const root = protobuf.Root.fromJSON({ nested: { takd: { nested: { meshtastic: { nested } } } } });
+  const root = loadProtobuf().Root.fromJSON({ nested: { takd: { nested: { meshtastic: { nested } } } } });
   root.resolveAll();
   return root;
 }

@@ -42,4 +42,5 @@ export const INI_DICTIONARY = [
   '[takd]', '[source.gps]', '[output.mesh]', '[output.server]', '[input.tcp]', '[pytak]', '[log]', '[radio.ais]', '[]', '[', ']', '=', ':', ';', '#', '\n', '\r\n', ' ', '\t', '\uFEFF',
   'callsign = ', 'driver = nmea-gnss', 'link = serial:///dev/ttyUSB0?baud=9600', 'url = udp://239.2.3.1:6969', 'url = tls://h:8089', 'cert = ', 'ttl = 1', 'level = debug',
   'COT_URL = ', 'PYTAK_TLS_DONT_VERIFY = yes', 'interface = eth0', 'true', 'false', '0', '-1', '99999999999999999999', '${', '%',
+  '[status]', 'tiles = https://t.example/{z}/{x}/{y}.png', '{z}', '{x}', '{y}', 'https://', 'http://[::1]:', '@', 'client_ca = ', 'client_cert = required',
 ];
