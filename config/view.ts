@@ -10,6 +10,7 @@ import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
+import { enrollmentSettings, pkiSettings, type EnrollmentSettings, type PkiSettings } from '../daemon/pki/settings.js';
 import type { ConfigValue } from './values.js';
 
 /** A section's TLS files and options: the transports' own settings type, documented there. */
@@ -101,6 +102,10 @@ export interface TakdConfig {
   status: { dir?: string; http?: string; tokenFile?: string; requireToken?: boolean; apiRatePerMinute?: number };
   /** [marti]: the data-package server; undefined without a url. */
   marti?: MartiSettings;
+  /** [pki]: the box's CA (always set; defaults apply). */
+  pki: PkiSettings;
+  /** [enrollment]: undefined without a url. */
+  enrollment?: EnrollmentSettings;
   loaded: LoadedConfig;
 }
 
@@ -298,6 +303,8 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
     log: { level: log.string('level'), format: log.string('format') as 'auto' | 'json' | 'pretty', repeatIntervalMs: log.ms('repeat_interval') },
     status: compact({ dir: status.optional('dir'), http: status.optional('http'), tokenFile: status.optional('token_file'), requireToken: status.boolean('require_token'), apiRatePerMinute: status.number('api_rate') }),
     marti: martiSettings(loaded.sections.get('marti')),
+    pki: pkiSettings(loaded.sections.get('pki')),
+    enrollment: enrollmentSettings(loaded.sections.get('enrollment')),
     loaded,
   };
 }
