@@ -46,7 +46,7 @@ export interface PkiContext {
   settings: PkiSettings;
   paths: PkiPaths;
   enrollment?: EnrollmentSettings;
-  /** The hub's tls+listen ports, for connection packages. */
+  /** The tls+listen ports (inputs and outputs), for connection packages. */
   tlsListenPorts: number[];
 }
 
@@ -55,7 +55,7 @@ export function pkiContext(parsed: ParsedArgs): PkiContext {
   const file = last(parsed, '-c');
   const { config } = loadConfig({ args: file === undefined ? [] : ['-c', file] });
   const view = viewConfig(config);
-  const tlsListenPorts = view.inputs.flatMap((i) => (i.spec.kind === 'tls-listen' ? [i.spec.port] : []));
+  const tlsListenPorts = [...view.inputs, ...view.outputs].flatMap((i) => (i.spec.kind === 'tls-listen' ? [i.spec.port] : []));
   const context: PkiContext = { settings: view.pki, paths: pkiPaths(view.pki.dir), tlsListenPorts };
   if (view.enrollment !== undefined) context.enrollment = view.enrollment;
   return context;

@@ -62,7 +62,9 @@ export class EnrollmentServer {
   private port = 0;
 
   constructor(private readonly options: EnrollmentServerOptions) {
-    this.admission = new ListenerAdmission(resolveListenerLimits({ maxPerAddress: options.settings.maxClientsPerAddress, maxClients: 256 }));
+    const perAddress = options.settings.maxClientsPerAddress;
+    // Each enrollment is a handshake and a request or three: an address may handshake as often as it may connect.
+    this.admission = new ListenerAdmission(resolveListenerLimits({ maxPerAddress: perAddress, maxClients: 256, maxHandshakes: 128, maxHandshakesPerAddress: perAddress }));
   }
 
   get boundPort(): number {
