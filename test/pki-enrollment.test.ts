@@ -141,16 +141,8 @@ describe('enrollment server with PyTAK', { skip }, () => {
     await waitUntil(() => alfa.error !== undefined || alfa.child.exitCode !== null, "alice's live session is closed after revoke", 5_000);
     const retry = new PytakPeer('ALFA2', url, tlsEnv(out, 'pytakpass'));
     peers.push(retry);
-    let refused = false;
-    try {
-      await retry.ready();
-      retry.send(pliXml('ALFA2-uid', 'ALFA2', 'Cyan'));
-      await waitUntil(() => retry.error !== undefined || retry.child.exitCode !== null, 'the revoked certificate is dropped');
-      refused = true;
-    } catch {
-      refused = true;
-    }
-    assert.ok(refused);
+    // TLS 1.3: the client may think itself connected before takd checks its certificate; either way it is dropped.
+    await waitUntil(() => retry.error !== undefined || retry.child.exitCode !== null, 'the revoked certificate is refused');
     await waitUntil(() => (daemon.component('output.phones')?.counters['tlsRefused.badHandshake'] ?? 0) >= 1, 'the refusal is counted');
     bravo.send(pliXml('BRAVO-uid', 'BRAVO', 'Red'));
     assert.ok(!bravo.has('ALFA2-uid'), 'nothing from the revoked certificate was routed');

@@ -83,7 +83,7 @@ export function pytakEnroll(host: string, user: string, token: string, output: s
   return new Promise((resolve) => {
     child.on('exit', () => {
       const line = out.trim().split('\n').pop() ?? '{}';
-      let written = false;
+      let written: boolean;
       try {
         written = (JSON.parse(line) as { written?: boolean }).written === true;
       } catch {
