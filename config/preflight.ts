@@ -7,6 +7,7 @@
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { pkiPaths } from '../daemon/pki/paths.js';
 import { pkiSettings } from '../daemon/pki/settings.js';
 import { TransportConfigError } from '../daemon/transports/errors.js';
 import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
@@ -40,6 +41,18 @@ function readNamedFile(path: string): Buffer | string {
     if (error instanceof SmallFileError) return error.message;
     throw error;
   }
+}
+
+/** [enrollment] serves with the box's CA: it must exist (takd never makes it at start). */
+function enrollmentProblems(config: LoadedConfig): Problem[] {
+  const values = config.sections.get('enrollment');
+  if (values?.get('url')?.value === undefined || values.get('url')?.value === '') return [];
+  const paths = pkiPaths(pkiSettings(config.sections.get('pki')).dir);
+  const missing = [paths.caCert, paths.caKey, paths.serverCert, paths.serverKey].find((file) => !existsSync(file));
+  if (missing === undefined) return [];
+  const setting = values.get('url');
+  const message = `enrollment needs the box's CA and server certificate, and ${missing} does not exist: run 'takd ca init${config.file === undefined ? '' : ` -c ${config.file}`}'`;
+  return [setting === undefined ? { where: '[enrollment]', key: 'url', message } : { ...problemPlace(setting.origin, 'url'), message }];
 }
 
 /** A missing file in the box's PKI directory: the command that makes it. */
@@ -90,6 +103,7 @@ export function preflight(config: LoadedConfig): PreflightResult {
   }
   // TLS material as the transports load it, once every file it names could be read.
   if (result.problems.length === 0) result.problems.push(...tlsProblems(config));
+  result.problems.push(...enrollmentProblems(config));
   const passwordInFile = [...config.sections.values()].some((values) => {
     const origin = values.get('password')?.origin ?? values.get('pytak_tls_client_password')?.origin;
     return origin?.layer === 'ini';

@@ -26,7 +26,11 @@ test('before ca init: user and package commands, and the enrollment server, say 
   assert.match(pkg.stderr, /takd ca init/);
   const run = takd(['run', '-c', config], { RUNTIME_DIRECTORY: dir, STATE_DIRECTORY: dir });
   assert.equal(run.status, 2, run.stderr);
-  assert.match(run.stderr, /url: enrollment needs the box's CA .*run 'takd ca init'/);
+  assert.match(run.stderr, /url: enrollment needs the box's CA .*run 'takd ca init -c /);
+  const check = takd(['config', 'check', '-c', config]);
+  // config check reports the files of the target box as warnings (--strict: problems).
+  assert.equal(check.status, 0);
+  assert.match(check.stderr, /warning: .*run 'takd ca init/);
 });
 
 test('ca init, server, show; keys 0600; no silent overwrite', { skip: opensslUnavailableReason() }, () => {

@@ -160,3 +160,26 @@ test('a revoked fingerprint refuses the next handshake and closes a live connect
   assert.equal(peerRevoked(new FakeTlsSocket('AB:CD:EF')), true);
   setRevokedFingerprints([]);
 });
+
+test('the client-side API: a CSR from createCsrPem passes the server check; readPkcs12 opens what pkcs12 wrote, and refuses a wrong password', async () => {
+  const { createCsrPem, newRsaKeyPem, pkcs12, readPkcs12, Pkcs12Error } = await import('../daemon/pki/index.js');
+  const keyPem = await newRsaKeyPem(2048);
+  const csr = await createCsrPem(keyPem, 'zed', ENTRIES);
+  const checked = await checkCsr(Buffer.from(csr), 'zed', ENTRIES);
+  assert.equal(checked.subject.length, 3);
+  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date();
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  cert.setSubject([{ shortName: 'CN', value: 'zed' }]);
+  cert.setIssuer([{ shortName: 'CN', value: 'zed' }]);
+  cert.sign(key, forge.md.sha256.create());
+  const bytes = await pkcs12(key, [cert], 's3cret');
+  const read = await readPkcs12(bytes, 's3cret');
+  assert.equal(read.certPems.length, 1);
+  assert.match(read.keyPem ?? '', /BEGIN RSA PRIVATE KEY/);
+  await assert.rejects(readPkcs12(bytes, 'wrong'), Pkcs12Error);
+  await assert.rejects(readPkcs12(Buffer.from('garbage'), 'x'), Pkcs12Error);
+});

@@ -143,3 +143,14 @@ export function splitHosts(hosts: readonly string[]): { names: string[]; ips: st
   for (const host of hosts) (isIP(host) !== 0 ? ips : names).push(host);
   return { names, ips };
 }
+
+/** A PKCS#10 request (PEM) for CN plus the name entries, signed with the key: what an enrolling client sends. */
+export async function createCsrPem(keyPem: string, cn: string, entries: readonly NameEntry[]): Promise<string> {
+  const forge = await loadForge();
+  const key = forge.pki.privateKeyFromPem(keyPem) as PrivateKey;
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  csr.setSubject(attributes(cn, entries));
+  csr.sign(key, forge.md.sha256.create());
+  return forge.pki.certificationRequestToPem(csr);
+}
