@@ -94,3 +94,22 @@ test('package client: both layouts, 0600, the certificate recorded under the use
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /revoked/);
 });
+
+test('takd run does not load node-forge, qrcode or fflate unless something uses them', () => {
+  const script = `
+    import { createRequire } from 'node:module';
+    const cache = createRequire(import.meta.url).cache;
+    const loaded = () => Object.keys(cache).filter((k) => /node_modules\\/(node-forge|qrcode|fflate)\\//.test(k)).map((k) => k.split('node_modules/')[1].split('/')[0]);
+    await import(${JSON.stringify(new URL('../daemon/lifecycle/daemon.js', import.meta.url).href)});
+    await import(${JSON.stringify(new URL('../config/preflight.js', import.meta.url).href)});
+    await import(${JSON.stringify(new URL('../daemon/cli/run.js', import.meta.url).href)});
+    const before = [...new Set(loaded())];
+    const { loadForge } = await import(${JSON.stringify(new URL('../daemon/pki/index.js', import.meta.url).href)});
+    await loadForge();
+    console.log(JSON.stringify({ before, after: [...new Set(loaded())] }));
+  `;
+  const result = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const { before, after: afterLoad } = JSON.parse(result) as { before: string[]; after: string[] };
+  assert.deepEqual(before, []);
+  assert.deepEqual(afterLoad, ['node-forge'], 'the check sees forge once it is loaded');
+});
