@@ -171,6 +171,11 @@ describe('enrollment server with PyTAK', { skip }, () => {
     const prefName = Object.keys(files).find((n) => n.endsWith('.pref')) ?? '';
     assert.match(Buffer.from(files[prefName]).toString(), /locationTeam[^>]*>Blue</);
     assert.ok('MANIFEST/manifest.xml' in files);
+    // As ATAK asks it right after signing: with the token just spent (a few minutes only), not for the signature.
+    const byToken = await enrollRequest({ ...base(), method: 'GET', path: '/Marti/api/tls/profile/enrollment?clientUid=ANDROID-carol', user: 'carol', password: token });
+    assert.equal(byToken.status, 200);
+    const resign = await enrollRequest({ ...base(), method: 'GET', path: '/Marti/api/tls/config', user: 'carol', password: token });
+    assert.equal(resign.status, 401);
     const anonymous = await enrollRequest({ ...base(), method: 'GET', path: '/Marti/api/tls/profile/enrollment' });
     assert.equal(anonymous.status, 401);
 

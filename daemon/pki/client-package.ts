@@ -51,8 +51,8 @@ export async function clientPackages(paths: PkiPaths, ca: CaMaterial, options: C
   const profile = { callsign: record?.name ?? options.name, ...(options.team ?? record?.team ? { team: options.team ?? record?.team } : {}), ...(options.role ?? record?.role ? { role: options.role ?? record?.role } : {}) } as { callsign: string; team?: string; role?: string };
   const common = { name: `takd ${options.host}`, host: options.host, port: options.port, clientP12, caP12, password: options.password, profile };
   return {
-    atak: await connectionPackage({ ...common, layout: 'atak' }),
-    itak: await connectionPackage({ ...common, layout: 'itak' }),
+    atak: connectionPackage({ ...common, layout: 'atak' }),
+    itak: connectionPackage({ ...common, layout: 'itak' }),
     fingerprint256: issued.fingerprint256,
     notAfter: issued.cert.validity.notAfter,
   };

@@ -188,7 +188,7 @@ export class EnrollmentServer {
       const profile: { callsign: string; team?: string; role?: string } = { callsign: record.name };
       if (record.team !== undefined) profile.team = record.team;
       if (record.role !== undefined) profile.role = record.role;
-      return this.answer(response, 200, 'application/zip', await profilePackage(profile));
+      return this.answer(response, 200, 'application/zip', profilePackage(profile));
     }
     const format = path === PATH_SIGN_V2 ? answerFormat(request.headers.accept) : 'json';
     if (format === undefined) throw new Refusal(400, 'bad-accept', 'Accept must be application/json or application/xml');
@@ -217,9 +217,12 @@ export class EnrollmentServer {
     return basicCredentials(request.headers.authorization);
   }
 
-  /** The user the request speaks for; answers 401/429 (after the delay) otherwise. */
-  private async authenticate(request: IncomingMessage, address: string, certificateWill: boolean): Promise<string> {
-    if (certificateWill) {
+  /**
+   * The user the request speaks for; answers 401/429 (after the delay) otherwise. `profile`:
+   * profile/enrollment, which an enrolled certificate or a token spent minutes ago may ask.
+   */
+  private async authenticate(request: IncomingMessage, address: string, profile: boolean): Promise<string> {
+    if (profile) {
       const socket = request.socket as TLSSocket;
       const cn = socket.authorized ? socket.getPeerCertificate()?.subject?.CN : undefined;
       const record: UserRecord | undefined = typeof cn === 'string' ? UserDb.load(this.options.paths).get(cn) : undefined;
@@ -237,8 +240,9 @@ export class EnrollmentServer {
       this.count('refused.no-credentials');
       throw Object.assign(new Refusal(401, 'no-credentials', 'send the user name and the enrollment token as HTTP Basic credentials'), { challenge: true });
     }
-    const verdict = UserDb.load(this.options.paths).verify(credentials.user, credentials.password, now);
-    if (verdict === 'ok') return UserDb.load(this.options.paths).get(credentials.user)?.name ?? credentials.user;
+    const db = UserDb.load(this.options.paths);
+    const verdict = db.verify(credentials.user, credentials.password, now);
+    if (verdict === 'ok' || (profile && verdict === 'no-token' && db.recentlySpent(credentials.user, credentials.password, now))) return db.get(credentials.user)?.name ?? credentials.user;
     this.recordFailure(address, now);
     this.options.logger.info({ address, user: credentials.user.slice(0, 64), verdict }, 'enrollment: credentials refused');
     await this.delay();

@@ -1,10 +1,10 @@
 /**
  * Data packages for phones (tak-server-api.md §3): the connection package a phone imports
  * to join the box (ATAK layout under certs/, iTAK layout at the root) and the profile
- * package enrollment hands out (callsign, team, role). Zipped with fflate, stored (the
- * p12 files do not compress).
+ * package enrollment hands out (callsign, team, role), as stored zips (zip.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { zipStored } from './zip.js';
 
 function escape(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -67,17 +67,10 @@ export function manifest(name: string, entries: readonly string[], uid = randomU
   );
 }
 
-async function zip(files: Record<string, string | Uint8Array>): Promise<Buffer> {
-  const { zipSync, strToU8 } = await import('fflate');
-  const input: Record<string, [Uint8Array, { level: 0 }]> = {};
-  for (const [name, data] of Object.entries(files)) input[name] = [typeof data === 'string' ? strToU8(data) : data, { level: 0 }];
-  return Buffer.from(zipSync(input));
-}
-
 /** What enrollment's profile/enrollment answers: the phone's callsign, team and role. */
-export async function profilePackage(profile: ProfilePrefs): Promise<Buffer> {
+export function profilePackage(profile: ProfilePrefs): Buffer {
   const pref = `${profile.callsign.replace(/[^A-Za-z0-9._-]/g, '_')}.pref`;
-  return zip({ 'MANIFEST/manifest.xml': manifest(`${profile.callsign} profile`, [pref]), [pref]: configPref(undefined, profile) });
+  return zipStored({ 'MANIFEST/manifest.xml': manifest(`${profile.callsign} profile`, [pref]), [pref]: configPref(undefined, profile) });
 }
 
 export interface ConnectionPackageInput {
@@ -92,7 +85,7 @@ export interface ConnectionPackageInput {
 }
 
 /** A connection package: MANIFEST, config.pref with connectString0, client and trust p12. */
-export async function connectionPackage(input: ConnectionPackageInput): Promise<Buffer> {
+export function connectionPackage(input: ConnectionPackageInput): Buffer {
   const dir = input.layout === 'atak' ? 'certs/' : '';
   // ATAK copies certs/ to its cert/ folder; iTAK reads them next to the pref.
   const location = input.layout === 'atak' ? 'cert/' : '';
@@ -105,5 +98,5 @@ export async function connectionPackage(input: ConnectionPackageInput): Promise<
     clientPassword: input.password,
   };
   const files = { [`${dir}config.pref`]: configPref(stream, input.profile), [`${dir}caCert.p12`]: input.caP12, [`${dir}clientCert.p12`]: input.clientP12 };
-  return zip({ 'MANIFEST/manifest.xml': manifest(input.name, Object.keys(files)), ...files });
+  return zipStored({ 'MANIFEST/manifest.xml': manifest(input.name, Object.keys(files)), ...files });
 }

@@ -12,6 +12,8 @@ import type { PkiPaths } from './paths.js';
 
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const DEFAULT_TOKEN_HOURS = 24;
+/** How long a spent token still fetches the profile. */
+export const SPENT_TOKEN_MS = 10 * 60_000;
 
 export interface IssuedCert {
   serial: string;
@@ -28,6 +30,8 @@ export interface UserRecord {
   createdAt: string;
   /** The pending enrollment token: its SHA-256 (hex) and expiry. Gone once used. */
   token?: { sha256: string; expiresAt: string };
+  /** The token just spent: still good for profile/enrollment, which ATAK asks right after signing. */
+  spent?: { sha256: string; until: string };
   certs: IssuedCert[];
   revokedAt?: string;
 }
@@ -92,6 +96,13 @@ export class UserDb {
     return token;
   }
 
+  /** Was `token` spent in the last few minutes (profile/enrollment after signing)? */
+  recentlySpent(name: string, token: string, now = Date.now()): boolean {
+    const user = this.get(name);
+    if (user?.spent === undefined || user.revokedAt !== undefined || Date.parse(user.spent.until) <= now) return false;
+    return timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(user.spent.sha256.padEnd(64, '0').slice(0, 64), 'hex'));
+  }
+
   /** Is `token` the user's pending one? Compared in constant time. */
   verify(name: string, token: string, now = Date.now()): TokenVerdict {
     const user = this.get(name);
@@ -107,9 +118,10 @@ export class UserDb {
   }
 
   /** Uses the token up and records the certificate it bought. */
-  consume(name: string, cert: IssuedCert): void {
+  consume(name: string, cert: IssuedCert, now = Date.now()): void {
     const user = this.get(name);
     if (user === undefined) throw new Error(`no user '${name}'`);
+    if (user.token !== undefined) user.spent = { sha256: user.token.sha256, until: new Date(now + SPENT_TOKEN_MS).toISOString() };
     delete user.token;
     user.certs.push(cert);
   }
@@ -120,6 +132,7 @@ export class UserDb {
     if (user === undefined) throw new Error(`no user '${name}' (takd user list)`);
     user.revokedAt = new Date(now).toISOString();
     delete user.token;
+    delete user.spent;
     return user.certs;
   }
 
