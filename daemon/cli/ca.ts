@@ -24,7 +24,8 @@ RSA, not EC: every ATAK/iTAK trust store reads it, and the PKCS#12 files phones 
   --force       replace an existing CA (every certificate it issued stops working)
 
 'server' issues a new server certificate (new key) for the names and addresses given;
-the CA and the phones' certificates stay valid. Restart takd (or send SIGHUP) to use it.
+the CA and the phones' certificates stay valid. Restart takd to use it (a SIGHUP keeps
+listeners whose settings did not change, with the certificate they loaded).
 'show' prints the CA's subject and the server certificate's names.
 
 Then: tls+listen inputs use cert = DIR/server.pem, key = DIR/server.key, client_ca = DIR/ca.pem.
@@ -68,7 +69,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       if (hosts.names.length + hosts.ips.length === 0) throw new UsageError('give the names and addresses: --name HOST and/or --ip ADDR');
       const ca = await readCa(paths);
       await writeServerCert(paths, ca, hosts.names, hosts.ips);
-      io.stdout.write(`server certificate for ${[...hosts.names, ...hosts.ips].join(', ')}\n  ${paths.serverCert}\n  ${paths.serverKey} (0600)\nrestart takd (or send SIGHUP) to use it\n`);
+      io.stdout.write(`server certificate for ${[...hosts.names, ...hosts.ips].join(', ')}\n  ${paths.serverCert}\n  ${paths.serverKey} (0600)\nrestart takd to use it\n`);
       return EXIT_OK;
     }
     if (action === 'show') {
