@@ -5,7 +5,10 @@
  * opened, and files holding a private key or password are not readable by other users.
  * Problems name the key that named the file.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { pkiPaths } from '../daemon/pki/paths.js';
+import { pkiSettings } from '../daemon/pki/settings.js';
 import { TransportConfigError } from '../daemon/transports/errors.js';
 import { readSmallFile, SmallFileError } from '../daemon/transports/small-file.js';
 import { loadTlsClientOptions, loadTlsServerOptions } from '../daemon/transports/tls-options.js';
@@ -40,6 +43,27 @@ function readNamedFile(path: string): Buffer | string {
   }
 }
 
+/** [enrollment] serves with the box's CA: it must exist (takd never makes it at start). */
+function enrollmentProblems(config: LoadedConfig): Problem[] {
+  const values = config.sections.get('enrollment');
+  if (values?.get('url')?.value === undefined || values.get('url')?.value === '') return [];
+  const paths = pkiPaths(pkiSettings(config.sections.get('pki')).dir);
+  const missing = [paths.caCert, paths.caKey, paths.serverCert, paths.serverKey].find((file) => !existsSync(file));
+  if (missing === undefined) return [];
+  const setting = values.get('url');
+  const message = `enrollment needs the box's CA and server certificate, and ${missing} does not exist: run 'takd ca init${config.file === undefined ? '' : ` -c ${config.file}`}'`;
+  return [setting === undefined ? { where: '[enrollment]', key: 'url', message } : { ...problemPlace(setting.origin, 'url'), message }];
+}
+
+/** A missing file in the box's PKI directory: the command that makes it. */
+function pkiHint(config: LoadedConfig, path: string): string {
+  const dir = resolve(pkiSettings(config.sections.get('pki')).dir);
+  const file = resolve(path);
+  if (dirname(file) !== dir || existsSync(file)) return '';
+  if (/^(?:ca|server)\.(?:pem|key)$/.test(basename(file))) return `; run 'takd ca init${config.file === undefined ? '' : ` -c ${config.file}`}' to make the box's CA and server certificate in ${dir}`;
+  return '';
+}
+
 function readable(path: string, mode: number): string | undefined {
   try {
     accessSync(path, mode);
@@ -62,7 +86,7 @@ export function preflight(config: LoadedConfig): PreflightResult {
       if (key.type.kind === 'path' && key.key !== 'dir' && key.key !== 'token_file') {
         const bytes = readNamedFile(setting.value);
         if (typeof bytes === 'string') {
-          result.problems.push({ ...problemPlace(setting.origin, key.key), message: bytes });
+          result.problems.push({ ...problemPlace(setting.origin, key.key), message: bytes + pkiHint(config, setting.value) });
         } else if (SECRET_FILE_KEYS.has(key.key) && holdsSecret(key.key, bytes) && (statSync(setting.value).mode & 0o004) !== 0) {
           result.warnings.push(`[${id}] ${key.key}: ${setting.value} holds a private key or password and is readable by every user (chmod 640, owner root:takd)`);
         }
@@ -79,6 +103,7 @@ export function preflight(config: LoadedConfig): PreflightResult {
   }
   // TLS material as the transports load it, once every file it names could be read.
   if (result.problems.length === 0) result.problems.push(...tlsProblems(config));
+  result.problems.push(...enrollmentProblems(config));
   const passwordInFile = [...config.sections.values()].some((values) => {
     const origin = values.get('password')?.origin ?? values.get('pytak_tls_client_password')?.origin;
     return origin?.layer === 'ini';

@@ -10,6 +10,7 @@
 import { parseBoundingBox, parseCircle, parseFsyncPolicy } from './routing-values.js';
 import { parseAdvertise, parseMartiUrl } from '../daemon/marti/settings.js';
 import { parseTileUrl } from './tile-url.js';
+import { parseEnrollmentUrl } from '../daemon/pki/settings.js';
 import { userDrivers } from '../hal/index.js';
 import { userTransportKinds, type RegisteredKind } from '../daemon/transports/table.js';
 import type { ConfigValue, ValueType } from './values.js';
@@ -263,6 +264,29 @@ export const SECTIONS: readonly SectionSpec[] = [
       { key: 'max_uploads', type: { kind: 'integer', min: 1, max: 1000 }, default: 4, doc: 'uploads at once; more are answered 503' },
       { key: 'max_clients_per_address', type: { kind: 'integer', min: 1, max: 100_000 }, default: 16, doc: 'connections at most from one address' },
       { key: 'upload_timeout', type: seconds(1, 86400), default: 600, doc: 'an upload must arrive within this (and never pause for 30 s), else 408' },
+    ],
+  },
+  {
+    name: 'pki',
+    named: false,
+    doc: 'The box\'s own certificate authority (`takd ca init`, `takd user add`, `takd package client`): where it lives and what it issues.',
+    keys: [
+      { key: 'dir', type: { kind: 'path' }, default: '/etc/takd/pki', doc: 'CA, server certificate, users and the revocation list (keys 0600); made by `takd ca init`, never at start' },
+      { key: 'client_days', type: { kind: 'integer', min: 1, max: 3650 }, default: 365, doc: 'validity of the client certificates enrollment and `takd package client` issue' },
+      { key: 'token_hours', type: { kind: 'number', min: 0.01, max: 8760, unit: 'h' }, default: 24, doc: 'how long a `takd user add` enrollment token stays usable (once)' },
+    ],
+  },
+  {
+    name: 'enrollment',
+    named: false,
+    doc: 'Certificate enrollment for phones (TAK Server\'s port 8446: tls/config, signClient, profile/enrollment), with the box\'s CA ([pki]).',
+    keys: [
+      { key: 'url', type: { kind: 'string', hint: 'https+listen://HOST:PORT', check: (v) => parseEnrollmentUrl(v) }, doc: 'https+listen://0.0.0.0:8446 serves enrollment with [pki]\'s server certificate; unset: no enrollment server' },
+      { key: 'advertise', type: { kind: 'string', hint: 'host phones reach' }, defaultText: 'the server certificate\'s first name', doc: 'host in the tak://com.atakmap.app/enroll links `takd user add` prints' },
+      { key: 'max_clients_per_address', type: { kind: 'integer', min: 1, max: 100_000 }, default: 16, doc: 'connections at most from one address' },
+      { key: 'max_failures', type: { kind: 'integer', min: 1, max: 100_000 }, default: 10, doc: 'wrong user names or tokens from one address in 10 minutes before its requests are answered 429' },
+      { key: 'failure_delay', type: seconds(0, 60), default: 2, doc: 'a wrong user name or token is answered 401 after this fixed delay' },
+      { key: 'max_csr_bytes', type: { kind: 'integer', min: 1024, max: 1_048_576, unit: 'bytes' }, default: 16384, doc: 'larger certificate signing requests are refused (413) before they are read' },
     ],
   },
   {

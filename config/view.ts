@@ -10,6 +10,7 @@ import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { parseTransportUrl, transportDirection, transportOwnKeys, transportRole, type TransportKeyValues, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
+import { enrollmentSettings, pkiSettings, type EnrollmentSettings, type PkiSettings } from '../daemon/pki/settings.js';
 import type { ConfigValue } from './values.js';
 
 /** A section's TLS files and options: the transports' own settings type, documented there. */
@@ -110,6 +111,10 @@ export interface TakdConfig {
   };
   /** [marti]: the data-package server; undefined without a url. */
   marti?: MartiSettings;
+  /** [pki]: the box's CA (always set; defaults apply). */
+  pki: PkiSettings;
+  /** [enrollment]: undefined without a url. */
+  enrollment?: EnrollmentSettings;
   loaded: LoadedConfig;
 }
 
@@ -316,6 +321,8 @@ export function viewConfig(loaded: LoadedConfig): TakdConfig {
       tls: statusTls(status),
     }),
     marti: martiSettings(loaded.sections.get('marti')),
+    pki: pkiSettings(loaded.sections.get('pki')),
+    enrollment: enrollmentSettings(loaded.sections.get('enrollment')),
     loaded,
   };
 }

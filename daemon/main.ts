@@ -20,6 +20,9 @@ const subcommands: Record<string, Subcommand> = {
   run: { summary: 'run the daemon: takd run [-c FILE]', load: () => import('./cli/run.js') },
   status: { summary: 'show the running daemon\'s links, rates and errors; exit 0 if healthy: takd status [--watch|--json]', load: () => import('./cli/status.js') },
   token: { summary: 'print (or create) the bearer token of the HTTP console and API: takd token [--new]', load: () => import('./cli/token.js') },
+  ca: { summary: 'the box\'s certificate authority and server certificate: takd ca init|server|show [-c FILE]', load: () => import('./cli/ca.js') },
+  user: { summary: 'phones that enroll with the box\'s CA: takd user add NAME|list|revoke NAME [-c FILE]', load: () => import('./cli/user.js') },
+  package: { summary: 'an ATAK/iTAK connection package for a user: takd package client NAME [-c FILE]', load: () => import('./cli/package.js') },
   config: { summary: 'validate or show the configuration with each value\'s origin: takd config check|show [-c FILE]', load: () => import('./cli/config.js') },
 };
 

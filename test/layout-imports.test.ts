@@ -57,7 +57,7 @@ test('only hal/links/serial.ts imports serialport; only native/index.ts loads th
 });
 
 /** The part of the tree a source file belongs to: a folder of daemon/, daemon/log.ts, daemon/main.ts, or a top-level folder. */
-const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'console', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
+const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
 type Part = (typeof PARTS)[number];
 
 function partOf(file: string): Part | undefined {
@@ -78,14 +78,15 @@ function partOf(file: string): Part | undefined {
  * | routing/    | codec, util, transports, config (routing-values.ts only)                    |
  * | pli/        | codec, hal, config                                                          |
  * | sources/    | codec, util, routing, log, config, hal, lifecycle (component, routing-stage)|
- * | marti/      | util, transports (errors, tls-options), log, lifecycle (component only)     |
+ * | marti/      | util, transports (errors, tls-options, revocation), log, lifecycle (component only) |
+ * | pki/        | util, transports (tls-options, revocation, listener-limits), marti (target), log, lifecycle (component) |
  * | hub/        | codec, util, transports (listener-hub only), routing, marti (client-directory only) |
  * | console/    | codec, lifecycle (status, component only)                                   |
  * | log.ts      | util                                                                        |
  * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, hub, console, log, config, hal, native |
  * | cli/        | everything but main                                                         |
  * | main.ts     | cli                                                                         |
- * | config/     | util, transports (url, table, tls-options, errors, small-file only), marti (settings, tls only), hal |
+ * | config/     | util, transports (url, table, tls-options, errors, small-file only), marti (settings, tls only), pki (settings only), hal |
  * | hal/        | util, codec (event.ts only)                                                 |
  * | native/     | nothing                                                                     |
  */
@@ -97,13 +98,14 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
   pli: ['codec', 'hal', 'config'],
   sources: ['codec', 'util', 'routing', 'log', 'config', 'hal', 'lifecycle'],
   marti: ['util', 'transports', 'log', 'lifecycle'],
+  pki: ['util', 'transports', 'marti', 'log', 'lifecycle'],
   hub: ['codec', 'util', 'transports', 'routing', 'marti'],
   console: ['codec', 'lifecycle'],
   log: ['util'],
-  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'console', 'log', 'config', 'hal', 'native'],
-  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'hub', 'console', 'log', 'lifecycle', 'config', 'hal', 'native'],
+  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'log', 'config', 'hal', 'native'],
+  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'log', 'lifecycle', 'config', 'hal', 'native'],
   main: ['cli'],
-  config: ['util', 'transports', 'marti', 'hal'],
+  config: ['util', 'transports', 'marti', 'pki', 'hal'],
   hal: ['util', 'codec'],
   native: [],
 };
@@ -117,10 +119,15 @@ const ONLY_THROUGH: { from: Part; to: Part; files: readonly string[] }[] = [
   { from: 'hal', to: 'codec', files: ['daemon/codec/event.ts'] },
   // The data-package server's settings and TLS rule are parsed and checked where config checks the rest.
   { from: 'config', to: 'marti', files: ['daemon/marti/settings.ts', 'daemon/marti/tls.ts'] },
-  { from: 'marti', to: 'transports', files: ['daemon/transports/errors.ts', 'daemon/transports/tls-options.ts'] },
+  { from: 'marti', to: 'transports', files: ['daemon/transports/errors.ts', 'daemon/transports/tls-options.ts', 'daemon/transports/revocation.ts'] },
   // Sources are components the supervisor runs, attached to the routing stage.
   { from: 'sources', to: 'lifecycle', files: ['daemon/lifecycle/component.ts', 'daemon/lifecycle/routing-stage.ts'] },
   { from: 'marti', to: 'lifecycle', files: ['daemon/lifecycle/component.ts'] },
+  // The PKI: config reads its settings; the enrollment server uses the listeners' limits, TLS loader and revocation, and the Marti request-target parser.
+  { from: 'config', to: 'pki', files: ['daemon/pki/settings.ts', 'daemon/pki/paths.ts'] },
+  { from: 'pki', to: 'transports', files: ['daemon/transports/tls-options.ts', 'daemon/transports/revocation.ts', 'daemon/transports/listener-limits.ts', 'daemon/transports/errors.ts'] },
+  { from: 'pki', to: 'marti', files: ['daemon/marti/target.ts'] },
+  { from: 'pki', to: 'lifecycle', files: ['daemon/lifecycle/component.ts'] },
   // The console reads the status snapshot the publisher hands it, and nothing else of lifecycle.
   { from: 'console', to: 'lifecycle', files: ['daemon/lifecycle/status.ts', 'daemon/lifecycle/component.ts'] },
   // The hub implements what listeners see of it, and the client list the data-package server asks for.

@@ -16,6 +16,9 @@ import type { Component, ComponentSpec } from './component.js';
 import { TransportComponent } from './components.js';
 import { feedsOwnPosition, ownPliTargets, sourceComponent } from '../sources/index.js';
 import { MartiComponent, type ClientDirectory } from '../marti/index.js';
+import { EnrollmentComponent } from '../pki/enrollment-component.js';
+import { pkiPaths } from '../pki/paths.js';
+import { watchRevocationFile } from '../transports/revocation.js';
 import { Hub } from '../hub/hub.js';
 import type { HubMemberSettings } from '../../config/view.js';
 import type { SystemdNotifier } from './notify.js';
@@ -48,6 +51,8 @@ export class Daemon {
   clientDirectory: ClientDirectory | undefined;
   /** The clients of every hub listener, one TAK server (daemon/hub); its settings are read at start. */
   private readonly hub: Hub;
+  private revocationFile: string | undefined;
+  private unwatchRevocations: (() => void) | undefined;
 
   constructor(private readonly options: DaemonOptions) {
     this.config = options.config;
@@ -85,6 +90,7 @@ export class Daemon {
 
   /** Starts everything; throws ComponentStartError (nothing left running) if a component cannot start. */
   async start(): Promise<void> {
+    this.watchRevocations(this.config);
     await this.ownPosition.configure(this.config, this.pliTargets(this.config));
     this.routing.configure(this.config);
     try {
@@ -102,6 +108,7 @@ export class Daemon {
   async reload(next: TakdConfig): Promise<void> {
     this.publisher.reloading();
     this.config = next;
+    this.watchRevocations(next);
     await this.ownPosition.configure(next, this.pliTargets(next));
     this.routing.configure(next);
     const result = await this.supervisor.apply(this.specs(next));
@@ -112,11 +119,29 @@ export class Daemon {
   /** Stops intake, flushes outputs for at most shutdown_timeout, closes everything. */
   async stop(): Promise<void> {
     this.publisher.stopping();
+    this.unwatchRevocations?.();
+    this.unwatchRevocations = undefined;
     this.ownPosition.stop();
     await this.supervisor.stopAll(this.config.shutdownTimeoutMs);
     this.hub.close();
     this.routing.close();
     await this.publisher.stopped();
+  }
+
+  /**
+   * Every TLS port (tls+listen, wss+listen, https marti, enrollment) refuses the certificates
+   * in [pki] dir/revoked.json and closes their connections when `takd user revoke` adds them.
+   */
+  private watchRevocations(config: TakdConfig): void {
+    const tlsPorts = config.inputs.some((i) => i.spec.kind === 'tls-listen' || i.spec.kind === 'wss-listen') || config.marti?.listen.scheme === 'https' || config.enrollment !== undefined;
+    const file = tlsPorts ? pkiPaths(config.pki.dir).revoked : undefined;
+    if (file === this.revocationFile) return;
+    this.unwatchRevocations?.();
+    this.unwatchRevocations = undefined;
+    this.revocationFile = file;
+    if (file === undefined) return;
+    const logger = this.logger.child({ component: 'pki' });
+    this.unwatchRevocations = watchRevocationFile(file, (message) => logger.warn({}, message));
   }
 
   /** The outputs that take our PLI; Meshtastic radios too, their airtime budget thins it out. */
@@ -145,6 +170,15 @@ export class Daemon {
             env: this.options.env,
             directory: () => this.clientDirectory,
           }),
+      });
+    }
+    const enrollment = config.enrollment;
+    if (enrollment !== undefined) {
+      specs.push({
+        id: 'enrollment',
+        kind: 'input',
+        fingerprint: sectionFingerprint(config.loaded, 'enrollment') + sectionFingerprint(config.loaded, 'pki'),
+        create: () => new EnrollmentComponent('enrollment', { settings: enrollment, pki: config.pki, logger: this.logger.child({ component: 'enrollment' }) }),
       });
     }
     for (const source of config.sources.filter((s) => s.enabled)) {

@@ -9,7 +9,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import type { TlsOptions } from 'node:tls';
+import type { TLSSocket, TlsOptions } from 'node:tls';
+import { peerRevoked } from '../transports/revocation.js';
 import type { Logger } from '../log.js';
 import type { ClientDirectory } from './client-directory.js';
 import { MultipartError, MultipartParser, multipartBoundary, type PartHeaders } from './multipart.js';
@@ -150,6 +151,8 @@ export class MartiServer {
       handler(request, response);
     });
     server.on('connection', (socket: Socket) => this.onConnection(socket));
+    // A revoked client certificate (takd user revoke) is refused here as on every TLS port.
+    server.on('secureConnection', (socket: TLSSocket) => peerRevoked(socket) && socket.destroy());
     // A connection with no traffic either way (a download nobody reads, an idle socket).
     server.setTimeout(limits.socketIdleTimeoutMs, (socket: Socket) => {
       this.count('refused.idle');

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type * as Tls from 'node:tls';
 import type { ConnectionOptions, SecureContextOptions, TlsOptions } from 'node:tls';
 import { TransportConfigError } from './errors.js';
+import { peerRevoked, type PeerSocket } from './revocation.js';
 import { readSmallFile, SmallFileError } from './small-file.js';
 
 let tlsModule: typeof Tls | undefined;
@@ -151,7 +152,7 @@ export function loadTlsClientOptions(settings: TlsSettings, host: string): Conne
 
 /** Options for tls.createServer. Throws TransportConfigError. */
 export function loadTlsServerOptions(settings: TlsSettings): TlsOptions {
-  if (!settings.cert) throw new TransportConfigError('cert', 'a TLS listener needs a server certificate');
+  if (!settings.cert) throw new TransportConfigError('cert', "a TLS listener needs a server certificate: set cert (and client_ca); 'takd ca init' makes a CA and a server certificate in [pki] dir (/etc/takd/pki/server.pem, server.key, ca.pem)");
   const context = identityOptions(settings);
   const clientCa = readSetting(settings, 'clientCa');
   if (clientCa) context.ca = clientCa;
@@ -170,7 +171,9 @@ export function loadTlsServerOptions(settings: TlsSettings): TlsOptions {
 }
 
 /** A client certificate that a listener with client_cert = optional must still refuse: presented but not from client_ca. */
-export function listenerCertificateProblem(settings: TlsSettings, socket: { authorized: boolean; authorizationError?: unknown; getPeerCertificate(): { subject?: unknown } | null }): string | undefined {
+export function listenerCertificateProblem(settings: TlsSettings, socket: PeerSocket & { authorized: boolean; authorizationError?: unknown }): string | undefined {
+  // Every TLS listener's one revocation check (revocation.ts): `takd user revoke`.
+  if (peerRevoked(socket)) return 'CERT_REVOKED';
   if (settings.clientCert !== 'optional' || !settings.clientCa || socket.authorized) return undefined;
   const presented = socket.getPeerCertificate();
   if (presented === null || presented.subject === undefined) return undefined;

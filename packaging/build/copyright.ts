@@ -22,6 +22,18 @@ function readPackage(dir: string): PackageInfo {
   };
 }
 
+/**
+ * A license file that appends the whole GPL (node-forge: BSD-3-Clause OR GPL-2.0) keeps its
+ * own words and points to Debian's copy of the GPL instead (lintian:
+ * copyright-file-contains-full-gpl-license).
+ */
+function withoutFullGpl(text: string): string {
+  const at = text.search(/^\s*GNU GENERAL PUBLIC LICENSE\s*$/m);
+  if (at < 0) return text;
+  const version = /Version (\d)/.exec(text.slice(at, at + 400))?.[1] ?? '2';
+  return `${text.slice(0, at).replace(/[\s-]+$/, '')}\n\nOn Debian systems the full text of the GNU General Public License version ${version} is in /usr/share/common-licenses/GPL-${version}.\n`;
+}
+
 /** DEP-5 continuation lines: indented, blank lines as " .". */
 function indent(text: string): string {
   return text
@@ -52,7 +64,7 @@ export function copyrightFile(options: CopyrightOptions): string {
     const info = readPackage(resolve(options.repoRoot, dir));
     const lines = [`Files: bundled/npm/${info.name}`, `Comment: ${info.name} ${info.version}, bundled into /usr/bin/takd`, `License: ${info.license}`];
     // Apache-2.0 is in /usr/share/common-licenses (the stand-alone stanza below points there).
-    if (info.licenseText && info.license !== 'Apache-2.0') lines.push(indent(info.licenseText));
+    if (info.licenseText && info.license !== 'Apache-2.0') lines.push(indent(withoutFullGpl(info.licenseText)));
     stanzas.push(lines.join('\n'));
   }
   // Node's LICENSE holds the licenses of every library Node bundles (some GPL and Apache

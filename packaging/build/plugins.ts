@@ -3,7 +3,7 @@
 // uses get a stable synthetic URL, and the two addon loaders are swapped for ours.
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Plugin } from 'esbuild';
+import { transformSync, type Plugin } from 'esbuild';
 
 /** A root no file lives under: import.meta.url must still parse as a file: URL. */
 const SYNTHETIC_ROOT = '/usr/lib/takd/bundle';
@@ -63,6 +63,23 @@ function addonLoaders(repoRoot: string): Plugin {
   };
 }
 
+// The packages only `takd ca|user|package` and [enrollment] load (daemon/pki/): fully minified
+// (identifiers too), since their stack traces are not what the journal needs to read, and the
+// single binary's size budget is tight (arm64 pads to 64 KiB pages).
+const PKI_PACKAGES = /[\\/]node_modules[\\/](node-forge|qrcode|dijkstrajs)[\\/].*\.js$/;
+
+function pkiMinifier(): Plugin {
+  return {
+    name: 'takd-pki-minify',
+    setup(build) {
+      build.onLoad({ filter: PKI_PACKAGES }, (args) => ({
+        contents: transformSync(readFileSync(args.path, 'utf8'), { loader: 'js', format: 'cjs', minify: true, legalComments: 'none' }).code,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** The package.json fields the code reads at run time (version, name), nothing else. */
 export function minimalPackageJson(repoRoot: string): string {
   const pkg = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -91,5 +108,5 @@ function pageFromSeaAsset(): Plugin {
 }
 
 export function bundlePlugins(repoRoot: string, options: { pageAsset?: boolean } = {}): Plugin[] {
-  return [...(options.pageAsset ? [pageFromSeaAsset()] : []), sourceRewriter(repoRoot, minimalPackageJson(repoRoot)), addonLoaders(repoRoot)];
+  return [...(options.pageAsset ? [pageFromSeaAsset()] : []), sourceRewriter(repoRoot, minimalPackageJson(repoRoot)), addonLoaders(repoRoot), pkiMinifier()];
 }

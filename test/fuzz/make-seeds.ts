@@ -15,6 +15,25 @@ import { sentence } from '../../hal/drivers/sim/nmea-writer.js';
 import { atakPliCorpus } from '../support/generators.js';
 import { VECTOR_STREAM_HEX, VECTOR_XML } from '../support/proto-fixtures.js';
 import { corpusDir, repoRoot } from './runner.js';
+import forge from 'node-forge';
+
+/** A CSR for CN=fuzz with the target's entries (PEM, bare base64, DER), a Basic header, an Accept header. */
+function enrollmentSeeds(): Buffer[] {
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = keys.publicKey;
+  csr.setSubject([{ shortName: 'CN', value: 'fuzz' }, { shortName: 'O', value: 'takd' }, { shortName: 'OU', value: 'fuzz' }]);
+  csr.sign(keys.privateKey, forge.md.sha256.create());
+  const pem = forge.pki.certificationRequestToPem(csr);
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificationRequestToAsn1(csr)).getBytes(), 'binary');
+  return [
+    Buffer.concat([Buffer.from([0]), Buffer.from(pem)]),
+    Buffer.concat([Buffer.from([3]), Buffer.from(der.toString('base64'))]),
+    Buffer.concat([Buffer.from([6]), der]),
+    Buffer.from(`\x01Basic ${Buffer.from('alice:token-123').toString('base64')}`),
+    Buffer.from('\x02application/xml;q=0.9, */*;q=0.1'),
+  ];
+}
 
 const WHOLE = Buffer.from([0xff]); // chunks(): the first byte 0xC0+ means "one chunk"
 const BY7 = Buffer.from([0x06]); // 7-byte chunks
@@ -91,6 +110,7 @@ const seeds: Record<string, Buffer[]> = {
     Buffer.concat([WHOLE, ...pli.slice(0, 3).map((x) => encodeProtoStream(xml.decode(x)))]),
     Buffer.concat([BY7, encodeProtoStream(xml.decode(VECTOR_XML))]),
   ],
+  enrollment: enrollmentSeeds(),
   ini: ['demo.ini', 'pi-usb-gps-mesh.ini', 'pytak-gateway.ini', 'ais-aprs-station.ini'].map((f) => readFileSync(join(repoRoot, 'config/examples', f))),
 };
 

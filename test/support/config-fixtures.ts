@@ -40,8 +40,8 @@ export function sampleFor(key: KeySpec): { text: string; value: ConfigValue } {
   };
   const known = special[key.key];
   if (known !== undefined) return known;
-  // [marti] url is not a transport URL (the server listens for HTTP).
-  if (key.key === 'url' && key.type.kind === 'string') return { text: 'http+listen://127.0.0.1:8080', value: 'http+listen://127.0.0.1:8080' };
+  // [marti] and [enrollment] urls are not transport URLs (the servers listen for HTTPS).
+  if (key.key === 'url' && key.type.kind === 'string') return { text: 'https+listen://127.0.0.1:8443', value: 'https+listen://127.0.0.1:8443' };
   const type = key.type;
   switch (type.kind) {
     case 'string':
