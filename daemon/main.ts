@@ -20,6 +20,7 @@ const subcommands: Record<string, Subcommand> = {
   run: { summary: 'run the daemon: takd run [-c FILE]', load: () => import('./cli/run.js') },
   status: { summary: 'show the running daemon\'s links, rates and errors; exit 0 if healthy: takd status [--watch|--json]', load: () => import('./cli/status.js') },
   token: { summary: 'print (or create) the bearer token of the HTTP console and API: takd token [--new]', load: () => import('./cli/token.js') },
+  import: { summary: 'read a TAK connection package (ATAK or iTAK zip) into credentials and an output: takd import FILE.zip', load: () => import('./cli/import.js') },
   config: { summary: 'validate or show the configuration with each value\'s origin: takd config check|show [-c FILE]', load: () => import('./cli/config.js') },
 };
 
