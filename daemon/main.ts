@@ -21,6 +21,7 @@ const subcommands: Record<string, Subcommand> = {
   status: { summary: 'show the running daemon\'s links, rates and errors; exit 0 if healthy: takd status [--watch|--json]', load: () => import('./cli/status.js') },
   token: { summary: 'print (or create) the bearer token of the HTTP console and API: takd token [--new]', load: () => import('./cli/token.js') },
   import: { summary: 'read a TAK connection package (ATAK or iTAK zip) into credentials and an output: takd import FILE.zip', load: () => import('./cli/import.js') },
+  enroll: { summary: 'get a client certificate from a TAK server (port 8446) for a tak:// link: takd enroll URL [--ca FILE]', load: () => import('./cli/enroll.js') },
   config: { summary: 'validate or show the configuration with each value\'s origin: takd config check|show [-c FILE]', load: () => import('./cli/config.js') },
 };
 

@@ -13,7 +13,7 @@ const MAX_ENTRIES = 1000;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-function decodeEntities(text: string): string {
+export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,4});/gi, (whole, name: string) => {
     if (name.startsWith('#')) {
       const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
@@ -23,7 +23,8 @@ function decodeEntities(text: string): string {
   });
 }
 
-function attribute(tag: string, name: string): string | undefined {
+/** An attribute's value in the inside of a start tag, entities decoded. */
+export function attribute(tag: string, name: string): string | undefined {
   const at = tag.search(new RegExp(`\\s${name}\\s*=\\s*["']`));
   if (at < 0) return undefined;
   const open = tag.indexOf('=', at) + 1;
