@@ -10,6 +10,7 @@ import type { TlsSettings } from '../daemon/transports/tls-options.js';
 import { parseTransportUrl, transportDirection, transportRole, type TransportSpec } from '../daemon/transports/url.js';
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
+import { isEnrollLink, parseEnrollLink } from '../daemon/enroll/link.js';
 import type { ConfigValue } from './values.js';
 
 /** A section's TLS files and options: the transports' own settings type, documented there. */
@@ -74,6 +75,21 @@ export interface OutputConfig {
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
+  /**
+   * A tak:// link, or a tls:// URL with enroll_username and enroll_password: the client
+   * certificate comes from the server's enrollment port (daemon/enroll) before the tls://
+   * transport in `spec` is built.
+   */
+  enroll?: OutputEnrollment;
+}
+
+export interface OutputEnrollment {
+  host: string;
+  port: number;
+  username: string;
+  /** Token or password: a secret. */
+  password: string;
+  passphrase?: string;
 }
 
 /** An output's routing policy ([output.*] types, from, bbox, rate_*, store, …). */
@@ -231,9 +247,26 @@ function martiClientSettings(r: Reader): MartiClientSettings {
   return settings;
 }
 
+/** A tak:// link → the tls:// it connects to; tls:// with enroll_username/enroll_password → itself. */
+function enrollment(r: Reader): { spec: TransportSpec; enroll?: OutputEnrollment } {
+  const url = r.string('url');
+  const port = r.number('enroll_port');
+  const passphrase = r.optional('enroll_passphrase');
+  const secret = passphrase === undefined ? {} : { passphrase };
+  if (isEnrollLink(url)) {
+    const link = parseEnrollLink(url);
+    return { spec: { kind: 'tls', host: link.host, port: link.port ?? 8089, direction: 'both' }, enroll: { host: link.host, port, username: link.username, password: link.token, ...secret } };
+  }
+  const spec = parseTransportUrl(url);
+  const username = r.optional('enroll_username');
+  const password = r.optional('enroll_password');
+  if (spec.kind !== 'tls' || username === undefined || password === undefined) return { spec };
+  return { spec, enroll: { host: spec.host, port, username, password, ...secret } };
+}
+
 function outputConfig(id: string, r: Reader): OutputConfig {
   // The loader checked the URL (schema type transport-url), so this does not throw.
-  const spec = parseTransportUrl(r.string('url'));
+  const { spec, enroll } = enrollment(r);
   return {
     id,
     url: r.string('url'),
@@ -259,6 +292,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),
+    ...(enroll === undefined ? {} : { enroll }),
   };
 }
 

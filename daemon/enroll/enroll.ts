@@ -68,8 +68,11 @@ function paths(request: EnrollRequest): { cert: string; key: string; chain: stri
   return { cert: join(home, 'cert.pem'), key: join(home, 'key.pem'), chain: join(home, 'chain.pem') };
 }
 
-/** The stored certificate when it is ours, matches its key and is not within the renewal window. */
-function storedEnrollment(request: EnrollRequest): Enrollment | undefined {
+/**
+ * The stored certificate when it is ours, matches its key and is not within the renewal
+ * window (`renewBeforeMs`; 0: merely not expired).
+ */
+export function storedEnrollment(request: EnrollRequest, renewBeforeMs = request.renewBeforeMs ?? RENEW_BEFORE_MS): Enrollment | undefined {
   const files = paths(request);
   if (!existsSync(files.cert) || !existsSync(files.key) || !existsSync(files.chain)) return undefined;
   try {
@@ -77,7 +80,7 @@ function storedEnrollment(request: EnrollRequest): Enrollment | undefined {
     const key = createPrivateKey({ key: readSmallFile(files.key), passphrase: request.passphrase ?? '' });
     const notAfter = new Date(cert.validTo);
     const now = request.now?.() ?? Date.now();
-    if (!cert.checkPrivateKey(key) || notAfter.getTime() - now <= (request.renewBeforeMs ?? RENEW_BEFORE_MS)) return undefined;
+    if (!cert.checkPrivateKey(key) || notAfter.getTime() - now <= renewBeforeMs) return undefined;
     return { ...files, notAfter, reused: true };
   } catch {
     return undefined; // unreadable or another passphrase: enroll anew (the files are ours)

@@ -14,12 +14,13 @@ export class TransportComponent implements Component {
   constructor(
     readonly id: string,
     readonly kind: 'output' | 'input',
-    private readonly make: () => Transport,
+    /** Async for enrolled outputs: the certificate is fetched or renewed first (daemon/enroll). */
+    private readonly make: () => Transport | Promise<Transport>,
     private readonly routing: Pick<RoutingStage, 'setOutput' | 'removeOutput'> & Partial<Pick<RoutingStage, 'drained'>>,
   ) {}
 
   async start(): Promise<void> {
-    const transport = this.make();
+    const transport = await this.make();
     this.transport = transport;
     transport.start();
     // A listener reports a configuration failure (EACCES on a low port, an address not ours)

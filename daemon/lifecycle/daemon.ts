@@ -17,7 +17,7 @@ import { TransportComponent } from './components.js';
 import { feedsOwnPosition, ownPliTargets, sourceComponent } from '../sources/index.js';
 import { MartiComponent, type ClientDirectory } from '../marti/index.js';
 import { Hub } from '../hub/hub.js';
-import type { HubMemberSettings } from '../../config/view.js';
+import type { HubMemberSettings, OutputEnrollment } from '../../config/view.js';
 import type { SystemdNotifier } from './notify.js';
 import { StatusPublisher } from './status-publisher.js';
 import { RoutingStage } from './routing-stage.js';
@@ -126,7 +126,7 @@ export class Daemon {
 
   private specs(config: TakdConfig): ComponentSpec[] {
     const specs = [
-      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output, output.hub)),
+      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output, output.hub, output.enroll)),
       ...config.inputs.map((input) => this.transportSpec(config, 'input', input.id, input.spec, { tls: input.tls, limits: input.limits }, input.hub)),
     ];
     const marti = config.marti;
@@ -167,9 +167,9 @@ export class Daemon {
   }
 
   /** An output or input: its transport, made anew on each (re)start, attached to the router. */
-  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>, hub: HubMemberSettings): ComponentSpec {
-    const options = (): TransportOptions => ({
-      ...daemonTransportOptions(settings, {
+  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>, hub: HubMemberSettings, enroll?: OutputEnrollment): ComponentSpec {
+    const options = (tls = settings.tls): TransportOptions => ({
+      ...daemonTransportOptions({ ...settings, tls }, {
         id,
         logger: this.logger.child({ component: id }),
         onEvent: (event) => this.routing.publish(event, id),
@@ -180,6 +180,20 @@ export class Daemon {
       // Listeners only (the others ignore it): their clients join the hub.
       ...(hub.member ? { hub: { hub: this.hub, bindIdentity: hub.bindIdentity } } : {}),
     });
-    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, () => createTransportFromSpec(spec, options()), this.routing) };
+    const make = enroll === undefined ? () => createTransportFromSpec(spec, options()) : async () => createTransportFromSpec(spec, options(await this.enrolledTls(id, enroll, spec, settings)));
+    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, make, this.routing) };
+  }
+
+  /** A tak:// output's certificate, stored or enrolled now (daemon/enroll, loaded only for such outputs). */
+  private async enrolledTls(id: string, enroll: OutputEnrollment, spec: TransportSpec, settings: Partial<OutputTransportSettings>): Promise<OutputTransportSettings['tls']> {
+    const { enrolledTls } = await import('../enroll/resolve.js');
+    const logger = this.logger.child({ component: id });
+    return enrolledTls(enroll, settings.tls ?? {}, {
+      streamingPort: 'port' in spec ? spec.port : 8089,
+      clientUid: this.ownPosition.uid,
+      env: this.options.env,
+      warn: (message) => logger.warn({}, message),
+      info: (message) => logger.info({}, message),
+    });
   }
 }
