@@ -27,7 +27,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: num
 
 const link = (token: string, user = 'truck7'): string => `tak://com.atakmap.app/enroll?host=127.0.0.1&username=${user}&token=${token}`;
 
-async function withServer(options: { days?: number; wrongServer?: boolean; oneTime?: boolean }, body: (pki: TestPki, server: EnrollServer, state: string) => Promise<void>): Promise<void> {
+async function withServer(options: { days?: number; wrongServer?: boolean; oneTime?: boolean; tamper?: 'garbage' | 'other-key' | 'other-ca' }, body: (pki: TestPki, server: EnrollServer, state: string) => Promise<void>): Promise<void> {
   const pki = makeTestPki();
   const state = mkdtempSync(join(tmpdir(), 'takd-enroll-'));
   const server = await startEnrollServer({
@@ -38,6 +38,10 @@ async function withServer(options: { days?: number; wrongServer?: boolean; oneTi
     users: { truck7: 'one-time-token' },
     oneTime: options.oneTime,
     days: options.days,
+    tamper: options.tamper,
+    otherCert: pki.clientCert,
+    otherCaCert: pki.wrongCaCert,
+    otherCaKey: join(pki.dir, 'wrong-ca.key'),
   });
   try {
     await body(pki, server, state);
@@ -143,3 +147,18 @@ test('takd enroll refuses a malformed link with exit status 2', async () => {
     assert.match(result.stderr, /takd enroll: /);
   }
 });
+
+for (const [tamper, reason] of [
+  ['garbage', /signClient\/v2 answer is not JSON/],
+  ['other-key', /the certificate the server signed is not for our key/],
+  ['other-ca', /does not chain to a CA it sent \(ca0…\) or the CA given/],
+] as const) {
+  test(`takd enroll refuses a bad signClient answer (${tamper}) with the reason, and writes nothing`, { skip }, async () => {
+    await withServer({ tamper }, async (pki, server, state) => {
+      const result = await run(['enroll', link('one-time-token'), '--ca', pki.caCert, '--port', String(server.port)], { STATE_DIRECTORY: state });
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, reason);
+      assert.equal(existsSync(join(state, 'enroll')), false);
+    });
+  });
+}

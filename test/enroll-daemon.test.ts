@@ -42,9 +42,9 @@ async function startStreamingServer(pki: TestPki): Promise<StreamingServer> {
   return state;
 }
 
-async function setup(body: (pki: TestPki, enrollment: EnrollServer, streaming: StreamingServer) => Promise<void>): Promise<void> {
+async function setup(body: (pki: TestPki, enrollment: EnrollServer, streaming: StreamingServer) => Promise<void>, options: { oneTime?: boolean; days?: number } = { oneTime: true }): Promise<void> {
   const pki = makeTestPki();
-  const enrollment = await startEnrollServer({ serverCert: pki.serverCert, serverKey: pki.serverKey, caCert: pki.caCert, caKey: join(pki.dir, 'ca.key'), users: { truck7: 'one-time-token' }, oneTime: true });
+  const enrollment = await startEnrollServer({ serverCert: pki.serverCert, serverKey: pki.serverKey, caCert: pki.caCert, caKey: join(pki.dir, 'ca.key'), users: { truck7: 'one-time-token' }, ...options });
   const streaming = await startStreamingServer(pki);
   try {
     await body(pki, enrollment, streaming);
@@ -119,4 +119,30 @@ test("PyTAK's COT_URL with PYTAK_TLS_CERT_ENROLLMENT_USERNAME/_PASSWORD enrolls,
       await takUrl.cleanup();
     }
   });
+});
+
+test('a tak:// output whose stored certificate is within 7 days of expiry re-enrolls at the next start', { skip }, async () => {
+  await setup(
+    async (pki, enrollment, streaming) => {
+      const takd = new TakdProcess();
+      try {
+        takd.writeConfig(`[output.hq]\nurl = tak://com.atakmap.app/enroll?host=127.0.0.1:${streaming.port}&username=truck7&token=one-time-token\nca = ${pki.caCert}\nenroll_port = ${enrollment.port}\n`);
+        takd.start();
+        await takd.waitForState('output.hq', 'connected', 30_000);
+        assert.equal(await takd.stop(), 0);
+        const cert = join(takd.dir, 'enroll', '127.0.0.1-truck7', 'cert.pem');
+        const first = readFileSync(cert, 'utf8');
+        enrollment.days = 30;
+        takd.start();
+        await takd.waitForState('output.hq', 'connected', 30_000);
+        assert.equal(enrollment.requests.sign, 2, 'enrolled again');
+        assert.notEqual(readFileSync(cert, 'utf8'), first);
+        assert.deepEqual(streaming.clients, ['truck7', 'truck7']);
+        assert.equal(await takd.stop(), 0);
+      } finally {
+        await takd.cleanup();
+      }
+    },
+    { days: 3 },
+  );
 });

@@ -21,6 +21,12 @@ export interface EnrollServerOptions {
   oneTime?: boolean;
   /** Validity of what is signed. */
   days?: number;
+  /** A misbehaving server: a garbage answer, someone else's certificate, or one signed by another CA. */
+  tamper?: 'garbage' | 'other-key' | 'other-ca';
+  /** With tamper = other-key or other-ca: that certificate (PEM) and the other CA's files. */
+  otherCert?: string;
+  otherCaCert?: string;
+  otherCaKey?: string;
 }
 
 export interface EnrollServer {
@@ -74,9 +80,16 @@ export async function startEnrollServer(options: EnrollServerOptions): Promise<E
           const ext = join(work, `req-${serial}.ext`);
           writeFileSync(ext, `extendedKeyUsage=clientAuth\nsubjectAltName=email:${url.searchParams.get('clientUid') ?? 'x'}@takd.invalid\n`);
           const out = join(work, `req-${serial}.pem`);
-          await run('openssl', ['x509', '-req', '-in', csr, '-CA', options.caCert, '-CAkey', options.caKey, '-CAcreateserial', '-out', out, '-days', String(state.days), '-extfile', ext]);
+          const otherCa = options.tamper === 'other-ca';
+          const [ca, caKey] = otherCa ? [options.otherCaCert as string, options.otherCaKey as string] : [options.caCert, options.caKey];
+          await run('openssl', ['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', out, '-days', String(state.days), '-extfile', ext]);
           if (options.oneTime) used.add(user);
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ signedCert: der(readFileSync(out, 'utf8')), ca0: der(readFileSync(options.caCert, 'utf8')) }));
+          if (options.tamper === 'garbage') {
+            res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"signedCert": "not a certificate!"');
+            return;
+          }
+          const signed = options.tamper === 'other-key' ? (options.otherCert as string) : out;
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ signedCert: der(readFileSync(signed, 'utf8')), ca0: der(readFileSync(options.caCert, 'utf8')) }));
           return;
         }
         res.writeHead(404).end();
