@@ -32,6 +32,11 @@ export function applyPytak(sections: Map<string, SectionValues>, sectionOrigins:
     offer(section(sections, 'output.cot_url'), 'url', cotUrl);
     if (!sectionOrigins.has('output.cot_url')) sectionOrigins.set('output.cot_url', cotUrl.origin);
   }
+  const prefPackage = pytak.get('pref_package');
+  if (prefPackage !== undefined) {
+    offer(section(sections, 'output.cot_url'), 'package', prefPackage);
+    if (!sectionOrigins.has('output.cot_url')) sectionOrigins.set('output.cot_url', prefPackage.origin);
+  }
   const direct: [string, string, string][] = [
     ['cot_host_id', 'takd', 'uid'],
     ['cot_stale', 'pli', 'stale'],

@@ -165,6 +165,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       // A tls+listen output serves phones: it checks their certificates as an input listener does.
       ...tlsKeys('server').filter((k) => k.key === 'client_ca' || k.key === 'client_cert'),
       { key: 'dont_verify', type: { kind: 'boolean' }, default: false, doc: 'accept any server certificate (warned at every connect; enrollment too)', pytak: 'PYTAK_TLS_DONT_VERIFY' },
+      { key: 'package', type: { kind: 'path' }, doc: 'a TAK connection package (zip, ATAK or iTAK layout): its connectString0 is the url when url is not set; at each start its client certificate and truststore are extracted to $STATE_DIRECTORY/import/OUTPUT/ (0600) and used as cert, key and ca (a ca set here wins)' },
       { key: 'enroll_username', type: { kind: 'string', pattern: /^[^\s:/\\]{1,128}$/, hint: 'a user name without spaces, colons or slashes' }, doc: 'tls:// outputs: enroll as this user at the server\'s port 8446 (with enroll_password) and connect with the certificate it signs, as a tak:// link does', pytak: 'PYTAK_TLS_CERT_ENROLLMENT_USERNAME' },
       { key: 'enroll_password', type: { kind: 'string' }, secret: true, doc: 'tls:// outputs: the enrollment password or one-time token of enroll_username', pytak: 'PYTAK_TLS_CERT_ENROLLMENT_PASSWORD' },
       { key: 'enroll_passphrase', type: { kind: 'string' }, secret: true, doc: 'enrolled outputs: encrypt the stored private key with this passphrase (it is 0600 either way)', pytak: 'PYTAK_TLS_CERT_ENROLLMENT_PASSPHRASE' },
@@ -266,6 +267,7 @@ export const SECTIONS: readonly SectionSpec[] = [
 /** PyTAK's keys that are not the default of an output key, and what each sets. */
 export const PYTAK_STANDALONE: readonly (KeySpec & { pytak: string; target: string })[] = [
   { key: 'cot_url', pytak: 'COT_URL', target: 'output.cot_url url', type: { kind: 'transport-url', enroll: true }, doc: 'one more output, named output.cot_url (a tak:// enrollment link too)', flag: '--cot-url' },
+  { key: 'pref_package', pytak: 'PREF_PACKAGE', target: 'output.cot_url package', type: { kind: 'path' }, doc: 'a connection package (zip) for output.cot_url: its server, client certificate and truststore' },
   { key: 'tak_url', pytak: 'TAK_URL', target: 'output.cot_url url', type: { kind: 'transport-url', enroll: true }, doc: 'a tak:// enrollment link for output.cot_url; wins over COT_URL, as in PyTAK' },
   { key: 'cot_host_id', pytak: 'COT_HOST_ID', target: 'takd.uid', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,128}$/, hint: 'printable ASCII without spaces' }, doc: 'our uid' },
   { key: 'cot_stale', pytak: 'COT_STALE', target: 'pli.stale', type: seconds(1, 86400), doc: 'stale time of our reports' },

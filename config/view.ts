@@ -81,6 +81,8 @@ export interface OutputConfig {
    * transport in `spec` is built.
    */
   enroll?: OutputEnrollment;
+  /** [output.*] package / PREF_PACKAGE: a connection package whose certificates are extracted at start. */
+  package?: string;
 }
 
 export interface OutputEnrollment {
@@ -293,6 +295,7 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     hub: hubMember(r),
     routing: outputRouting(r, spec),
     ...(enroll === undefined ? {} : { enroll }),
+    ...(r.optional('package') === undefined ? {} : { package: r.string('package') }),
   };
 }
 

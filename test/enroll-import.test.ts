@@ -165,3 +165,41 @@ test('readZip refuses a truncated directory without reading out of bounds', () =
     assert.throws(() => readZip(damaged).forEach((e) => e.read()), ZipRefused);
   }
 });
+
+test("PyTAK's PREF_PACKAGE: the package's server becomes output.cot_url and its certificate connects; no key lands outside $STATE_DIRECTORY", { skip }, async () => {
+  const pki = makeTestPki();
+  const { createServer } = await import('node:tls');
+  const { readFileSync } = await import('node:fs');
+  const { TakdProcess } = await import('./support/daemon-process.js');
+  const clients: string[] = [];
+  const server = createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.caCert), requestCert: true, rejectUnauthorized: true }, (socket) => {
+    clients.push(String(socket.getPeerCertificate().subject?.CN ?? ''));
+    socket.on('error', () => undefined);
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const takd = new TakdProcess();
+  try {
+    const zip = makeConnectionPackage({ layout: 'atak', spelling: 'suffixed', connectString: `127.0.0.1:${port}:ssl`, clientCert: pki.clientCert, clientKey: pki.clientKey, caCert: pki.caCert, dir: pki.dir, password: 'pkg-pass' });
+    const file = join(pki.dir, 'pref.zip');
+    writeFileSync(file, zip);
+    takd.writeConfig('[log]\nlevel = info\n');
+    takd.start(['-c', takd.configFile], { PREF_PACKAGE: file });
+    await takd.waitForState('output.cot_url', 'connected', 30_000);
+    assert.deepEqual(clients, ['takd-test-client']);
+    const home = join(takd.dir, 'import', 'output.cot_url');
+    for (const name of ['client.pem', 'client.key', 'ca.pem']) assert.equal(statSync(join(home, name)).mode & 0o777, 0o600, name);
+    assert.equal(await takd.stop(), 0);
+
+    // A hostile package is a configuration error that names the key and the reason.
+    writeFileSync(file, Buffer.from(zipSync({ '../evil.pref': Buffer.from('x') })));
+    const check = await run(['config', 'check', '-c', takd.configFile], { PREF_PACKAGE: file });
+    assert.equal(check.status, 2);
+    assert.match(check.stderr, /environment: PREF_PACKAGE: .*pref\.zip: the member name '\.\.\/evil\.pref' climbs out of the package/);
+  } finally {
+    await takd.cleanup();
+    await new Promise((resolve) => server.close(resolve));
+    pki.cleanup();
+  }
+});

@@ -8,7 +8,7 @@ import { defaultLinkProviders, SimLinkProvider, type LinkProviders } from '../..
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import { CotClock, OwnPosition } from '../pli/index.js';
-import { createTransportFromSpec, type TransportOptions } from '../transports/index.js';
+import { createTransportFromSpec, type Transport, type TransportOptions } from '../transports/index.js';
 import { daemonTransportOptions, type OutputTransportSettings } from '../transports/output-settings.js';
 import type { TransportSpec } from '../transports/url.js';
 import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../config/view.js';
@@ -126,7 +126,7 @@ export class Daemon {
 
   private specs(config: TakdConfig): ComponentSpec[] {
     const specs = [
-      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output, output.hub, output.enroll)),
+      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output, output.hub, output)),
       ...config.inputs.map((input) => this.transportSpec(config, 'input', input.id, input.spec, { tls: input.tls, limits: input.limits }, input.hub)),
     ];
     const marti = config.marti;
@@ -167,7 +167,7 @@ export class Daemon {
   }
 
   /** An output or input: its transport, made anew on each (re)start, attached to the router. */
-  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>, hub: HubMemberSettings, enroll?: OutputEnrollment): ComponentSpec {
+  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>, hub: HubMemberSettings, credentials: { enroll?: OutputEnrollment; package?: string } = {}): ComponentSpec {
     const options = (tls = settings.tls): TransportOptions => ({
       ...daemonTransportOptions({ ...settings, tls }, {
         id,
@@ -180,7 +180,15 @@ export class Daemon {
       // Listeners only (the others ignore it): their clients join the hub.
       ...(hub.member ? { hub: { hub: this.hub, bindIdentity: hub.bindIdentity } } : {}),
     });
-    const make = enroll === undefined ? () => createTransportFromSpec(spec, options()) : async () => createTransportFromSpec(spec, options(await this.enrolledTls(id, enroll, spec, settings)));
+    const { enroll, package: pkg } = credentials;
+    let make: () => Transport | Promise<Transport> = () => createTransportFromSpec(spec, options());
+    if (enroll !== undefined) make = async () => createTransportFromSpec(spec, options(await this.enrolledTls(id, enroll, spec, settings)));
+    else if (pkg !== undefined) {
+      make = async () => {
+        const { packagedTls } = await import('../enroll/package-output.js');
+        return createTransportFromSpec(spec, options(await packagedTls(pkg, id, settings.tls ?? {}, this.options.env)));
+      };
+    }
     return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, make, this.routing) };
   }
 
