@@ -4,13 +4,12 @@
  * layout keeps them under `certs/` with `MANIFEST/manifest.xml`; iTAK's at the zip root; the
  * pref's locations may be Android paths (`/storage/emulated/0/atak/cert/x.p12`), so a
  * location is matched by its file name. `readConnectionPackage` is synchronous and reads no
- * key (the daemon's configuration uses it to learn the URL); `extractCredentials` opens the
- * PKCS#12 files.
+ * key and loads no forge (the configuration uses it to learn the URL); credentials.ts opens
+ * the PKCS#12 files.
  */
 import { posix } from 'node:path';
-import { readZip, ZipRefused, type ZipEntry } from './zip-reader.js';
+import { readZip, type ZipEntry } from './zip-reader.js';
 import { connectUrl, parseConnectString, parsePrefs, streamSetting, type ConnectTarget, type Prefs } from './prefs.js';
-import { readP12, P12Error, type P12Contents } from './p12.js';
 
 /** The PKCS#12 password when a package names none: the TAK world's default. */
 export const DEFAULT_P12_PASSWORD = 'atakatak';
@@ -73,36 +72,4 @@ export function readConnectionPackage(zip: Buffer): ConnectionPackage {
   const identity = { callsign: prefs.get('locationCallsign'), team: prefs.get('locationTeam'), role: prefs.get('atakRoleType') };
   for (const [key, value] of Object.entries(identity)) if (value !== undefined && value !== '') pkg.identity[key as keyof typeof identity] = value;
   return pkg;
-}
-
-export interface Credentials {
-  /** The client certificate followed by its chain, PEM. */
-  certChain: string;
-  key: string;
-  /** The CAs the server certificate is checked against (the truststore), PEM; undefined: none in the package. */
-  ca?: string;
-}
-
-async function open(member: { entry: ZipEntry; password: string }, what: string): Promise<P12Contents> {
-  try {
-    return await readP12(member.entry.read(), member.password);
-  } catch (error) {
-    if (error instanceof P12Error || error instanceof ZipRefused) throw new PackageError(`${what} ${member.entry.name}: ${error.message}`);
-    throw error;
-  }
-}
-
-/** Opens the client PKCS#12 and the truststore (forge, loaded now). */
-export async function extractCredentials(pkg: ConnectionPackage): Promise<Credentials | undefined> {
-  if (pkg.client === undefined) return undefined;
-  const client = await open(pkg.client, 'client certificate');
-  if (client.cert === undefined || client.key === undefined) throw new PackageError(`client certificate ${pkg.client.entry.name}: holds no private key`);
-  const credentials: Credentials = { certChain: [client.cert, ...client.others].join(''), key: client.key };
-  if (pkg.truststore !== undefined) {
-    const trust = await open(pkg.truststore, 'truststore');
-    const cas = [...trust.others, ...(trust.cert === undefined ? [] : [trust.cert])];
-    if (cas.length === 0) throw new PackageError(`truststore ${pkg.truststore.entry.name}: holds no certificate`);
-    credentials.ca = cas.join('');
-  }
-  return credentials;
 }

@@ -4,7 +4,8 @@
  * nothing is written until everything in the package was read and checked.
  */
 import { join } from 'node:path';
-import { extractCredentials, readConnectionPackage, type ConnectionPackage } from './connection-package.js';
+import { readConnectionPackage, type ConnectionPackage } from './connection-package.js';
+import { extractCredentials } from './credentials.js';
 import { writePrivateFiles } from './files.js';
 
 export interface ImportResult {

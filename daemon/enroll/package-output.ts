@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import type { TlsSettings } from '../transports/tls-options.js';
 import { readSmallFile } from '../transports/small-file.js';
-import { extractCredentials, readConnectionPackage } from './connection-package.js';
+import { readConnectionPackage } from './connection-package.js';
+import { extractCredentials } from './credentials.js';
 import { stateDirectory, writePrivateFiles } from './files.js';
 
 export async function packagedTls(file: string, outputId: string, tls: TlsSettings, env?: NodeJS.ProcessEnv): Promise<TlsSettings> {

@@ -6,7 +6,16 @@
  * still be read), and names that could escape a directory (`..`, absolute, backslash, NUL)
  * refuse the whole file. Nothing here writes anything: callers pick members by name.
  */
-import { crc32, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
+
+let zlibModule: typeof Zlib | undefined;
+
+/** node:zlib on first use: the configuration loader imports this file, a daemon without packages never needs zlib. */
+function zlib(): typeof Zlib {
+  zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib;
+  return zlibModule;
+}
 
 export interface ZipLimits {
   /** Members at most (a connection package has 3-5). */
@@ -115,12 +124,12 @@ function readMember(zip: Buffer, name: string, offset: number, dirOffset: number
   } else {
     try {
       // One byte more than declared: a member that inflates further is lying about its size.
-      data = inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) + 1 });
+      data = zlib().inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) + 1 });
     } catch (error) {
       refuse(`the member '${name}' does not inflate (${error instanceof RangeError ? 'larger than it says' : 'corrupt data'})`);
     }
   }
   if (data.length !== size) refuse(`the member '${name}' inflates to ${data.length} bytes, not the ${size} it says`);
-  if (crc32(data) !== crc) refuse(`the member '${name}' fails its CRC check`);
+  if (zlib().crc32(data) !== crc) refuse(`the member '${name}' fails its CRC check`);
   return data;
 }
