@@ -10,8 +10,15 @@ import type * as Forge from 'node-forge';
 
 let forgeModule: typeof Forge | undefined;
 
+/**
+ * Only the parts of forge enrollment and packages use (PKCS#12 with its ciphers, X.509 and
+ * CSRs, SHA-256), not its index: that would bundle its TLS, SSH and PKCS#7 code too.
+ */
 export async function loadForge(): Promise<typeof Forge> {
-  forgeModule ??= ((await import('node-forge')) as unknown as { default: typeof Forge }).default;
+  if (forgeModule === undefined) {
+    const [core] = await Promise.all([import('node-forge/lib/forge.js'), import('node-forge/lib/pki.js'), import('node-forge/lib/pkcs12.js'), import('node-forge/lib/x509.js'), import('node-forge/lib/sha256.js')]);
+    forgeModule = (core as { default: typeof Forge }).default;
+  }
   return forgeModule;
 }
 

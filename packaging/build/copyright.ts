@@ -22,6 +22,19 @@ function readPackage(dir: string): PackageInfo {
   };
 }
 
+/**
+ * A dual-licensed package (node-forge: BSD-3-Clause OR GPL-2.0) is shipped under its
+ * permissive choice, and its file's GPL text (Debian keeps it in common-licenses; lintian
+ * refuses a full copy) is left out.
+ */
+function permissiveChoice(info: PackageInfo): PackageInfo & { choice?: string } {
+  const options = info.license.replace(/[()]/g, '').split(/\s+OR\s+/);
+  const permissive = options.find((o) => /^(MIT|ISC|BSD-[23]-Clause|Apache-2\.0)$/.test(o));
+  if (options.length < 2 || permissive === undefined || info.licenseText === undefined) return info;
+  const gpl = info.licenseText.search(/^-+\s*\n\s*GNU GENERAL PUBLIC LICENSE/m);
+  return { ...info, license: permissive, choice: info.license, licenseText: gpl < 0 ? info.licenseText : info.licenseText.slice(0, gpl) };
+}
+
 /** DEP-5 continuation lines: indented, blank lines as " .". */
 function indent(text: string): string {
   return text
@@ -49,8 +62,9 @@ export function copyrightFile(options: CopyrightOptions): string {
     ['Files: *', 'Copyright: takd contributors', 'License: Apache-2.0'].join('\n'),
   ];
   for (const dir of options.packageDirs) {
-    const info = readPackage(resolve(options.repoRoot, dir));
-    const lines = [`Files: bundled/npm/${info.name}`, `Comment: ${info.name} ${info.version}, bundled into /usr/bin/takd`, `License: ${info.license}`];
+    const info = permissiveChoice(readPackage(resolve(options.repoRoot, dir)));
+    const chosen = info.choice === undefined ? '' : ` (licensed ${info.choice}; used under ${info.license})`;
+    const lines = [`Files: bundled/npm/${info.name}`, `Comment: ${info.name} ${info.version}, bundled into /usr/bin/takd${chosen}`, `License: ${info.license}`];
     // Apache-2.0 is in /usr/share/common-licenses (the stand-alone stanza below points there).
     if (info.licenseText && info.license !== 'Apache-2.0') lines.push(indent(info.licenseText));
     stanzas.push(lines.join('\n'));
