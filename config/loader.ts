@@ -4,6 +4,7 @@
  * with its origin. PyTAK keys are folded in here (see pytak.ts). Every problem is collected
  * and thrown together as one ConfigError, so a bad config never starts half a daemon.
  */
+import { applyPackages } from './packages.js';
 import { ConfigError, type Problem } from './errors.js';
 import { parseIni } from './ini.js';
 import { fromEnv, fromFlags, fromIni, type LayerResult, type RawSetting } from './layers.js';
@@ -115,6 +116,7 @@ export function mergeLayers(layers: LayerResult[], file: string | undefined): Lo
   }
   const config: LoadedConfig = { file, sections, sectionOrigins, warnings };
   applyPytak(sections, sectionOrigins);
+  problems.push(...applyPackages(sections));
   for (const [id, values] of sections) {
     const spec = sectionSpec(splitSectionId(id).kind) as SectionSpec;
     applyDefaults(spec, values);

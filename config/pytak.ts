@@ -26,10 +26,16 @@ function offer(values: SectionValues, key: string, setting: Setting): void {
 export function applyPytak(sections: Map<string, SectionValues>, sectionOrigins: Map<string, Origin>): void {
   const pytak = sections.get('pytak');
   if (pytak === undefined || pytak.size === 0) return;
-  const cotUrl = pytak.get('cot_url');
+  // PyTAK: a TAK_URL (tak:// link) takes the place of COT_URL.
+  const cotUrl = pytak.get('tak_url') ?? pytak.get('cot_url');
   if (cotUrl !== undefined) {
     offer(section(sections, 'output.cot_url'), 'url', cotUrl);
     if (!sectionOrigins.has('output.cot_url')) sectionOrigins.set('output.cot_url', cotUrl.origin);
+  }
+  const prefPackage = pytak.get('pref_package');
+  if (prefPackage !== undefined) {
+    offer(section(sections, 'output.cot_url'), 'package', prefPackage);
+    if (!sectionOrigins.has('output.cot_url')) sectionOrigins.set('output.cot_url', prefPackage.origin);
   }
   const direct: [string, string, string][] = [
     ['cot_host_id', 'takd', 'uid'],

@@ -185,14 +185,19 @@ export const SECTIONS: readonly SectionSpec[] = [
     named: true,
     doc: 'Where events go: Mesh SA, a TAK Server, a listener for phones, a log or a file. Each transport (the URL\'s scheme) may take keys of its own (below); a key of another transport is an error.',
     keys: [
-      { key: 'url', type: { kind: 'transport-url' }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, log://stdout, file:///path' },
+      { key: 'url', type: { kind: 'transport-url', enroll: true }, required: true, doc: 'udp://239.2.3.1:6969, tls://host:8089, tcp+listen://0.0.0.0:8087, log://stdout, file:///path' },
       { key: 'proto', type: { kind: 'enum', values: ['0', '1'] }, default: '0', doc: 'TAK protocol: 0 XML, 1 protobuf (negotiated on streams)', pytak: 'TAK_PROTO' },
       { key: 'ttl', type: { kind: 'integer', min: 1, max: 255 }, default: 1, doc: 'multicast TTL', pytak: 'PYTAK_MULTICAST_TTL' },
       { key: 'interface', type: { kind: 'list' }, doc: 'multicast interfaces, by name or IPv4 address', pytak: 'PYTAK_MULTICAST_LOCAL_ADDRS' },
       ...tlsKeys('client'),
       // A tls+listen output serves phones: it checks their certificates as an input listener does.
       ...tlsKeys('server').filter((k) => k.key === 'client_ca' || k.key === 'client_cert'),
-      { key: 'dont_verify', type: { kind: 'boolean' }, default: false, doc: 'accept any server certificate (warned at every connect)', pytak: 'PYTAK_TLS_DONT_VERIFY' },
+      { key: 'dont_verify', type: { kind: 'boolean' }, default: false, doc: 'accept any server certificate (warned at every connect; enrollment too)', pytak: 'PYTAK_TLS_DONT_VERIFY' },
+      { key: 'package', type: { kind: 'path' }, doc: 'a TAK connection package (zip, ATAK or iTAK layout): its connectString0 is the url when url is not set; at each start its client certificate and truststore are extracted to $STATE_DIRECTORY/import/OUTPUT/ (0600) and used as cert, key and ca (a ca set here wins)' },
+      { key: 'enroll_username', type: { kind: 'string', pattern: /^[^\s:/\\]{1,128}$/, hint: 'a user name without spaces, colons or slashes' }, doc: 'tls:// outputs: enroll as this user at the server\'s port 8446 (with enroll_password) and connect with the certificate it signs, as a tak:// link does', pytak: 'PYTAK_TLS_CERT_ENROLLMENT_USERNAME' },
+      { key: 'enroll_password', type: { kind: 'string' }, secret: true, doc: 'tls:// outputs: the enrollment password or one-time token of enroll_username', pytak: 'PYTAK_TLS_CERT_ENROLLMENT_PASSWORD' },
+      { key: 'enroll_passphrase', type: { kind: 'string' }, secret: true, doc: 'enrolled outputs: encrypt the stored private key with this passphrase (it is 0600 either way)', pytak: 'PYTAK_TLS_CERT_ENROLLMENT_PASSPHRASE' },
+      { key: 'enroll_port', type: { kind: 'integer', min: 1, max: 65_535 }, default: 8446, doc: 'url = tak://com.atakmap.app/enroll?host=HOST&username=USER&token=TOKEN (a TAK Server enrollment link) and tls:// with enroll_username: at each start the client certificate comes from https://HOST:enroll_port (verified against ca, else the system store; dont_verify skips it, warned), is stored 0600 under $STATE_DIRECTORY/enroll/HOST-USER/ and reused until 7 days before it expires; a tak:// output connects to tls://HOST:8089 (or the port in host=HOST:PORT)' },
       { key: 'dont_check_hostname', type: { kind: 'boolean' }, default: false, doc: 'verify the chain but not the name', pytak: 'PYTAK_TLS_DONT_CHECK_HOSTNAME' },
       { key: 'expected_hostname', type: { kind: 'string' }, doc: 'name the server certificate must carry', pytak: 'PYTAK_TLS_SERVER_EXPECTED_HOSTNAME' },
       { key: 'ciphers', type: { kind: 'string' }, doc: 'OpenSSL cipher list', pytak: 'PYTAK_TLS_CLIENT_CIPHERS' },
@@ -312,7 +317,9 @@ export const SECTIONS: readonly SectionSpec[] = [
 
 /** PyTAK's keys that are not the default of an output key, and what each sets. */
 export const PYTAK_STANDALONE: readonly (KeySpec & { pytak: string; target: string })[] = [
-  { key: 'cot_url', pytak: 'COT_URL', target: 'output.cot_url url', type: { kind: 'transport-url' }, doc: 'one more output, named output.cot_url', flag: '--cot-url' },
+  { key: 'cot_url', pytak: 'COT_URL', target: 'output.cot_url url', type: { kind: 'transport-url', enroll: true }, doc: 'one more output, named output.cot_url (a tak:// enrollment link too)', flag: '--cot-url' },
+  { key: 'pref_package', pytak: 'PREF_PACKAGE', target: 'output.cot_url package', type: { kind: 'path' }, doc: 'a connection package (zip) for output.cot_url: its server, client certificate and truststore' },
+  { key: 'tak_url', pytak: 'TAK_URL', target: 'output.cot_url url', type: { kind: 'transport-url', enroll: true }, doc: 'a tak:// enrollment link for output.cot_url; wins over COT_URL, as in PyTAK' },
   { key: 'cot_host_id', pytak: 'COT_HOST_ID', target: 'takd.uid', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,128}$/, hint: 'printable ASCII without spaces' }, doc: 'our uid' },
   { key: 'cot_stale', pytak: 'COT_STALE', target: 'pli.stale', type: seconds(1, 86400), doc: 'stale time of our reports' },
   { key: 'debug', pytak: 'DEBUG', target: 'log.level = debug', type: { kind: 'boolean' }, doc: 'debug logging' },

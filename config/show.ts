@@ -9,6 +9,7 @@ import type { LoadedConfig, SectionValues, Setting } from './loader.js';
 import { describeOrigin } from './origin.js';
 import { ALL_SECTIONS, sectionSpec, splitSectionId } from './schema.js';
 import { formatValue } from './values.js';
+import { redactEnrollLink } from '../daemon/enroll/link.js';
 
 export const REDACTED = '<redacted>';
 
@@ -32,7 +33,7 @@ export function showConfig(config: LoadedConfig): string {
     const rows = spec.keys.filter((k) => values.has(k.key)).map((k) => {
       const setting = values.get(k.key)!;
       if (spec.name === 'source' && k.key === 'link') return linkRow(setting, values);
-      const text = k.secret ? REDACTED : formatValue(setting.value);
+      const text = k.secret ? REDACTED : k.type.kind === 'transport-url' ? redactEnrollLink(formatValue(setting.value)) : formatValue(setting.value);
       return [`${k.key} = ${text}`, describeOrigin(setting.origin)] as const;
     });
     const width = Math.max(...rows.map(([left]) => left.length));

@@ -5,6 +5,7 @@
  */
 import { quoteText } from './errors.js';
 import { parseTransportUrl } from '../daemon/transports/url.js';
+import { isEnrollLink, parseEnrollLink } from '../daemon/enroll/link.js';
 
 export type ConfigValue = string | number | boolean | string[];
 
@@ -15,8 +16,8 @@ export type ValueType =
   | { kind: 'number'; min: number; max: number; unit?: string }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
-  /** An output or input URL (daemon/transports/url.ts decides). */
-  | { kind: 'transport-url' }
+  /** An output or input URL (daemon/transports/url.ts decides); `enroll`: a tak:// enrollment link too (daemon/enroll/link.ts). */
+  | { kind: 'transport-url'; enroll?: boolean }
   /** A device link URL: serial://, tcp://, udp:// (receive, e.g. AIS-catcher), file:// (replay), sim:// */
   | { kind: 'link-url' }
   /** A path to a file takd reads (checked at start, not here). */
@@ -109,7 +110,10 @@ export function parseValue(text: string, type: ValueType): ConfigValue {
     }
     case 'transport-url':
       try {
-        parseTransportUrl(text.trim());
+        if (isEnrollLink(text)) {
+          if (type.enroll !== true) throw new ValueError('a tak:// enrollment link is for an output (this box connects to that server), not here');
+          parseEnrollLink(text);
+        } else parseTransportUrl(text.trim());
       } catch (error) {
         throw new ValueError((error as Error).message.replace(/^url: /, ''));
       }

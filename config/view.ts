@@ -11,6 +11,7 @@ import { parseTransportUrl, transportDirection, transportOwnKeys, transportRole,
 import { splitSectionId } from './schema.js';
 import { martiSettings, type MartiSettings } from '../daemon/marti/settings.js';
 import { enrollmentSettings, pkiSettings, type EnrollmentSettings, type PkiSettings } from '../daemon/pki/settings.js';
+import { isEnrollLink, parseEnrollLink } from '../daemon/enroll/link.js';
 import type { ConfigValue } from './values.js';
 
 /** A section's TLS files and options: the transports' own settings type, documented there. */
@@ -73,6 +74,23 @@ export interface OutputConfig {
   limits: ListenerLimitSettings;
   hub: HubMemberSettings;
   routing: OutputRouting;
+  /**
+   * A tak:// link, or a tls:// URL with enroll_username and enroll_password: the client
+   * certificate comes from the server's enrollment port (daemon/enroll) before the tls://
+   * transport in `spec` is built.
+   */
+  enroll?: OutputEnrollment;
+  /** [output.*] package / PREF_PACKAGE: a connection package whose certificates are extracted at start. */
+  package?: string;
+}
+
+export interface OutputEnrollment {
+  host: string;
+  port: number;
+  username: string;
+  /** Token or password: a secret. */
+  password: string;
+  passphrase?: string;
 }
 
 /** An output's routing policy ([output.*] types, from, bbox, rate_*, store, …). */
@@ -252,9 +270,26 @@ function ownValues(r: Reader, spec: TransportSpec): TransportKeyValues {
   return own;
 }
 
+/** A tak:// link → the tls:// it connects to; tls:// with enroll_username/enroll_password → itself. */
+function enrollment(r: Reader): { spec: TransportSpec; enroll?: OutputEnrollment } {
+  const url = r.string('url');
+  const port = r.number('enroll_port');
+  const passphrase = r.optional('enroll_passphrase');
+  const secret = passphrase === undefined ? {} : { passphrase };
+  if (isEnrollLink(url)) {
+    const link = parseEnrollLink(url);
+    return { spec: { kind: 'tls', host: link.host, port: link.port ?? 8089, direction: 'both' }, enroll: { host: link.host, port, username: link.username, password: link.token, ...secret } };
+  }
+  const spec = parseTransportUrl(url);
+  const username = r.optional('enroll_username');
+  const password = r.optional('enroll_password');
+  if (spec.kind !== 'tls' || username === undefined || password === undefined) return { spec };
+  return { spec, enroll: { host: spec.host, port, username, password, ...secret } };
+}
+
 function outputConfig(id: string, r: Reader): OutputConfig {
   // The loader checked the URL (schema type transport-url), so this does not throw.
-  const spec = parseTransportUrl(r.string('url'));
+  const { spec, enroll } = enrollment(r);
   return {
     id,
     url: r.string('url'),
@@ -273,6 +308,8 @@ function outputConfig(id: string, r: Reader): OutputConfig {
     limits: listenerLimits(r),
     hub: hubMember(r),
     routing: outputRouting(r, spec),
+    ...(enroll === undefined ? {} : { enroll }),
+    ...(r.optional('package') === undefined ? {} : { package: r.string('package') }),
   };
 }
 

@@ -23,6 +23,8 @@ const subcommands: Record<string, Subcommand> = {
   ca: { summary: 'the box\'s certificate authority and server certificate: takd ca init|server|show [-c FILE]', load: () => import('./cli/ca.js') },
   user: { summary: 'phones that enroll with the box\'s CA: takd user add NAME|list|revoke NAME [-c FILE]', load: () => import('./cli/user.js') },
   package: { summary: 'an ATAK/iTAK connection package for a user: takd package client NAME [-c FILE]', load: () => import('./cli/package.js') },
+  import: { summary: 'read a TAK connection package (ATAK or iTAK zip) into credentials and an output: takd import FILE.zip', load: () => import('./cli/import.js') },
+  enroll: { summary: 'get a client certificate from a TAK server (port 8446) for a tak:// link: takd enroll URL [--ca FILE]', load: () => import('./cli/enroll.js') },
   config: { summary: 'validate or show the configuration with each value\'s origin: takd config check|show [-c FILE]', load: () => import('./cli/config.js') },
 };
 

@@ -57,7 +57,7 @@ test('only hal/links/serial.ts imports serialport; only native/index.ts loads th
 });
 
 /** The part of the tree a source file belongs to: a folder of daemon/, daemon/log.ts, daemon/main.ts, or a top-level folder. */
-const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
+const PARTS = ['util', 'codec', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'enroll', 'log', 'lifecycle', 'cli', 'main', 'config', 'hal', 'native'] as const;
 type Part = (typeof PARTS)[number];
 
 function partOf(file: string): Part | undefined {
@@ -82,11 +82,12 @@ function partOf(file: string): Part | undefined {
  * | pki/        | util, transports (tls-options, revocation, listener-limits), marti (target), log, lifecycle (component) |
  * | hub/        | codec, util, transports (listener-hub only), routing, marti (client-directory only) |
  * | console/    | codec, lifecycle (status, component only)                                   |
+ * | enroll/     | util, transports (url, tls-options, errors, small-file only), pki (forge) |
  * | log.ts      | util                                                                        |
- * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, hub, console, log, config, hal, native |
+ * | lifecycle/  | codec, util, transports, routing, pli, sources, marti, pki, hub, console, enroll, log, config, hal, native |
  * | cli/        | everything but main                                                         |
  * | main.ts     | cli                                                                         |
- * | config/     | util, transports (url, table, tls-options, errors, small-file only), marti (settings, tls only), pki (settings only), hal |
+ * | config/     | util, transports (url, table, tls-options, errors, small-file only), marti (settings, tls only), pki (settings only), enroll (link, connection-package only), hal |
  * | hal/        | util, codec (event.ts only)                                                 |
  * | native/     | nothing                                                                     |
  */
@@ -101,11 +102,12 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
   pki: ['util', 'transports', 'marti', 'log', 'lifecycle'],
   hub: ['codec', 'util', 'transports', 'routing', 'marti'],
   console: ['codec', 'lifecycle'],
+  enroll: ['util', 'transports', 'pki'],
   log: ['util'],
-  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'log', 'config', 'hal', 'native'],
-  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'log', 'lifecycle', 'config', 'hal', 'native'],
+  lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'enroll', 'log', 'config', 'hal', 'native'],
+  cli: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'enroll', 'log', 'lifecycle', 'config', 'hal', 'native'],
   main: ['cli'],
-  config: ['util', 'transports', 'marti', 'pki', 'hal'],
+  config: ['util', 'transports', 'marti', 'pki', 'enroll', 'hal'],
   hal: ['util', 'codec'],
   native: [],
 };
@@ -119,6 +121,10 @@ const ONLY_THROUGH: { from: Part; to: Part; files: readonly string[] }[] = [
   { from: 'hal', to: 'codec', files: ['daemon/codec/event.ts'] },
   // The data-package server's settings and TLS rule are parsed and checked where config checks the rest.
   { from: 'config', to: 'marti', files: ['daemon/marti/settings.ts', 'daemon/marti/tls.ts'] },
+  // Enrollment reads files and checks URLs and TLS material with the transports' own code.
+  { from: 'enroll', to: 'transports', files: ['daemon/transports/url.ts', 'daemon/transports/tls-options.ts', 'daemon/transports/errors.ts', 'daemon/transports/small-file.ts'] },
+  // config/ learns a tak:// link's server and a package's URL without loading forge.
+  { from: 'config', to: 'enroll', files: ['daemon/enroll/link.ts', 'daemon/enroll/connection-package.ts'] },
   { from: 'marti', to: 'transports', files: ['daemon/transports/errors.ts', 'daemon/transports/tls-options.ts', 'daemon/transports/revocation.ts'] },
   // Sources are components the supervisor runs, attached to the routing stage.
   { from: 'sources', to: 'lifecycle', files: ['daemon/lifecycle/component.ts', 'daemon/lifecycle/routing-stage.ts'] },

@@ -15,6 +15,7 @@ export class TransportComponent implements Component {
   constructor(
     readonly id: string,
     readonly kind: 'output' | 'input',
+    /** Async for enrolled outputs: the certificate is fetched or renewed first (daemon/enroll). */
     private readonly make: () => Transport | Promise<Transport>,
     private readonly routing: Pick<RoutingStage, 'setOutput' | 'removeOutput'> & Partial<Pick<RoutingStage, 'drained'>>,
   ) {}

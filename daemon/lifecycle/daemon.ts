@@ -8,7 +8,7 @@ import { defaultLinkProviders, SimLinkProvider, type LinkProviders } from '../..
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import { CotClock, OwnPosition } from '../pli/index.js';
-import { openTransportFromSpec, type TransportOptions } from '../transports/index.js';
+import { openTransportFromSpec, type Transport, type TransportOptions } from '../transports/index.js';
 import { daemonTransportOptions, type OutputTransportSettings } from '../transports/output-settings.js';
 import type { TransportSpec } from '../transports/url.js';
 import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../config/view.js';
@@ -20,7 +20,7 @@ import { EnrollmentComponent } from '../pki/enrollment-component.js';
 import { pkiPaths } from '../pki/paths.js';
 import { watchRevocationFile } from '../transports/revocation.js';
 import { Hub } from '../hub/hub.js';
-import type { HubMemberSettings } from '../../config/view.js';
+import type { HubMemberSettings, OutputEnrollment } from '../../config/view.js';
 import type { SystemdNotifier } from './notify.js';
 import { StatusPublisher } from './status-publisher.js';
 import { RoutingStage } from './routing-stage.js';
@@ -151,7 +151,7 @@ export class Daemon {
 
   private specs(config: TakdConfig): ComponentSpec[] {
     const specs = [
-      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output, output.hub)),
+      ...config.outputs.map((output) => this.transportSpec(config, 'output', output.id, output.spec, output, output.hub, output)),
       ...config.inputs.map((input) => this.transportSpec(config, 'input', input.id, input.spec, { tls: input.tls, limits: input.limits }, input.hub)),
     ];
     const marti = config.marti;
@@ -201,9 +201,9 @@ export class Daemon {
   }
 
   /** An output or input: its transport, made anew on each (re)start, attached to the router. */
-  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>, hub: HubMemberSettings): ComponentSpec {
-    const options = (): TransportOptions => ({
-      ...daemonTransportOptions(settings, {
+  private transportSpec(config: TakdConfig, kind: 'output' | 'input', id: string, spec: TransportSpec, settings: Partial<OutputTransportSettings>, hub: HubMemberSettings, credentials: { enroll?: OutputEnrollment; package?: string } = {}): ComponentSpec {
+    const options = (tls = settings.tls): TransportOptions => ({
+      ...daemonTransportOptions({ ...settings, tls }, {
         id,
         logger: this.logger.child({ component: id }),
         onEvent: (event) => this.routing.publish(event, id),
@@ -214,6 +214,28 @@ export class Daemon {
       // Listeners only (the others ignore it): their clients join the hub.
       ...(hub.member ? { hub: { hub: this.hub, bindIdentity: hub.bindIdentity } } : {}),
     });
-    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, () => openTransportFromSpec(spec, options()), this.routing) };
+    const { enroll, package: pkg } = credentials;
+    let make: () => Transport | Promise<Transport> = () => openTransportFromSpec(spec, options());
+    if (enroll !== undefined) make = async () => openTransportFromSpec(spec, options(await this.enrolledTls(id, enroll, spec, settings)));
+    else if (pkg !== undefined) {
+      make = async () => {
+        const { packagedTls } = await import('../enroll/package-output.js');
+        return openTransportFromSpec(spec, options(await packagedTls(pkg, id, settings.tls ?? {}, this.options.env)));
+      };
+    }
+    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, make, this.routing) };
+  }
+
+  /** A tak:// output's certificate, stored or enrolled now (daemon/enroll, loaded only for such outputs). */
+  private async enrolledTls(id: string, enroll: OutputEnrollment, spec: TransportSpec, settings: Partial<OutputTransportSettings>): Promise<OutputTransportSettings['tls']> {
+    const { enrolledTls } = await import('../enroll/resolve.js');
+    const logger = this.logger.child({ component: id });
+    return enrolledTls(enroll, settings.tls ?? {}, {
+      streamingPort: 'port' in spec ? spec.port : 8089,
+      clientUid: this.ownPosition.uid,
+      env: this.options.env,
+      warn: (message) => logger.warn({}, message),
+      info: (message) => logger.info({}, message),
+    });
   }
 }

@@ -2,7 +2,7 @@
  * `takd package client`: a key and certificate made on the box for a phone that cannot
  * scan a QR code, wrapped as ATAK and iTAK connection packages (legacy PKCS#12).
  */
-import { loadForge } from './forge.js';
+import { loadForge, type Forge } from './forge.js';
 import { issueForUser } from './issue.js';
 import { newRsaKeyPem } from './keys.js';
 import { connectionPackage } from './packages.js';
@@ -43,7 +43,7 @@ export async function clientPackages(paths: PkiPaths, ca: CaMaterial, options: C
   }
   const record = UserDb.load(paths).get(options.name);
   const keyPem = await newRsaKeyPem();
-  const key = forge.pki.privateKeyFromPem(keyPem) as import('node-forge').pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey;
   const subject = [{ shortName: 'CN', value: record?.name ?? options.name }, ...caNameEntries(ca).map((e) => ({ shortName: e.name, value: e.value }))];
   const issued = await issueForUser(paths, ca, options.name, { subject, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) }, { days: options.days, consumeToken: false });
   const clientP12 = await pkcs12(key, [issued.cert, ca.cert], options.password, options.name);

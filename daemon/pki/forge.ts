@@ -16,6 +16,7 @@ export async function loadForge(): Promise<typeof Forge> {
     import('node-forge/lib/forge.js'),
     import('node-forge/lib/pki.js'),
     import('node-forge/lib/pkcs12.js'),
+    import('node-forge/lib/x509.js'),
     import('node-forge/lib/sha1.js'),
     import('node-forge/lib/sha256.js'),
   ]);

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineStats } from './engine.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
-export const TARGETS = ['cot-xml-stream', 'xml-differential', 'tak-stream', 'mesh-datagram', 'nmea', 'ais', 'kiss-aprs', 'meshtastic', 'ini', 'marti-multipart', 'marti-target', 'console-requests', 'mqtt-payload', 'wss-frames', 'enrollment'] as const;
+export const TARGETS = ['cot-xml-stream', 'xml-differential', 'tak-stream', 'mesh-datagram', 'nmea', 'ais', 'kiss-aprs', 'meshtastic', 'ini', 'marti-multipart', 'marti-target', 'console-requests', 'mqtt-payload', 'wss-frames', 'enrollment', 'connection-package', 'enroll-text'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 /** The repository (build/test/fuzz/runner.js is three levels down). */

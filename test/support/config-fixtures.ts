@@ -6,6 +6,18 @@ import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/loader.js';
 import type { KeySpec } from '../../config/schema.js';
 import type { ConfigValue } from '../../config/values.js';
+import { zipSync } from 'fflate';
+
+/** A connection package the loader can read (package, PREF_PACKAGE: the url comes from it); made once per process. */
+let samplePackage: string | undefined;
+function samplePackagePath(): string {
+  if (samplePackage === undefined) {
+    samplePackage = join(mkdtempSync(join(tmpdir(), 'takd-sample-package-')), 'sample.zip');
+    writeFileSync(samplePackage, zipSync({ 'config.pref': Buffer.from('<preferences><entry key="connectString0">127.0.0.1:8087:tcp</entry></preferences>') }));
+    process.once('exit', () => rmSync(join(samplePackage as string, '..'), { recursive: true, force: true }));
+  }
+  return samplePackage;
+}
 
 export class TempDir {
   readonly path = mkdtempSync(join(tmpdir(), 'takd-config-'));
@@ -38,6 +50,7 @@ export function sampleFor(key: KeySpec): { text: string; value: ConfigValue } {
     send: { text: 'chat', value: 'chat' },
     tiles: { text: 'https://tiles.example.org/{z}/{x}/{y}.png', value: 'https://tiles.example.org/{z}/{x}/{y}.png' },
   };
+  if (key.key === 'package' || key.key === 'pref_package') return { text: samplePackagePath(), value: samplePackagePath() };
   const known = special[key.key];
   if (known !== undefined) return known;
   // [marti] and [enrollment] urls are not transport URLs (the servers listen for HTTPS).
