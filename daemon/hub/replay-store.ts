@@ -33,6 +33,8 @@ export class ReplayStore {
   private readonly entries = new Map<string, Entry>();
   private totalBytes = 0;
   private seq = 0;
+  /** Where eviction goes on from (see evict). */
+  private oldest: MapIterator<string> | undefined;
   readonly counters = { stored: 0, evicted: 0, expired: 0, deleted: 0 };
 
   constructor(private readonly limits: ReplayStoreLimits) {}
@@ -106,13 +108,24 @@ export class ReplayStore {
     return true;
   }
 
+  /**
+   * The least recently updated go first, while over a bound. One live iterator walks the map
+   * from its oldest end (entries are only ever appended there): a fresh `keys().next()` per
+   * eviction walked every deleted slot before the first live one, which made a stream of
+   * new uids cost time in proportion to the map's size for every event stored.
+   */
   private evict(): void {
     while (this.entries.size > this.limits.maxEntries || (this.totalBytes > this.limits.maxBytes && this.entries.size > 0)) {
-      const oldest = this.entries.keys().next().value as string;
-      this.remove(oldest);
+      let next = this.oldest?.next();
+      if (next === undefined || next.done === true) {
+        this.oldest = this.entries.keys();
+        next = this.oldest.next();
+      }
+      this.remove(next.value as string);
       this.counters.evicted += 1;
     }
   }
+
 }
 
 /** Positions and persistent items: not chat, not control, not a file-transfer request or tasking to someone. */

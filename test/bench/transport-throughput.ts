@@ -172,7 +172,13 @@ async function takdRelay(sinkPort: number): Promise<Relay> {
 }
 
 /** `takd run` as its own process: tcp+listen input → router → tcp output, as users run it. */
-async function takdRunRelay(sinkPort: number, name: string, command: string[]): Promise<Relay> {
+/**
+ * `inputLines`: the input's extra keys. The rows of this commit relay through a plain input
+ * (`hub = no`, the path a gateway's input takes) and, in their own row, through a hub
+ * listener (the default: every event also offered to the hub's SA replay store); a
+ * baseline from before the hub has only the plain path and does not know the key.
+ */
+async function takdRunRelay(sinkPort: number, name: string, command: string[], inputLines: string[] = ['hub = no']): Promise<Relay> {
   const inputPort = await freePort();
   const takd = new TakdProcess();
   takd.writeConfig(
@@ -185,6 +191,7 @@ async function takdRunRelay(sinkPort: number, name: string, command: string[]): 
       'level = warn',
       '[input.phones]',
       `url = tcp+listen://127.0.0.1:${inputPort}`,
+      ...inputLines,
       '[output.server]',
       `url = tcp+wo://127.0.0.1:${sinkPort}`,
       'hello = false',
@@ -217,6 +224,12 @@ async function takdBinaryRelay(sinkPort: number): Promise<Relay> {
   return takdRunRelay(sinkPort, `takd-linux-${process.arch} run, the single binary (node ${NODE_VERSION}, own process)`, [binary.path, 'run']);
 }
 
+/** The same binary, its input a hub listener (the default for listeners). */
+async function takdBinaryHubRelay(sinkPort: number): Promise<Relay> {
+  const binary = await buildBinary({ repoRoot, arch: process.arch as 'x64' | 'arm64' });
+  return takdRunRelay(sinkPort, `takd-linux-${process.arch} run, the single binary, input a hub listener (hub = yes)`, [binary.path, 'run'], []);
+}
+
 /**
  * A binary built from another commit (TAKD_BENCH_BASELINE_BINARY=path, label in
  * TAKD_BENCH_BASELINE_LABEL), relayed in the same run: before/after of a change, one machine state.
@@ -224,7 +237,7 @@ async function takdBinaryRelay(sinkPort: number): Promise<Relay> {
 async function takdBaselineRelay(sinkPort: number): Promise<Relay> {
   const path = process.env.TAKD_BENCH_BASELINE_BINARY as string;
   const label = process.env.TAKD_BENCH_BASELINE_LABEL ?? path;
-  return takdRunRelay(sinkPort, `takd-linux-${process.arch} run, baseline binary (${label})`, [path, 'run']);
+  return takdRunRelay(sinkPort, `takd-linux-${process.arch} run, baseline binary (${label})`, [path, 'run'], []);
 }
 
 async function freePort(): Promise<number> {
@@ -368,14 +381,14 @@ export default async function transportThroughput(only?: string[]): Promise<stri
   let inProcessPeak = 0;
   let rssSampler: NodeJS.Timeout | undefined;
   const baseline = process.env.TAKD_BENCH_BASELINE_BINARY ? [takdBaselineRelay] : [];
-  const makers = [takdBinaryRelay, ...baseline, takdDaemonRelay, takdRelay, rawPipeRelay, nodeCotRelay].filter((make) => only === undefined || only.includes(make.name));
+  const makers = [takdBinaryRelay, ...baseline, takdBinaryHubRelay, takdDaemonRelay, takdRelay, rawPipeRelay, nodeCotRelay].filter((make) => only === undefined || only.includes(make.name));
   try {
     for (const make of makers) {
       let relay: Relay;
       try {
         relay = await make(sinkPort);
       } catch (error) {
-        if (make !== takdBinaryRelay) throw error;
+        if (make !== takdBinaryRelay && make !== takdBinaryHubRelay) throw error;
         skipped.push(`the single binary was not measured: it could not be built (${(error as Error).message.split('\n')[0]})`);
         continue;
       }

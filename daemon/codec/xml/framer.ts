@@ -125,10 +125,17 @@ export class XmlEventFramer {
   private openAheadIn: Buffer | undefined;
   private openAheadFrom = 0;
   private openAhead = -1;
-  /** The first "<!" or "<?" at or after markupAheadFrom in buffer markupAheadIn (-1: none): one search per buffer, not per event. */
+  /**
+   * The first "<!" and the first "<?" at or after their `From` in buffer markupAheadIn (-1:
+   * none to its end), each searched again only once the scan has passed it: ATAK puts an
+   * "<?xml …?>" before every event, and searching "<!" anew at each of them scanned the
+   * rest of the chunk once per event.
+   */
   private markupAheadIn: Buffer | undefined;
-  private markupAheadFrom = 0;
-  private markupAhead = -1;
+  private bangFrom = 0;
+  private bangAhead = -1;
+  private questionFrom = 0;
+  private questionAhead = -1;
 
   /**
    * Assembly buffer for whatever is pending across chunks (a partial frame or tag). Made on
@@ -435,15 +442,23 @@ export class XmlEventFramer {
 
   /** The first "<!" or "<?" from pos, remembered per buffer so that a chunk of many events is searched once. */
   private nextMarkup(buffer: Buffer, pos: number): number {
-    const ahead = this.markupAhead;
-    if (this.markupAheadIn === buffer && this.markupAheadFrom <= pos && (ahead === -1 || ahead >= pos)) return ahead;
-    this.markupAheadIn = buffer;
-    this.markupAheadFrom = pos;
-    const bang = buffer.indexOf(MARKUP_OPEN, pos);
-    const question = buffer.indexOf(PI_OPEN, pos);
-    this.markupAhead = bang === -1 ? question : question === -1 ? bang : Math.min(bang, question);
-    return this.markupAhead;
+    if (this.markupAheadIn !== buffer) {
+      this.markupAheadIn = buffer;
+      this.bangFrom = this.questionFrom = Infinity;
+    }
+    if (!(this.bangFrom <= pos && (this.bangAhead === -1 || this.bangAhead >= pos))) {
+      this.bangFrom = pos;
+      this.bangAhead = buffer.indexOf(MARKUP_OPEN, pos);
+    }
+    if (!(this.questionFrom <= pos && (this.questionAhead === -1 || this.questionAhead >= pos))) {
+      this.questionFrom = pos;
+      this.questionAhead = buffer.indexOf(PI_OPEN, pos);
+    }
+    const bang = this.bangAhead;
+    const question = this.questionAhead;
+    return bang === -1 ? question : question === -1 ? bang : Math.min(bang, question);
   }
+
 
   /**
    * Where the comment, CDATA section or processing instruction starting at `at` ends (just
