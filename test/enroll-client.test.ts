@@ -1,6 +1,6 @@
 // `takd enroll`: takd's enrollment client against a small §4 server made here (Basic auth,
 // tls/config, signClient/v2 signing with the test CA), on loopback with certificates made at
-// test time. The cross test against takd's own server comes with the server side.
+// test time. The cross test against takd's own server is enroll-cross.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

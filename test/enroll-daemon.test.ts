@@ -146,3 +146,33 @@ test('a tak:// output whose stored certificate is within 7 days of expiry re-enr
     { days: 3 },
   );
 });
+
+test('a running tak:// output enrolls again and reconnects when its certificate enters the last 7 days', { skip }, async () => {
+  await setup(
+    async (pki, enrollment, streaming) => {
+      // Signed to end 7 days and 15 s from now: good at start, inside the renewal window soon after.
+      enrollment.endDate = new Date(Date.now() + 7 * 24 * 3600_000 + 15_000);
+      const takd = new TakdProcess();
+      try {
+        takd.writeConfig(`[output.hq]\nurl = tak://com.atakmap.app/enroll?host=127.0.0.1:${streaming.port}&username=truck7&token=one-time-token\nca = ${pki.caCert}\nenroll_port = ${enrollment.port}\n`);
+        takd.start();
+        await takd.waitForState('output.hq', 'connected', 30_000);
+        const cert = join(takd.dir, 'enroll', '127.0.0.1-truck7', 'cert.pem');
+        const first = readFileSync(cert, 'utf8');
+        assert.equal(enrollment.requests.sign, 1);
+        enrollment.endDate = undefined;
+        enrollment.days = 30;
+        // No restart: the daemon's own timer renews.
+        await waitFor('the renewal and a second connection', () => (enrollment.requests.sign === 2 && streaming.clients.length === 2 ? true : undefined), 60_000);
+        assert.notEqual(readFileSync(cert, 'utf8'), first, 'the stored certificate was replaced');
+        assert.deepEqual(streaming.clients, ['truck7', 'truck7']);
+        await takd.waitForState('output.hq', 'connected', 30_000);
+        assert.match(takd.stdout, /the certificate enters its last 7 days: enrolling again/);
+        assert.equal(await takd.stop(), 0);
+      } finally {
+        await takd.cleanup();
+      }
+    },
+    { oneTime: false },
+  );
+});

@@ -10,7 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { CotEvent } from '../daemon/codec/event.js';
 import { encodeXmlString } from '../daemon/codec/xml/encode.js';
 import { createTransport } from './support/transports.js';
-import type { ListenerLimits } from '../daemon/transports/listener-limits.js';
+import { REVOKED_CODE, tlsRefusalReason, type ListenerLimits } from '../daemon/transports/listener-limits.js';
 import type { StreamListener } from '../daemon/transports/stream-listener.js';
 import type { Transport } from '../daemon/transports/types.js';
 import { viewConfig } from '../config/view.js';
@@ -267,4 +267,12 @@ test('a client that never reads while large events flow: what waits for it is bo
     reader.destroy();
     await listener.close();
   }
+});
+
+test('TLS refusal reasons: a revoked certificate has its own, whatever else the socket says', () => {
+  assert.equal(tlsRefusalReason(REVOKED_CODE, null), 'revoked');
+  assert.equal(tlsRefusalReason(REVOKED_CODE, undefined), 'revoked');
+  assert.equal(tlsRefusalReason('ERR_TLS_CERT_REFUSED', null), 'badHandshake');
+  assert.equal(tlsRefusalReason(undefined, 'CERT_HAS_EXPIRED'), 'expired');
+  assert.equal(tlsRefusalReason('ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE', null), 'noCertificate');
 });

@@ -143,7 +143,8 @@ describe('enrollment server with PyTAK', { skip }, () => {
     peers.push(retry);
     // TLS 1.3: the client may think itself connected before takd checks its certificate; either way it is dropped.
     await waitUntil(() => retry.error !== undefined || retry.child.exitCode !== null, 'the revoked certificate is refused');
-    await waitUntil(() => (daemon.component('output.phones')?.counters['tlsRefused.badHandshake'] ?? 0) >= 1, 'the refusal is counted');
+    await waitUntil(() => (daemon.component('output.phones')?.counters['tlsRefused.revoked'] ?? 0) >= 1, 'the refusal is counted as revoked');
+    assert.equal(daemon.component('output.phones')?.counters['tlsRefused.badHandshake'], 0, 'not as a bad handshake');
     bravo.send(pliXml('BRAVO-uid', 'BRAVO', 'Red'));
     assert.ok(!bravo.has('ALFA2-uid'), 'nothing from the revoked certificate was routed');
     const list = takd(['user', 'list', '-c', daemon.configFile]);

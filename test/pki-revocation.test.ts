@@ -72,5 +72,7 @@ test('a revoked certificate is closed and refused on wss+listen and on the https
     again.once('close', () => resolve('closed'));
   });
   assert.notEqual(outcome, 'open', 'wss+listen refuses it');
-  await waitUntil(() => (daemon.component('input.ws')?.counters['tlsRefused.badHandshake'] ?? 0) >= 1, 'the refusal is counted');
+  await waitUntil(() => (daemon.component('input.ws')?.counters['tlsRefused.revoked'] ?? 0) >= 1, 'the refusal is counted as revoked');
+  assert.equal(daemon.component('input.ws')?.counters['tlsRefused.badHandshake'], 0, 'not as a bad handshake');
+  await waitUntil(() => (daemon.component('marti')?.counters['refused.revoked'] ?? 0) >= 1, 'the data-package server counts it as revoked');
 });

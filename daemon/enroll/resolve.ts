@@ -5,9 +5,11 @@
  * Called by the output's component at each start (lifecycle), so a restart renews a
  * certificate that came within 7 days of expiry. When renewal fails but the stored
  * certificate has not expired yet, it is used and the failure is warned, not fatal.
+ * The certificate's end is returned too: the component restarts the output when the
+ * certificate enters its last 7 days (renewAt), so a daemon that runs for weeks renews.
  */
 import type { TlsSettings } from '../transports/tls-options.js';
-import { enroll, EnrollError, storedEnrollment, type EnrollRequest, type Enrollment } from './enroll.js';
+import { enroll, EnrollError, RENEW_BEFORE_MS, storedEnrollment, type EnrollRequest, type Enrollment } from './enroll.js';
 import { stateDirectory } from './files.js';
 import { enrollmentOutput } from './output.js';
 
@@ -29,7 +31,17 @@ export interface ResolveOptions {
   info?: (message: string) => void;
 }
 
-export async function enrolledTls(settings: EnrollSettings, tls: TlsSettings, options: ResolveOptions): Promise<TlsSettings> {
+export interface EnrolledTls {
+  tls: TlsSettings;
+  notAfter: Date;
+}
+
+/** When an output with this certificate should enroll again: 7 days before it expires. */
+export function renewAt(notAfter: Date): number {
+  return notAfter.getTime() - RENEW_BEFORE_MS;
+}
+
+export async function enrolledTls(settings: EnrollSettings, tls: TlsSettings, options: ResolveOptions): Promise<EnrolledTls> {
   const request: EnrollRequest = {
     host: settings.host,
     port: settings.port,
@@ -57,5 +69,5 @@ export async function enrolledTls(settings: EnrollSettings, tls: TlsSettings, op
   delete resolved.passwordFile;
   if (settings.passphrase !== undefined) resolved.password = settings.passphrase;
   else delete resolved.password;
-  return resolved;
+  return { tls: resolved, notAfter: enrolled.notAfter };
 }

@@ -13,7 +13,7 @@ import { daemonTransportOptions, type OutputTransportSettings } from '../transpo
 import type { TransportSpec } from '../transports/url.js';
 import { sectionFingerprint, type SourceConfig, type TakdConfig } from '../../config/view.js';
 import type { Component, ComponentSpec } from './component.js';
-import { TransportComponent } from './components.js';
+import { TransportComponent, type Renewal } from './components.js';
 import { feedsOwnPosition, ownPliTargets, sourceComponent } from '../sources/index.js';
 import { MartiComponent, type ClientDirectory } from '../marti/index.js';
 import { EnrollmentComponent } from '../pki/enrollment-component.js';
@@ -216,26 +216,36 @@ export class Daemon {
     });
     const { enroll, package: pkg } = credentials;
     let make: () => Transport | Promise<Transport> = () => openTransportFromSpec(spec, options());
-    if (enroll !== undefined) make = async () => openTransportFromSpec(spec, options(await this.enrolledTls(id, enroll, spec, settings)));
+    let renewal: Renewal | undefined;
+    if (enroll !== undefined) {
+      let renewAtMs: number | undefined;
+      make = async () => {
+        const enrolled = await this.enrolledTls(id, enroll, spec, settings);
+        renewAtMs = enrolled.renewAt;
+        return openTransportFromSpec(spec, options(enrolled.tls));
+      };
+      renewal = { renewAt: () => renewAtMs, log: (message) => this.logger.child({ component: id }).info({}, message) };
+    }
     else if (pkg !== undefined) {
       make = async () => {
         const { packagedTls } = await import('../enroll/package-output.js');
         return openTransportFromSpec(spec, options(await packagedTls(pkg, id, settings.tls ?? {}, this.options.env)));
       };
     }
-    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, make, this.routing) };
+    return { id, kind, fingerprint: sectionFingerprint(config.loaded, id), create: () => new TransportComponent(id, kind, make, this.routing, renewal) };
   }
 
   /** A tak:// output's certificate, stored or enrolled now (daemon/enroll, loaded only for such outputs). */
-  private async enrolledTls(id: string, enroll: OutputEnrollment, spec: TransportSpec, settings: Partial<OutputTransportSettings>): Promise<OutputTransportSettings['tls']> {
-    const { enrolledTls } = await import('../enroll/resolve.js');
+  private async enrolledTls(id: string, enroll: OutputEnrollment, spec: TransportSpec, settings: Partial<OutputTransportSettings>): Promise<{ tls: OutputTransportSettings['tls']; renewAt: number }> {
+    const { enrolledTls, renewAt } = await import('../enroll/resolve.js');
     const logger = this.logger.child({ component: id });
-    return enrolledTls(enroll, settings.tls ?? {}, {
+    const enrolled = await enrolledTls(enroll, settings.tls ?? {}, {
       streamingPort: 'port' in spec ? spec.port : 8089,
       clientUid: this.ownPosition.uid,
       env: this.options.env,
       warn: (message) => logger.warn({}, message),
       info: (message) => logger.info({}, message),
     });
+    return { tls: enrolled.tls, renewAt: renewAt(enrolled.notAfter) };
   }
 }

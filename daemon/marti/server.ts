@@ -152,7 +152,11 @@ export class MartiServer {
     });
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     // A revoked client certificate (takd user revoke) is refused here as on every TLS port.
-    server.on('secureConnection', (socket: TLSSocket) => peerRevoked(socket) && socket.destroy());
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (!peerRevoked(socket)) return;
+      this.count('refused.revoked');
+      socket.destroy();
+    });
     // A connection with no traffic either way (a download nobody reads, an idle socket).
     server.setTimeout(limits.socketIdleTimeoutMs, (socket: Socket) => {
       this.count('refused.idle');

@@ -97,7 +97,10 @@ export class EnrollmentServer {
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('secureConnection', (socket: TLSSocket) => {
       this.handshakeOver(socket);
-      if (peerRevoked(socket)) socket.destroy();
+      if (peerRevoked(socket)) {
+        this.count('refused.revoked');
+        socket.destroy();
+      }
     });
     server.on('tlsClientError', (_error, socket: TLSSocket) => {
       this.count('refused.tls-handshake');

@@ -13,7 +13,7 @@ import { OncePerInterval } from '../../util/once-per-interval.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { classifyError, TransportConfigError } from './errors.js';
 import type { HubMember } from './listener-hub.js';
-import { ListenerAdmission, resolveListenerLimits, tlsRefusalReason, type ClosedReason } from './listener-limits.js';
+import { ListenerAdmission, resolveListenerLimits, REVOKED_CODE, tlsRefusalReason, type ClosedReason } from './listener-limits.js';
 import type { TransportOptions } from './options.js';
 import { listenerCertificateProblem } from './tls-options.js';
 import { newCounters, type TransportState, type TransportStatus } from './types.js';
@@ -193,7 +193,7 @@ export abstract class ListenerCore<C extends ListenerClient> {
     if (this.handshaking.delete(`${address}|${socket.remotePort ?? 0}`)) this.admission.handshakeDone(address);
     const problem = listenerCertificateProblem(this.options.tls ?? {}, socket);
     if (problem !== undefined) {
-      this.onTlsClientError(Object.assign(new Error(problem), { code: 'ERR_TLS_CERT_REFUSED' }), socket);
+      this.onTlsClientError(Object.assign(new Error(problem), { code: problem === 'CERT_REVOKED' ? REVOKED_CODE : 'ERR_TLS_CERT_REFUSED' }), socket);
       return false;
     }
     return true;

@@ -53,7 +53,7 @@ export type RefusalReason = 'full' | 'perAddress' | 'reserve' | 'handshakes';
 export type ClosedReason = 'firstEventTimeout' | 'eventTimeout' | 'idle' | 'slowReader';
 
 /** Why a TLS client did not get through the handshake. */
-export type TlsRefusalReason = 'noCertificate' | 'unknownCa' | 'expired' | 'notYetValid' | 'badCertificate' | 'handshakeTimeout' | 'badHandshake';
+export type TlsRefusalReason = 'noCertificate' | 'unknownCa' | 'expired' | 'notYetValid' | 'badCertificate' | 'handshakeTimeout' | 'badHandshake' | 'revoked';
 
 const UNKNOWN_CA = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -65,6 +65,9 @@ const UNKNOWN_CA = new Set([
   'CERT_UNTRUSTED',
 ]);
 
+/** The error code a listener gives the refusal of a revoked client certificate. */
+export const REVOKED_CODE = 'ERR_TLS_CERT_REVOKED';
+
 /**
  * Classifies a tlsClientError. Node finishes the handshake before it checks a client
  * certificate, so a rejected certificate shows as a hang-up with the verdict in the
@@ -72,6 +75,8 @@ const UNKNOWN_CA = new Set([
  */
 export function tlsRefusalReason(errorCode: string | undefined, authorizationError: unknown): TlsRefusalReason {
   if (errorCode === 'ERR_TLS_HANDSHAKE_TIMEOUT') return 'handshakeTimeout';
+  // Our own check after the handshake (takd user revoke): the chain itself was good.
+  if (errorCode === REVOKED_CODE) return 'revoked';
   if (errorCode === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE') return 'noCertificate';
   if (typeof authorizationError === 'string') {
     if (authorizationError === 'CERT_HAS_EXPIRED') return 'expired';
@@ -106,6 +111,7 @@ export class ListenerAdmission {
     badCertificate: 0,
     handshakeTimeout: 0,
     badHandshake: 0,
+    revoked: 0,
   };
   private readonly perAddress = new Map<string, number>();
   private readonly handshakesPerAddress = new Map<string, number>();

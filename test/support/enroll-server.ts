@@ -4,7 +4,7 @@
 // the test CA with `openssl x509 -req` for `days`, answered as JSON). Tokens can be one-time.
 // It counts requests, so a test can tell that a start did not contact it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,6 +33,8 @@ export interface EnrollServer {
   port: number;
   requests: { config: number; sign: number; unauthorized: number };
   days: number;
+  /** When set: the exact end of what is signed (to the second), instead of `days`. */
+  endDate?: Date;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,18 @@ const run = promisify(execFile);
 
 function der(pem: string): string {
   return pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+}
+
+/** `openssl ca` (OpenSSL 3.0's x509 takes whole days only): signs until `end`, to the second. */
+async function signUntil(work: string, serial: number, files: { csr: string; ca: string; caKey: string; ext: string; out: string }, end: Date): Promise<void> {
+  const db = join(work, `ca-${serial}`);
+  mkdirSync(db);
+  writeFileSync(join(db, 'index.txt'), '');
+  writeFileSync(join(db, 'serial'), `${(1000 + serial).toString(16).padStart(4, '0')}\n`);
+  const config = join(db, 'ca.cnf');
+  writeFileSync(config, `[ca]\ndefault_ca = d\n[d]\ndatabase = ${db}/index.txt\nnew_certs_dir = ${db}\nserial = ${db}/serial\ndefault_md = sha256\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\norganizationName = optional\norganizationalUnitName = optional\n`);
+  const enddate = end.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+  await run('openssl', ['ca', '-batch', '-notext', '-preserveDN', '-config', config, '-cert', files.ca, '-keyfile', files.caKey, '-in', files.csr, '-out', files.out, '-enddate', enddate, '-extfile', files.ext]);
 }
 
 export async function startEnrollServer(options: EnrollServerOptions): Promise<EnrollServer> {
@@ -82,7 +96,8 @@ export async function startEnrollServer(options: EnrollServerOptions): Promise<E
           const out = join(work, `req-${serial}.pem`);
           const otherCa = options.tamper === 'other-ca';
           const [ca, caKey] = otherCa ? [options.otherCaCert as string, options.otherCaKey as string] : [options.caCert, options.caKey];
-          await run('openssl', ['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', out, '-days', String(state.days), '-extfile', ext]);
+          if (state.endDate === undefined) await run('openssl', ['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', out, '-days', String(state.days), '-extfile', ext]);
+          else await signUntil(work, serial, { csr, ca, caKey, ext, out }, state.endDate);
           if (options.oneTime) used.add(user);
           if (options.tamper === 'garbage') {
             res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"signedCert": "not a certificate!"');
