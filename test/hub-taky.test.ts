@@ -13,17 +13,12 @@
 //    alone and ignores <marti>, so a chat addressed by callsign reaches nobody;
 //  - <marti><dest> for a client that is not connected: taky has no mailbox; it is lost.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TakdProcess } from './support/daemon-process.js';
-import { freePort } from './support/gpsfake.js';
-import { chatXml, markerXml, PEERS_DIR, peersUnavailableReason, pliXml, PYTHON, PytakPeer } from './support/pytak-peer.js';
+import { chatXml, markerXml, peersUnavailableReason, pliXml, PytakPeer } from './support/pytak-peer.js';
+import { startTaky } from './support/taky-server.js';
 import { waitUntil } from './support/wait.js';
+import { freePort } from './support/gpsfake.js';
 
 const skip = peersUnavailableReason(true);
 const cleanups: (() => Promise<void>)[] = [];
@@ -117,44 +112,11 @@ const TAKY_DIFFERS: { client: string; item: string; why: string }[] = [
   { client: 'DELTA', item: 'marker:marti-DELTA', why: 'taky has no mailbox: an event for a callsign not connected is lost' },
 ];
 
-async function startTaky(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'taky-'));
-  cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
-  // takyctl setup makes the site folder itself and refuses one that exists.
-  const site = join(dir, 'site');
-  const env = { PATH: process.env.PATH, PYTHONPATH: join(PEERS_DIR, 'taky') };
-  const setup = spawn(PYTHON, ['-m', 'taky.cli', 'setup', '--no-ssl', '--host', '127.0.0.1', '--bind-ip', '127.0.0.1', '--public-ip', '127.0.0.1', site], { env, stdio: 'ignore' });
-  const [code] = (await once(setup, 'exit')) as [number | null];
-  assert.equal(code, 0, 'taky setup');
-  const port = await freePort();
-  const conf = join(site, 'taky.conf');
-  writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^port = \d+$/m, `port = ${port}`));
-  const taky: ChildProcess = spawn(PYTHON, ['-m', 'taky.cot', '-c', conf], { env, cwd: site, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  taky.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  cleanups.push(async () => {
-    if (taky.exitCode === null && taky.signalCode === null) {
-      taky.kill('SIGTERM');
-      await once(taky, 'exit');
-    }
-  });
-  let accepting = false;
-  await waitUntil(() => {
-    if (taky.exitCode !== null) throw new Error(`taky exited: ${stderr.slice(-500)}`);
-    const probe = createConnection({ host: '127.0.0.1', port });
-    probe.on('connect', () => {
-      accepting = true;
-      probe.destroy();
-    });
-    probe.on('error', () => undefined);
-    return accepting;
-  }, 'taky listening');
-  return port;
-}
-
 describe('takd hub and taky, the same scenario', { skip }, () => {
   it('deliver the same, except where taky is known wrong', async () => {
-    const takyPort = await startTaky();
+    const taky = await startTaky();
+    cleanups.push(() => taky.stop());
+    const takyPort = taky.port;
     const takyTable = await scenario(`tcp://127.0.0.1:${takyPort}`);
 
     const takd = new TakdProcess();

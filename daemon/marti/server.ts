@@ -17,6 +17,7 @@ import { MultipartError, MultipartParser, multipartBoundary, type PartHeaders } 
 import { parseAdvertise, type MartiListen } from './settings.js';
 import { HASH_PATTERN, newUid, StoreError, type PackageMeta, type PackageStore, type Tool, type Upload } from './store.js';
 import { parseTarget, TargetError, type RequestTarget } from './target.js';
+import { closeHttp, listenHttp } from '../../util/http-listen.js';
 
 export interface MartiLimits {
   maxHeaderBytes: number;
@@ -169,16 +170,7 @@ export class MartiServer {
       socket.destroy();
     });
     const { host, port } = this.options.listen;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (error) => this.options.logger.error({ error: error.message }, 'marti server error'));
-    const address = server.address();
-    this.port = typeof address === 'object' && address !== null ? address.port : port;
+    this.port = await listenHttp(server, host, port, this.options.logger, 'marti server');
     this.server = server;
   }
 
@@ -186,9 +178,7 @@ export class MartiServer {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeHttp(server);
   }
 
   private count(name: string, by = 1): void {

@@ -27,6 +27,7 @@ import { DEFAULT_P12_PASSWORD, pkcs12 } from './pkcs12.js';
 import type { EnrollmentSettings } from './settings.js';
 import { UserDb, type UserRecord } from './users.js';
 import { caNameEntries, type CaMaterial } from './x509.js';
+import { closeHttp, listenHttp } from '../../util/http-listen.js';
 
 const PATH_CONFIG = '/Marti/api/tls/config';
 const PATH_SIGN_V2 = '/Marti/api/tls/signClient/v2';
@@ -112,16 +113,7 @@ export class EnrollmentServer {
     });
     server.setTimeout(60_000, (socket: Socket) => socket.destroy());
     const { host, port } = this.options.settings.listen;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (error) => this.options.logger.error({ error: error.message }, 'enrollment server error'));
-    const address = server.address();
-    this.port = typeof address === 'object' && address !== null ? address.port : port;
+    this.port = await listenHttp(server, host, port, this.options.logger, 'enrollment server');
     this.server = server;
   }
 
@@ -129,9 +121,7 @@ export class EnrollmentServer {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeHttp(server);
   }
 
   /** Counters for status, with the door's. */
