@@ -15,9 +15,12 @@ export interface ProcessGauges {
   activeResources: number;
   cpuUserSeconds: number;
   cpuSystemSeconds: number;
-  /** Event-loop delay over the last completed window (`windowSeconds`), in ms; absent before the first. */
+  /** Event-loop delay (beyond a 10 ms timer's period) over the last completed window (`windowSeconds`), in ms; absent before the first. */
   eventLoopDelay?: { p50Ms: number; p99Ms: number; maxMs: number; windowSeconds: number };
 }
+
+/** The delay monitor's timer period. */
+const LOOP_TIMER_MS = 10;
 
 /** Samples the event-loop delay in windows; a window's figures are kept until the next one ends. */
 export class ProcessMonitor {
@@ -29,7 +32,7 @@ export class ProcessMonitor {
 
   start(): void {
     if (this.histogram !== undefined) return;
-    this.histogram = monitorEventLoopDelay({ resolution: 10 });
+    this.histogram = monitorEventLoopDelay({ resolution: LOOP_TIMER_MS });
     this.histogram.enable();
     this.timer = setInterval(() => this.rotate(), this.windowMs);
     this.timer.unref();
@@ -45,7 +48,9 @@ export class ProcessMonitor {
   private rotate(): void {
     const h = this.histogram;
     if (h === undefined) return;
-    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+    // The histogram holds the timer's whole interval (an idle loop reads 10 ms); the delay
+    // is what exceeds the timer's period.
+    const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e4) / 100 - LOOP_TIMER_MS);
     this.last = { p50Ms: ms(h.percentile(50)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max), windowSeconds: this.windowMs / 1000 };
     h.reset();
   }

@@ -153,9 +153,10 @@ export class StreamWriter {
     }
     if (this.batch.bytes >= BATCH_BYTES) this.writeBatch();
     else if (!this.batchScheduled) {
-      // A burst of events sent in this tick leaves as one write.
+      // Events sent during one turn of the event loop (the reads of many inputs) leave as
+      // one write: setImmediate runs after the turn's I/O callbacks, nextTick after each.
       this.batchScheduled = true;
-      process.nextTick(this.writeScheduled);
+      setImmediate(this.writeScheduled);
     }
   }
 

@@ -230,16 +230,20 @@ export class WriteQueue {
         return;
       }
     }
-    // A burst of events pushed in this tick leaves as one write.
+    // Events pushed during one turn of the event loop leave as one write: setImmediate runs
+    // after every read of this turn, so a hub client sent one event by each of 100 phones
+    // gets one write, not 100 (nextTick would write after each phone's read).
     if (this.batch.length > 0 && !this.batchScheduled) {
       this.batchScheduled = true;
-      process.nextTick(() => {
-        this.batchScheduled = false;
-        this.writeBatch();
-      });
+      setImmediate(this.writeScheduled);
     }
     this.settleIdle();
   }
+
+  private readonly writeScheduled = (): void => {
+    this.batchScheduled = false;
+    this.writeBatch();
+  };
 
   private writeBatch(): void {
     const sink = this.sink;
