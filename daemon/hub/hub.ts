@@ -415,15 +415,15 @@ export class Hub implements ListenerHub {
       if (now - at < FINGERPRINT_MS) break;
       this.relayed.delete(key);
     }
-    for (const client of this.members) {
+    this.members.forEach((client) => {
       const since = client.queue.fullSince;
       const limit = client.options.stallTimeoutMs;
-      if (since === undefined || limit <= 0 || now - since < limit) continue;
+      if (since === undefined || limit <= 0 || now - since < limit) return;
       this.counters.closedQueueFull += 1;
       this.logger?.info({ transport: client.connection.listener, peer: client.connection.peer, uid: client.uid ?? null }, 'client queue full past the stall timeout; closed');
       client.closed = true;
       client.connection.close();
-    }
+    });
   }
 }
 

@@ -5,6 +5,7 @@
  * handles stay flat over hours; an operator reads them to see a leak before the box does.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { HeapTrim } from './heap-trim.js';
 
 export interface ProcessGauges {
   rssBytes: number;
@@ -15,9 +16,14 @@ export interface ProcessGauges {
   activeResources: number;
   cpuUserSeconds: number;
   cpuSystemSeconds: number;
+  /** Full collections made to give back the heap a storm grew (heap-trim.ts). */
+  heapTrims: number;
   /** Event-loop delay (beyond a 10 ms timer's period) over the last completed window (`windowSeconds`), in ms; absent before the first. */
   eventLoopDelay?: { p50Ms: number; p99Ms: number; maxMs: number; windowSeconds: number };
 }
+
+/** How often the heap's free space is looked at (heap-trim.ts). */
+const TRIM_LOOK_MS = 3_000;
 
 /** The delay monitor's timer period. */
 const LOOP_TIMER_MS = 10;
@@ -27,6 +33,8 @@ export class ProcessMonitor {
   private histogram: IntervalHistogram | undefined;
   private timer: NodeJS.Timeout | undefined;
   private last: ProcessGauges['eventLoopDelay'];
+  private readonly heapTrim = new HeapTrim();
+  private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly windowMs = 10_000) {}
 
@@ -36,11 +44,14 @@ export class ProcessMonitor {
     this.histogram.enable();
     this.timer = setInterval(() => this.rotate(), this.windowMs);
     this.timer.unref();
+    this.trimTimer = setInterval(() => this.heapTrim.check(), TRIM_LOOK_MS);
+    this.trimTimer.unref();
   }
 
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.trimTimer !== undefined) clearInterval(this.trimTimer);
+    this.timer = this.trimTimer = undefined;
     this.histogram?.disable();
     this.histogram = undefined;
   }
@@ -66,6 +77,7 @@ export class ProcessMonitor {
       activeResources: process.getActiveResourcesInfo().length,
       cpuUserSeconds: cpu.user / 1e6,
       cpuSystemSeconds: cpu.system / 1e6,
+      heapTrims: this.heapTrim.trims,
       ...(this.last !== undefined ? { eventLoopDelay: this.last } : {}),
     };
   }

@@ -153,10 +153,11 @@ export class StreamWriter {
     }
     if (this.batch.bytes >= BATCH_BYTES) this.writeBatch();
     else if (!this.batchScheduled) {
-      // Events sent during one turn of the event loop (the reads of many inputs) leave as
-      // one write: setImmediate runs after the turn's I/O callbacks, nextTick after each.
+      // A burst of events sent in this tick leaves as one write. (Not setImmediate, as the
+      // hub's client queues do: an output fed by a flood then looked busy across a whole
+      // turn of reads and held the inbound gate; the relay fell from 101k to 57k events/s.)
       this.batchScheduled = true;
-      setImmediate(this.writeScheduled);
+      process.nextTick(this.writeScheduled);
     }
   }
 

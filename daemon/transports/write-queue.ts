@@ -222,9 +222,10 @@ export class WriteQueue {
         }, delay);
         return;
       }
-      if (this.batch.bytes >= BATCH_BYTES) this.writeBatch();
-      if (sink.writableLength + this.batch.bytes >= this.maxBufferedBytes) {
-        this.writeBatch();
+      if (this.batch.bytes < BATCH_BYTES && sink.writableLength + this.batch.bytes < this.maxBufferedBytes) continue;
+      // Wait only when the stream said so (write() returned false): only then does it
+      // promise a 'drain'. A write the kernel took whole leaves nothing to wait for.
+      if (!this.writeBatch() && sink.writableLength >= this.maxBufferedBytes) {
         this.waitingForDrain = true;
         sink.once('drain', this.onDrain);
         return;
@@ -245,14 +246,15 @@ export class WriteQueue {
     this.writeBatch();
   };
 
-  private writeBatch(): void {
+  /** Hands the batch to the stream; false when the stream asks us to wait for 'drain'. */
+  private writeBatch(): boolean {
     const sink = this.sink;
     const count = this.batch.length;
-    if (!sink || count === 0) return;
+    if (!sink || count === 0) return true;
     const chunk = this.batch.take();
     const encoding = chunkEncoding(chunk);
     this.inFlight += count;
-    sink.write(chunk, encoding, (error) => this.onWritten(sink, error, count));
+    return sink.write(chunk, encoding, (error) => this.onWritten(sink, error, count));
   }
 
   private onWritten(sink: ByteSink, error: Error | null | undefined, count: number): void {
