@@ -23,7 +23,7 @@ export interface ProcessGauges {
 }
 
 /** How often the heap's free space is looked at (heap-trim.ts). */
-const TRIM_LOOK_MS = 3_000;
+const TRIM_LOOK_MS = 2_000;
 
 /** The delay monitor's timer period. */
 const LOOP_TIMER_MS = 10;
