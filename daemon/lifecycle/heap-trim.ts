@@ -4,7 +4,7 @@
  * is free but stays resident: node 24's memory reducer, which should shrink it, waits for
  * the allocation rate to fall, and even an idle takd (sweeps, timers, status) never counts
  * as idle to it. So takd looks itself: when the heap has grown 24 MiB over its size after
- * the last collection and the event loop was quiet at two looks in a row (the storm is
+ * the last collection (at first: is 24 MiB) and the event loop was quiet at two looks in a row (the storm is
  * over, not just starting), one full collection gives it back (measured: RSS 147 → 76 MiB
  * after 500 phones joined). It costs a pause of a few ms, only after such a storm.
  */
@@ -54,8 +54,11 @@ function lookAtProcess(): () => HeapLook {
 export class HeapTrim {
   /** Full collections made to give the heap back. */
   trims = 0;
-  /** The heap's size after the last collection (or the smallest seen since). */
-  private floor: number | undefined;
+  /**
+   * The heap's size after the last collection (or the smallest seen since). Not the first
+   * look: a storm in the first seconds (phones joining at start) would become the floor.
+   */
+  private floor = 0;
   private quietLooks = 0;
   private collect: Collect | undefined | null = null;
 
@@ -69,7 +72,7 @@ export class HeapTrim {
   /** Called every few seconds. True when it collected. */
   check(): boolean {
     const { totalBytes, busy } = this.look();
-    if (this.floor === undefined || totalBytes < this.floor) this.floor = totalBytes;
+    if (totalBytes < this.floor) this.floor = totalBytes;
     // Grown, and quiet twice in a row: the storm is over, not starting.
     if (totalBytes - this.floor < GROWTH_BYTES || busy > QUIET_UTILIZATION) {
       this.quietLooks = 0;
