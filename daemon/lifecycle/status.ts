@@ -56,9 +56,8 @@ export function isHealthy(snapshot: StatusSnapshot): boolean {
 
 /**
  * When the next write is due: a second after a small file; a file of hundreds of KiB (500
- * hub clients: ~500 KiB) at most every 10 s. Rebuilding it every second allocated ~1.5 MB/s
- * on an idle box, enough for V8 to count the heap as busy and never give back what a storm
- * of events had grown (RSS stayed 80 MiB up after 500 phones joined).
+ * hub clients: ~500 KiB) at most every 10 s: rebuilding that every second was most of
+ * what an idle box allocated.
  */
 export function nextWriteMs(bytes: number, baseMs: number): number {
   return Math.min(10_000, Math.max(baseMs, Math.ceil(bytes / SMALL_FILE_BYTES) * 1000));

@@ -33,8 +33,9 @@ import { streamEncoder } from './stream-codec.js';
 /**
  * Bytes a client's socket may buffer in the process beyond what the kernel took: what
  * waits beyond that stays in the queues in front (for a hub client, its client queue,
- * where a newer position replaces an older one). 500 phones behind by 256 KiB each held
- * 125 MB that node 24's heap then kept.
+ * where a newer position replaces an older one and bounds apply per client). Was 256 KiB;
+ * measured alone, the change did not move memory after 500 phones joined: it is here
+ * so that a backlog is one that coalesces.
  */
 const SOCKET_BUFFER_BYTES = 64 * 1024;
 

@@ -133,3 +133,22 @@ test('a pause between writes (PYTAK_SLEEP, FTS_COMPAT) sends one event per pause
   assert.deepEqual(chunks, ['u1', 'u2', 'u3']);
   assert.equal(pauses, 3);
 });
+
+test("at its buffer bound the queue waits for 'drain' only when write() asked it to (a stream that took everything never emits one)", async () => {
+  const queue = new WriteQueue(encode, { capacity: 100, maxBufferedBytes: 16, logger: countingLogger() });
+  const chunks: string[] = [];
+  // A stream with room to spare: every write() returns true and no 'drain' ever comes.
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  queue.attach(sink);
+  for (let i = 0; i < 50; i += 1) queue.push(event(i));
+  const outcome = await Promise.race([queue.whenIdle().then(() => 'idle'), new Promise((resolve) => setTimeout(() => resolve('stuck'), 2_000))]);
+  assert.equal(outcome, 'idle');
+  assert.equal(queue.counters.written, 50);
+  assert.equal(chunks.join('').split('\n').length - 1, 50);
+});
