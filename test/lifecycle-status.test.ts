@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freePort } from './support/gpsfake.js';
-import { CotSink, TakdProcess } from './support/daemon-process.js';
+import { CotSink, TakdProcess, waitFor } from './support/daemon-process.js';
 
 const takd = new TakdProcess();
 const sink = new CotSink();
@@ -46,5 +46,29 @@ describe('status', () => {
     assert.match(metrics.body, /^takd_component_counter\{id="output.server",counter="connects"\} 1$/m);
     assert.equal((await get(httpPort, '/nothing')).status, 404);
     assert.equal(await takd.stop(), 0);
+  });
+
+  // Node's recursive mkdir spun at 100 % of a core on a status dir under /proc.
+  it('a status dir that cannot be made is a warning, and the daemon carries on', { timeout: 20_000 }, async () => {
+    const other = new TakdProcess();
+    const otherSink = new CotSink();
+    try {
+      const sinkPort = await otherSink.listen();
+      const httpPort = await freePort();
+      other.writeConfig(`[pli]\nenabled = no\n[status]\nhttp = 127.0.0.1:${httpPort}\n[output.server]\nurl = tcp://127.0.0.1:${sinkPort}\nhello = no\n`);
+      other.start(undefined, { RUNTIME_DIRECTORY: '/proc/takd-test-nonexistent/run' });
+      await waitFor('the status.json warning', () => (other.stdout + other.stderr).includes('cannot write status.json') || undefined, 10_000);
+      let health = 0;
+      for (let tries = 0; tries < 100 && health !== 200; tries += 1) {
+        health = (await get(httpPort, '/health').catch(() => undefined))?.status ?? 0;
+        if (health !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(health, 200);
+      assert.match(other.stdout + other.stderr, /"code":"ENOENT"/);
+      assert.equal(await other.stop(), 0);
+    } finally {
+      await other.cleanup();
+      await otherSink.kill().catch(() => undefined);
+    }
   });
 });

@@ -5,9 +5,10 @@
  * a request budget per minute (429 past it).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
+import { makeDirSync } from '../../util/make-dir.js';
 
 /** `$STATE_DIRECTORY/console.token`, else /var/lib/takd/console.token. */
 export function defaultTokenFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,7 +27,7 @@ export function ensureToken(file: string, renew = false): { token: string; creat
     }
   }
   const token = randomBytes(32).toString('hex');
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  makeDirSync(dirname(file), 0o700);
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, created: true };
 }

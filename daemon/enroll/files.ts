@@ -4,9 +4,10 @@
  * A set of files is written only after everything in it was checked, so a failure leaves
  * the old files (or none) — never half a set.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { makeDirSync } from '../../util/make-dir.js';
 
 /** `$STATE_DIRECTORY` (systemd's StateDirectory=), else /var/lib/takd. */
 export function stateDirectory(env: NodeJS.ProcessEnv = process.env): string {
@@ -14,7 +15,7 @@ export function stateDirectory(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function writePrivateFile(path: string, data: string | Buffer, mode = 0o600): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeDirSync(dirname(path), 0o700);
   const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.partial`);
   const fd = openSync(temporary, 'wx', mode);
   try {

@@ -6,13 +6,14 @@
  * (a hub with hundreds of clients lists each) less often, see nextWriteMs.
  */
 import type { HubStatus } from '../hub/hub.js';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { RouterStatus } from '../routing/router.js';
 import type { GpsState } from '../pli/own-position.js';
 import type { ComponentStatus } from './component.js';
 import type { ProcessGauges } from './process-gauges.js';
+import { makeDirSync } from '../../util/make-dir.js';
 
 export type { GpsState };
 
@@ -77,7 +78,7 @@ export class StatusFile {
 
   start(): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirSync(this.dir);
     } catch (error) {
       this.disable(error);
       return;

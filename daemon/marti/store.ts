@@ -9,9 +9,10 @@
  * from the metadata files (checked against the size on disk).
  */
 import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirSync } from '../../util/make-dir.js';
 
 export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -113,7 +114,7 @@ export class PackageStore {
 
   /** Creates the directory, removes temporaries and orphans, rebuilds the index. Synchronous: runs once at start. */
   open(): { packages: number; removed: number } {
-    mkdirSync(this.dir, { recursive: true, mode: 0o750 });
+    makeDirSync(this.dir, 0o750);
     this.byHash.clear();
     this.used = 0;
     let removed = 0;

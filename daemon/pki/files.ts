@@ -3,8 +3,9 @@
  * mode set at creation so a private key is never readable by others, not even briefly,
  * and owned by the service user when the command runs as root.
  */
-import { chownSync, closeSync, existsSync, fchownSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, fchownSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirSync } from '../../util/make-dir.js';
 
 /** The user the packaged service runs as (packaging/systemd/takd.service). */
 export const SERVICE_USER = 'takd';
@@ -30,7 +31,7 @@ function serviceOwner(): { uid: number; gid: number } | undefined {
 /** Makes a directory of the PKI (0750, the service user's when run as root). */
 export function makePkiDir(dir: string): void {
   if (existsSync(dir)) return;
-  mkdirSync(dir, { recursive: true, mode: 0o750 });
+  makeDirSync(dir, 0o750);
   const who = serviceOwner();
   if (who !== undefined) chownSync(dir, who.uid, who.gid);
 }

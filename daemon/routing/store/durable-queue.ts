@@ -12,10 +12,11 @@
  * - Opening recovers: a torn tail is cut off (counted), delivered records are applied, and
  *   the undelivered events are indexed per lane. Only the index is held in memory.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import type { FsyncPolicy } from '../../../config/routing-values.js';
 import { encodeDeliveredRecord, encodeEventRecord, KIND_EVENT, type EventRecord } from './record.js';
 import { Segment, segmentIdOf } from './segment.js';
+import { makeDirSync } from '../../../util/make-dir.js';
 
 export type { FsyncPolicy };
 
@@ -113,7 +114,7 @@ export class DurableQueue {
   /** Opens (creating the directory if needed) and recovers what is on disk. */
   static open(options: DurableQueueOptions): DurableQueue {
     const queue = new DurableQueue(options);
-    mkdirSync(queue.dir, { recursive: true });
+    makeDirSync(queue.dir);
     queue.recover();
     if (queue.fsync.mode === 'interval') {
       queue.syncTimer = setInterval(() => queue.syncIfDirty(), queue.fsync.intervalMs);
