@@ -3,10 +3,12 @@
 // token, the token gets in without a certificate, a certificate from another CA is refused
 // even with the token, and /health stays open; with client_cert = required only a
 // certificate from the CA gets through the handshake. Each says so in the log at start.
+// Half-finished handshakes meet the listeners' door (per-address cap, deadline, counted).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTestPki, opensslUnavailableReason, type TestPki } from './support/certs.js';
@@ -20,14 +22,27 @@ interface Client {
   cert?: string;
   key?: string;
   token?: string;
+  localAddress?: string;
 }
 
 /** GET over HTTPS, trusting the test CA: the status code, or the error of a refused handshake. */
-function get(port: number, path: string, client: Client = {}): Promise<number | string> {
+async function get(port: number, path: string, client: Client = {}): Promise<number | string> {
+  const answer = await fetchOver(port, path, client);
+  return typeof answer === 'string' ? answer : answer.status;
+}
+
+async function getText(port: number, path: string, client: Client): Promise<string> {
+  const answer = await fetchOver(port, path, client);
+  if (typeof answer === 'string') throw new Error(`GET ${path}: ${answer}`);
+  return answer.body;
+}
+
+function fetchOver(port: number, path: string, client: Client): Promise<{ status: number; body: string } | string> {
   return new Promise((resolve) => {
     const req = request(
       {
         host: '127.0.0.1',
+        localAddress: client.localAddress,
         port,
         path,
         ca: readFileSync(pki.caCert),
@@ -39,8 +54,9 @@ function get(port: number, path: string, client: Client = {}): Promise<number | 
         agent: false,
       },
       (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
+        let body = '';
+        response.setEncoding('utf8').on('data', (text: string) => (body += text));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
@@ -91,6 +107,31 @@ describe('console access by client certificate', { skip }, () => {
     assert.equal(typeof (await get(port, '/api/links')), 'string', 'no certificate: the handshake fails');
     assert.equal(typeof (await get(port, '/health', { cert: pki.wrongClientCert, key: pki.wrongClientKey })), 'string', 'another CA: the handshake fails');
     assert.equal(await takd.stop(), 0);
+  });
+
+  // Before the door, 10,000 half ClientHellos each held a socket for node's 120 s default.
+  it('half-finished handshakes are capped per address, time out, and are counted; another address still gets in', async () => {
+    const { takd, port } = await start('client_cert = required\n');
+    const half: Socket[] = [];
+    try {
+      for (let i = 0; i < 20; i += 1) {
+        const socket = connect({ host: '127.0.0.1', port }, () => socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xc8, 0x01])));
+        socket.on('error', () => undefined);
+        half.push(socket);
+      }
+      const door = (): Record<string, number> => takd.status()?.http ?? {};
+      await waitFor('12 handshakes refused', () => (door()['refused.handshakes'] === 12 ? true : undefined));
+      const client = { cert: pki.clientCert, key: pki.clientKey, localAddress: '127.0.0.2' };
+      assert.equal(await get(port, '/api/links', client), 200, 'another address gets in while 127.0.0.1 holds its 8');
+      const metrics = await getText(port, '/metrics', client);
+      assert.match(metrics, /^takd_http_refused_total\{reason="refused.handshakes"\} 12$/m);
+      await waitFor('the 8 admitted handshakes time out', () => (door()['tlsRefused.handshakeTimeout'] === 8 ? true : undefined), 20_000);
+      await waitFor('every half-open connection closed', () => (half.every((s) => s.destroyed || s.readableEnded) ? true : undefined));
+      await waitFor('no connection held', () => (door().connections === 0 && door().handshaking === 0 ? true : undefined));
+      assert.equal(await takd.stop(), 0);
+    } finally {
+      for (const socket of half) socket.destroy();
+    }
   });
 
   it('refuses to start with client_ca but no certificate of its own, naming cert', async () => {

@@ -19,6 +19,8 @@ import { bearerMatches, ClientRateLimiter, defaultTokenFile, ensureToken, isLoop
 import { createConsole, type ConsoleHooks } from '../console/index.js';
 import type { Logger } from '../log.js';
 import { parseTileUrl } from '../../config/tile-url.js';
+import { guardHttpDoor } from '../transports/http-door.js';
+import { ListenerAdmission, resolveListenerLimits } from '../transports/listener-limits.js';
 import { listenerCertificateProblem, loadTlsServerOptions, type TlsSettings } from '../transports/tls-options.js';
 import { prometheusText } from './metrics.js';
 import { isHealthy, type StatusSnapshot } from './status.js';
@@ -55,6 +57,8 @@ export interface StatusHttp {
   tokenRequired: boolean;
   /** How a client gets in, as logged at start. */
   access: string;
+  /** The door's counters: connections now, refusals and TLS refusals by reason. */
+  counters(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -138,8 +142,15 @@ export async function startStatusHttp(options: StatusHttpOptions): Promise<Statu
       response.end(`${String(error)}\n`);
     });
   };
+  // A browser opens six connections per host; a few operators share an address behind NAT.
+  const admission = new ListenerAdmission(resolveListenerLimits({ maxClients: 64, maxPerAddress: 16, maxHandshakes: 32, maxHandshakesPerAddress: 8 }));
+  const limits = { maxHeaderSize: 8192, headersTimeout: 15_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
   // node:https only when asked for: a plain endpoint does not keep it resident.
-  const server = tlsOptions === undefined ? createServer(listener) : (await import('node:https')).createServer(tlsOptions, listener);
+  const server =
+    tlsOptions === undefined
+      ? createServer(limits, listener)
+      : (await import('node:https')).createServer({ ...tlsOptions, ...limits, handshakeTimeout: admission.limits.handshakeTimeoutMs }, listener);
+  guardHttpDoor(server, admission, tlsOptions !== undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -151,6 +162,7 @@ export async function startStatusHttp(options: StatusHttpOptions): Promise<Statu
     server,
     tokenRequired,
     access,
+    counters: () => ({ connections: admission.connections, handshaking: admission.handshaking, ...admission.counters() }),
     close: () =>
       new Promise<void>((resolve) => {
         console?.close();

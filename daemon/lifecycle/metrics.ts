@@ -43,6 +43,12 @@ export function prometheusText(snapshot: StatusSnapshot): string {
     const delay = proc.eventLoopDelay;
     if (delay !== undefined) metric('takd_event_loop_delay_seconds', 'gauge', `Event-loop delay over the last ${delay.windowSeconds} s, by quantile.`, [['{quantile="0.5"}', delay.p50Ms / 1000], ['{quantile="0.99"}', delay.p99Ms / 1000], ['{quantile="1"}', delay.maxMs / 1000]]);
   }
+  const door = snapshot.http;
+  if (door !== undefined) {
+    metric('takd_http_connections', 'gauge', 'Connections to the HTTP endpoint now, and those inside their TLS handshake.', [['{state="open"}', door.connections ?? 0], ['{state="handshaking"}', door.handshaking ?? 0]]);
+    const refusals = Object.entries(door).filter(([name]) => name.includes('.'));
+    metric('takd_http_refused_total', 'counter', 'Connections to the HTTP endpoint refused or closed, by reason (refused.*, closed.*, tlsRefused.*).', refusals.map(([name, n]) => [`{reason="${label(name)}"}`, n]));
+  }
   lines.push(...routerMetricLines(snapshot.router));
   lines.push(...hubMetricLines(snapshot.hub));
   return `${lines.join('\n')}\n`;

@@ -117,6 +117,7 @@ export class StatusPublisher {
       ...routingSnapshot(readers.router()),
       ...(readers.hub ? { hub: readers.hub() } : {}),
       process: this.processMonitor.gauges(),
+      ...(this.http ? { http: this.http.counters() } : {}),
     };
   }
 

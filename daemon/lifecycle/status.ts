@@ -39,6 +39,8 @@ export interface StatusSnapshot {
   hub?: HubStatus;
   /** The takd process: memory, handles, CPU, event-loop delay (process-gauges.ts). */
   process?: ProcessGauges;
+  /** The HTTP endpoint's door ([status] http): connections now, refusals by reason. */
+  http?: Record<string, number>;
 }
 
 export function defaultStatusDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -15,6 +15,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { parseTarget, TargetError } from '../marti/target.js';
 import type { Logger } from '../log.js';
+import { guardHttpDoor } from '../transports/http-door.js';
 import { ListenerAdmission, resolveListenerLimits } from '../transports/listener-limits.js';
 import { peerRevoked } from '../transports/revocation.js';
 import { readCa } from './ca-store.js';
@@ -57,8 +58,6 @@ export class EnrollmentServer {
   private readonly failures = new Map<string, { start: number; count: number }>();
   /** Users whose CSR is being signed: a token is spent once even by two requests at once. */
   private readonly signing = new Set<string>();
-  /** Connections (address|port) inside their TLS handshake. */
-  private readonly handshaking = new Set<string>();
   private ca: CaMaterial | undefined;
   private port = 0;
 
@@ -95,9 +94,8 @@ export class EnrollmentServer {
       },
     );
     server.maxRequestsPerSocket = 100;
-    server.on('connection', (socket: Socket) => this.onConnection(socket));
+    guardHttpDoor(server, this.admission, true);
     server.on('secureConnection', (socket: TLSSocket) => {
-      this.handshakeOver(socket);
       if (peerRevoked(socket)) {
         this.count('refused.revoked');
         socket.destroy();
@@ -131,25 +129,6 @@ export class EnrollmentServer {
 
   private count(name: string): void {
     this.counters[name] = (this.counters[name] ?? 0) + 1;
-  }
-
-  private onConnection(socket: Socket): void {
-    const address = socket.remoteAddress ?? '?';
-    if (this.admission.admit(address, true) !== undefined) {
-      socket.destroy();
-      return;
-    }
-    this.handshaking.add(`${address}|${socket.remotePort ?? 0}`);
-    socket.once('close', () => {
-      this.admission.release(address);
-      // A connection that closed inside its handshake still held a handshake slot.
-      this.handshakeOver(socket);
-    });
-  }
-
-  private handshakeOver(socket: Socket): void {
-    const address = socket.remoteAddress ?? '?';
-    if (this.handshaking.delete(`${address}|${socket.remotePort ?? 0}`)) this.admission.handshakeDone(address);
   }
 
   // ---- requests ---------------------------------------------------------------------------
