@@ -17,6 +17,8 @@ import { runInNewContext } from 'node:vm';
 const GROWTH_BYTES = 24 * 1024 * 1024;
 /** A look is quiet when the event loop was busy at most this share of the time since the last. */
 const QUIET_UTILIZATION = 0.3;
+/** A heap that grows back within this long of a trim keeps that size; kept, unused this long, it is given back. */
+const KEEP_MS = 10 * 60_000;
 
 type Collect = () => void;
 
@@ -38,8 +40,12 @@ function loadCollector(): Collect | undefined {
 export interface HeapLook {
   /** V8's heap size (total_heap_size). */
   totalBytes: number;
+  /** What of it live objects and garbage not yet collected use (used_heap_size). */
+  usedBytes: number;
   /** Share of the time since the last look the event loop was busy (0–1). */
   busy: number;
+  /** Milliseconds, any origin (performance.now()). */
+  at: number;
 }
 
 function lookAtProcess(): () => HeapLook {
@@ -48,20 +54,30 @@ function lookAtProcess(): () => HeapLook {
     const now = performance.eventLoopUtilization();
     const busy = last === undefined ? 1 : performance.eventLoopUtilization(now, last).utilization;
     last = now;
-    return { totalBytes: getHeapStatistics().total_heap_size, busy };
+    const heap = getHeapStatistics();
+    return { totalBytes: heap.total_heap_size, usedBytes: heap.used_heap_size, busy, at: performance.now() };
   };
 }
 
 export class HeapTrim {
   /** Full collections made to give the heap back. */
   trims = 0;
+  /** Times the heap grew back soon after a trim, and its size was kept as the working set. */
+  kept = 0;
   /**
-   * The heap's size after the last collection (or the smallest seen since). Not the first
-   * look: a storm in the first seconds (phones joining at start) would become the floor.
+   * The heap's size after the last collection (or the smallest seen since), or the working
+   * set kept. Not the first look: a storm in the first seconds (phones joining at start)
+   * would become the floor.
    */
   private floor = 0;
   private quietLooks = 0;
   private collect: Collect | undefined | null = null;
+  /** The last trim: when, and how much it gave back (known from the look after it). */
+  private lastTrim: { at: number; before: number; givenBack?: number } | undefined;
+  /** When a working set was kept (the floor raised to it). */
+  private keptAt: number | undefined;
+  /** The largest heap use seen in each of the last minutes, newest last. */
+  private readonly usedPeaks: { minute: number; bytes: number }[] = [];
 
   constructor(
     private readonly look: () => HeapLook = lookAtProcess(),
@@ -72,10 +88,26 @@ export class HeapTrim {
 
   /** Called every few seconds. True when it collected. */
   check(): boolean {
-    const { totalBytes, busy } = this.look();
+    const { totalBytes, usedBytes, busy, at } = this.look();
+    this.notePeak(usedBytes, at);
+    const trim = this.lastTrim;
+    if (trim !== undefined && trim.givenBack === undefined) trim.givenBack = Math.max(0, trim.before - totalBytes);
     if (totalBytes < this.floor) this.floor = totalBytes;
+    // Grown back to half of what the last trim gave back, within KEEP_MS: the trim was
+    // wasted (an output that flaps every 2 minutes replays its queue each time). That size
+    // is what the heap needs: it becomes the floor instead of being collected again.
+    if (trim?.givenBack !== undefined && trim.givenBack > 0 && at - trim.at < KEEP_MS && totalBytes - this.floor >= trim.givenBack / 2) {
+      this.floor = totalBytes;
+      this.keptAt = at;
+      this.lastTrim = undefined;
+      this.kept += 1;
+      this.quietLooks = 0;
+      return false;
+    }
+    // A kept working set that nothing used for KEEP_MS is given back after all.
+    const unused = this.keptAt !== undefined && at - this.keptAt >= KEEP_MS && totalBytes - this.usedPeak() >= GROWTH_BYTES;
     // Grown, and quiet twice in a row: the storm is over, not starting.
-    if (totalBytes - this.floor < GROWTH_BYTES || busy > QUIET_UTILIZATION) {
+    if ((totalBytes - this.floor < GROWTH_BYTES && !unused) || busy > QUIET_UTILIZATION) {
       this.quietLooks = 0;
       return false;
     }
@@ -86,8 +118,25 @@ export class HeapTrim {
     if (this.collect === undefined) return false;
     this.collect();
     this.trims += 1;
+    this.lastTrim = { at, before: totalBytes };
+    this.keptAt = undefined;
     // The next look's size becomes the floor (the smallest seen since).
     this.floor = Number.POSITIVE_INFINITY;
     return true;
+  }
+
+  private notePeak(bytes: number, at: number): void {
+    const minute = Math.floor(at / 60_000);
+    const last = this.usedPeaks.at(-1);
+    if (last !== undefined && last.minute === minute) last.bytes = Math.max(last.bytes, bytes);
+    else this.usedPeaks.push({ minute, bytes });
+    while (this.usedPeaks.length > 0 && (this.usedPeaks[0] as { minute: number }).minute <= minute - KEEP_MS / 60_000) this.usedPeaks.shift();
+  }
+
+  /** The largest heap use over the last KEEP_MS. */
+  private usedPeak(): number {
+    let peak = 0;
+    this.usedPeaks.forEach((p) => (peak = Math.max(peak, p.bytes)));
+    return peak;
   }
 }

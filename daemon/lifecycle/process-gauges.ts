@@ -18,6 +18,8 @@ export interface ProcessGauges {
   cpuSystemSeconds: number;
   /** Full collections made to give back the heap a storm grew (heap-trim.ts). */
   heapTrims: number;
+  /** Times the heap grew back within 10 minutes of a trim and that size was kept instead (heap-trim.ts). */
+  heapKept: number;
   /** Event-loop delay (beyond a 10 ms timer's period) over the last completed window (`windowSeconds`), in ms; absent before the first. */
   eventLoopDelay?: { p50Ms: number; p99Ms: number; maxMs: number; windowSeconds: number };
 }
@@ -78,6 +80,7 @@ export class ProcessMonitor {
       cpuUserSeconds: cpu.user / 1e6,
       cpuSystemSeconds: cpu.system / 1e6,
       heapTrims: this.heapTrim.trims,
+      heapKept: this.heapTrim.kept,
       ...(this.last !== undefined ? { eventLoopDelay: this.last } : {}),
     };
   }
