@@ -4,9 +4,11 @@
 // a live socket. Keys are made at test time (forge, RSA 2048, for speed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -114,10 +116,11 @@ test('a token works once, expires, is stored only as a hash (users.json 0600), a
   const dir = mkdtempSync(join(tmpdir(), 'takd-users-'));
   try {
     const paths = pkiPaths(dir);
-    const db = UserDb.load(paths);
-    assert.throws(() => db.add('../etc', {}), /not a user name/);
-    const token = db.add('alice', { team: 'Cyan', tokenHours: 1, now: 1_000_000 });
-    db.save();
+    const token = UserDb.update(paths, (db) => {
+      assert.throws(() => db.add('../etc', {}), /not a user name/);
+      return db.add('alice', { team: 'Cyan', tokenHours: 1, now: 1_000_000 });
+    });
+    assert.equal(existsSync(`${paths.users}.lock`), false, 'the lock is released');
     assert.equal(statSync(paths.users).mode & 0o777, 0o600);
     assert.ok(!readFileSync(paths.users, 'utf8').includes(token), 'the token itself is not stored');
     const loaded = UserDb.load(paths);
@@ -182,4 +185,32 @@ test('the client-side API: a CSR from createCsrPem passes the server check; read
   assert.match(read.keyPem ?? '', /BEGIN RSA PRIVATE KEY/);
   await assert.rejects(readPkcs12(bytes, 'wrong'), Pkcs12Error);
   await assert.rejects(readPkcs12(Buffer.from('garbage'), 'x'), Pkcs12Error);
+});
+
+// The CLI (`takd user add`) and the daemon's enrollment server both rewrite users.json.
+test('users.json changed by two processes at once loses no change (its lock)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'takd-users-lock-'));
+  try {
+    const paths = pkiPaths(dir);
+    const users = fileURLToPath(new URL('../daemon/pki/users.js', import.meta.url));
+    const pathsModule = fileURLToPath(new URL('../daemon/pki/paths.js', import.meta.url));
+    const writer = (tag: string): Promise<unknown> => {
+      const script = `import { UserDb } from ${JSON.stringify(users)}; import { pkiPaths } from ${JSON.stringify(pathsModule)};
+        const paths = pkiPaths(${JSON.stringify(dir)});
+        for (let i = 0; i < 150; i += 1) UserDb.update(paths, (db) => db.add('${tag}' + i, {}));`;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+      return once(child, 'exit');
+    };
+    const exits = await Promise.all([writer('a'), writer('b'), writer('c')]);
+    assert.deepEqual(exits, [[0, null], [0, null], [0, null]]);
+    assert.equal(UserDb.load(paths).all().length, 450);
+    assert.equal(existsSync(`${paths.users}.lock`), false);
+
+    // A lock left by a process that is gone is taken over, not waited on.
+    writeFileSync(`${paths.users}.lock`, '999999999\n');
+    UserDb.update(paths, (db) => db.add('after', {}));
+    assert.equal(UserDb.load(paths).all().length, 451);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

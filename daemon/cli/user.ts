@@ -53,18 +53,18 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       const hoursText = last(parsed, '--hours');
       const hours = hoursText === undefined ? context.settings.tokenHours : Number(hoursText);
       if (!Number.isFinite(hours) || hours <= 0 || hours > 8760) throw new UsageError('--hours takes a number of hours (up to 8760)');
-      const db = UserDb.load(context.paths);
       const options: { team?: string; role?: string; tokenHours: number } = { tokenHours: hours };
       const team = last(parsed, '--team');
       const role = last(parsed, '--role');
       if (team !== undefined) options.team = team;
       if (role !== undefined) options.role = role;
-      const token = db.add(name, options);
-      db.save();
+      const { token, expires } = UserDb.update(context.paths, (db) => {
+        const made = db.add(name, options);
+        return { token: made, expires: db.get(name)?.token?.expiresAt ?? '' };
+      });
       const host = last(parsed, '--host') ?? context.enrollment?.advertise ?? (await linkHost(context));
       const link = enrollmentLink(host, name, token);
       const files = await writeQrFiles(context.paths.enrollDir, name, link);
-      const expires = db.get(name)?.token?.expiresAt ?? '';
       if (!parsed.options.has('--no-qr')) io.stdout.write(await terminalQr(link));
       io.stdout.write(`${link}\n`);
       io.stderr.write(`user ${name}: token valid once, until ${expires}; QR code in ${files.png} and ${files.svg}\n`);
@@ -72,10 +72,11 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     if (action === 'revoke') {
-      const db = UserDb.load(context.paths);
-      const certs = db.revoke(name);
-      db.save();
-      writeRevoked(context.paths, db.revokedEntries(readRevoked(context.paths)));
+      const certs = UserDb.update(context.paths, (db) => {
+        const revoked = db.revoke(name);
+        writeRevoked(context.paths, db.revokedEntries(readRevoked(context.paths)));
+        return revoked;
+      });
       io.stdout.write(`revoked ${name}: ${certs.length} certificate(s) refused from now on; a running takd closes their connections\n`);
       return EXIT_OK;
     }

@@ -31,15 +31,16 @@ export interface ClientPackages {
 export async function clientPackages(paths: PkiPaths, ca: CaMaterial, options: ClientPackageOptions): Promise<ClientPackages> {
   if (!USER_NAME.test(options.name)) throw new Error(`'${options.name.slice(0, 80)}' is not a user name: letters, digits, '.', '_' and '-'`);
   const forge = await loadForge();
-  const db = UserDb.load(paths);
-  const existing = db.get(options.name);
+  const existing = UserDb.load(paths).get(options.name);
   if (existing?.revokedAt !== undefined) throw new Error(`user '${options.name}' is revoked: 'takd user add ${options.name}' lifts that first`);
   if (existing === undefined) {
     // Recorded as a user without a pending token: the package is the enrollment.
-    db.add(options.name, { ...(options.team === undefined ? {} : { team: options.team }), ...(options.role === undefined ? {} : { role: options.role }) });
-    const record = db.get(options.name);
-    if (record !== undefined) delete record.token;
-    db.save();
+    UserDb.update(paths, (db) => {
+      if (db.get(options.name) !== undefined) return;
+      db.add(options.name, { ...(options.team === undefined ? {} : { team: options.team }), ...(options.role === undefined ? {} : { role: options.role }) });
+      const record = db.get(options.name);
+      if (record !== undefined) delete record.token;
+    });
   }
   const record = UserDb.load(paths).get(options.name);
   const keyPem = await newRsaKeyPem();

@@ -3,7 +3,7 @@
  * mode set at creation so a private key is never readable by others, not even briefly,
  * and owned by the service user when the command runs as root.
  */
-import { chownSync, closeSync, existsSync, fchownSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, fchownSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirSync } from '../../util/make-dir.js';
 
@@ -59,4 +59,65 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
   }
   closeSync(fd);
   renameSync(temporary, path);
+}
+
+/** A lock older than this was left by a process killed while it held it. */
+const STALE_LOCK_MS = 30_000;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs `change` holding `lockPath` (created exclusively, removed after): the CLI and the
+ * running daemon both read, change and rewrite users.json, and without it one's change
+ * could be lost to the other's. Holders keep it for a few milliseconds; a lock whose holder
+ * is gone, or older than 30 s, is taken over.
+ */
+export function withFileLock<T>(lockPath: string, change: () => T, timeoutMs = 5_000): T {
+  makePkiDir(dirname(lockPath));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx', PRIVATE_MODE);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (lockAbandoned(lockPath)) {
+        unlinkQuietly(lockPath);
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${lockPath}: another takd command holds it (over ${timeoutMs / 1000} s); if none is running, delete the file`, { cause: error });
+      Atomics.wait(sleeper, 0, 0, 5);
+    }
+  }
+  try {
+    return change();
+  } finally {
+    unlinkQuietly(lockPath);
+  }
+}
+
+function lockAbandoned(lockPath: string): boolean {
+  try {
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+      }
+    }
+    return Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    // Gone meanwhile (released), or not yet written by its maker: try again.
+    return false;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone (taken over as abandoned).
+  }
 }

@@ -26,10 +26,10 @@ export async function issueForUser(paths: PkiPaths, ca: CaMaterial, user: string
   if (request.uid !== undefined) certRequest.uid = request.uid;
   const cert = await issueClientCert(ca, certRequest);
   const fingerprint = await fingerprint256(cert);
-  const db = UserDb.load(paths);
   const record = { serial: cert.serialNumber, fingerprint256: fingerprint, notAfter: cert.validity.notAfter.toISOString(), issuedAt: new Date().toISOString(), ...(request.uid === undefined ? {} : { uid: request.uid }) };
-  if (options.consumeToken) db.consume(user, record);
-  else db.get(user)?.certs.push(record);
-  db.save();
+  UserDb.update(paths, (db) => {
+    if (options.consumeToken) db.consume(user, record);
+    else db.get(user)?.certs.push(record);
+  });
   return { cert, der: certificateDer(forge, cert), chainDer: [certificateDer(forge, ca.cert)], fingerprint256: fingerprint };
 }

@@ -3,11 +3,11 @@
  * certificates were issued to whom, and who was revoked. users.json is 0600; revoked.json
  * (the fingerprints every TLS listener refuses) is world-readable and rewritten on each
  * revocation. Files are replaced whole (rename), read fresh by each caller: the CLI and the
- * running daemon's enrollment server share them.
+ * running daemon's enrollment server share them, and change users.json only under its lock.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { PRIVATE_MODE, PUBLIC_MODE, writeFileAtomic } from './files.js';
+import { PRIVATE_MODE, PUBLIC_MODE, withFileLock, writeFileAtomic } from './files.js';
 import type { PkiPaths } from './paths.js';
 
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -68,7 +68,20 @@ export class UserDb {
     return db;
   }
 
-  save(): void {
+  /**
+   * Loads, changes and saves users.json holding its lock: the CLI and the running daemon's
+   * enrollment server both write it. Every change goes through here.
+   */
+  static update<T>(paths: PkiPaths, change: (db: UserDb) => T): T {
+    return withFileLock(`${paths.users}.lock`, () => {
+      const db = UserDb.load(paths);
+      const result = change(db);
+      db.save();
+      return result;
+    });
+  }
+
+  private save(): void {
     const users = [...this.users.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     writeFileAtomic(this.paths.users, `${JSON.stringify({ users }, null, 2)}\n`, PRIVATE_MODE);
   }
