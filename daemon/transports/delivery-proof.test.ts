@@ -6,10 +6,10 @@ import { DeliveryProof } from './delivery-proof.js';
 const event = (uid: string): CotEvent => ({ uid, type: 'b-t-f', how: 'h-g-i-g-o', time: 0, start: 0, stale: 1, point: { lat: 0, lon: 0, hae: 0, ce: 0, le: 0 } });
 const all = () => true;
 
-function proofWith(options: { maxEvents?: number; maxBytes?: number } = {}) {
+function proofWith(options: { maxEvents?: number; maxBytes?: number; pingDelayMs?: number } = {}) {
   let handed = 0;
   let pings = 0;
-  const proof = new DeliveryProof({ ...options, pingDelayMs: 60_000, writePing: () => (pings += 1) > 0, handed: () => handed, onChange: () => undefined });
+  const proof = new DeliveryProof({ pingDelayMs: 60_000, ...options, writePing: () => (pings += 1) > 0, handed: () => handed, onChange: () => undefined });
   const write = (...uids: string[]) => {
     proof.taken(uids.map(event), handed, uids.length * 100, all);
     handed += uids.length;
@@ -85,4 +85,39 @@ test('a proof ping that cannot be written now is tried again (a full window must
   proof.ponged();
   assert.equal(proof.hasRoom(), true);
   proof.stop();
+});
+
+// A peer that sends pongs of its own would otherwise "prove" events it never read.
+test('a pong no ping asked for ends the trust: at-most-once from then on, counted', async () => {
+  const { proof, write, pings } = proofWith({ pingDelayMs: 5 });
+  write('a');
+  proof.pinged();
+  proof.ponged();
+  assert.equal(proof.peerAnswers, true);
+  write('b', 'c');
+  proof.ponged(); // no ping waits for it
+  assert.equal(proof.counters.unsolicitedPongs, 1);
+  assert.equal(proof.distrusted, true);
+  assert.equal(proof.peerAnswers, false);
+  assert.equal(proof.hasRoom(), true);
+  proof.pinged();
+  proof.ponged();
+  assert.equal(proof.peerAnswers, false, 'its pongs prove nothing any more');
+  assert.equal(proof.counters.proven, 1);
+  const before = pings();
+  write('d');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(pings(), before, 'no proof pings for a peer whose pongs prove nothing');
+  assert.deepEqual(proof.connectionLost(4), [], 'nothing given back: the window is the at-most-once one');
+  assert.equal(proof.lostOnLastConnection, 3);
+});
+
+test('pongs to pings written beyond the marks kept are answers, not surprises', () => {
+  const { proof, write } = proofWith();
+  write('a');
+  for (let i = 0; i < 20; i += 1) proof.pinged();
+  for (let i = 0; i < 20; i += 1) proof.ponged();
+  assert.equal(proof.counters.unsolicitedPongs, 0);
+  assert.equal(proof.peerAnswers, true);
+  assert.equal(proof.counters.proven, 1);
 });

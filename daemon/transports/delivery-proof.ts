@@ -14,7 +14,9 @@
  * unproven events are remembered (bounded, the oldest forgotten) but never hold back
  * sending, and a lost connection gives nothing back (the at-most-once window, counted by
  * the transport as `inFlightLost`). Once the peer answers, the window is bounded in events
- * and bytes: past it the output is not writable until a pong frees room.
+ * and bytes: past it the output is not writable until a pong frees room. A pong that no
+ * ping asked for (counted as `unsolicitedPongs`) ends the trust: a peer that sends pongs
+ * of its own would otherwise "prove" events it never read.
  */
 import type { CotEvent } from '../codec/event.js';
 
@@ -49,9 +51,14 @@ const MAX_MARKS = 16;
 
 export class DeliveryProof {
   /** Proven by a pong; given back unproven to be sent again; forgotten (window over, peer not known to answer). */
-  readonly counters = { proven: 0, resent: 0, forgotten: 0 };
+  readonly counters = { proven: 0, resent: 0, forgotten: 0, unsolicitedPongs: 0 };
   /** True once a pong came back on any connection of this output. */
   peerAnswers = false;
+  /**
+   * True once a pong came that no ping asked for: such a peer's pongs prove nothing, and
+   * the output is treated as one whose peer does not answer, for good.
+   */
+  distrusted = false;
   /** Events the kernel took on the connection that ended last, neither proven nor given back. */
   lostOnLastConnection = 0;
   private readonly maxEvents: number;
@@ -62,6 +69,8 @@ export class DeliveryProof {
   private bytes = 0;
   /** Per ping written and not yet answered: the handed count before it. */
   private marks: number[] = [];
+  /** Pings written while MAX_MARKS waited: their pongs prove nothing new, but are no surprise. */
+  private unmarkedPings = 0;
   /** Events on this connection a pong proved read (the highest mark answered). */
   private provenUpTo = 0;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -93,6 +102,7 @@ export class DeliveryProof {
   /** A new connection: marks and the proof count start over. */
   connected(): void {
     this.marks = [];
+    this.unmarkedPings = 0;
     this.provenUpTo = 0;
   }
 
@@ -108,18 +118,25 @@ export class DeliveryProof {
       this.tracked += 1;
     });
     if (!this.peerAnswers) this.forgetOverWindow();
-    if (this.waiting > 0) this.schedulePing();
+    if (this.waiting > 0 && !this.distrusted) this.schedulePing();
   }
 
   /** Any ping written on this connection (ours or the keepalive's): remember what it proves. */
   pinged(): void {
+    if (this.distrusted) return;
     if (this.marks.length < MAX_MARKS) this.marks.push(this.options.handed());
+    else this.unmarkedPings += 1;
   }
 
   /** A pong: the oldest ping waiting was answered, so everything handed before it was read. */
   ponged(): void {
+    if (this.distrusted) return;
     const mark = this.marks.shift();
-    if (mark === undefined) return;
+    if (mark === undefined) {
+      if (this.unmarkedPings > 0) this.unmarkedPings -= 1;
+      else this.distrust();
+      return;
+    }
     this.peerAnswers = true;
     this.provenUpTo = Math.max(this.provenUpTo, mark);
     while (this.head < this.unproven.length && (this.unproven[this.head] as Unproven).seq < this.provenUpTo) {
@@ -179,6 +196,18 @@ export class DeliveryProof {
   private clearPingTimer(): void {
     if (this.pingTimer) clearTimeout(this.pingTimer);
     this.pingTimer = undefined;
+  }
+
+  /** A pong no ping asked for: at-most-once from now on (what is unproven now is not given back). */
+  private distrust(): void {
+    this.counters.unsolicitedPongs += 1;
+    this.distrusted = true;
+    this.peerAnswers = false;
+    this.marks = [];
+    this.clearPingTimer();
+    this.forgetOverWindow();
+    this.settle(true);
+    this.options.onChange();
   }
 
   private forgetOverWindow(): void {

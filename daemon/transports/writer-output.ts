@@ -50,7 +50,7 @@ export abstract class WriterOutput {
       state: this.state,
       message: this.message,
       protocol: this.protocol,
-      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned, ...(proof && { eventsProven: proof.proven, eventsResent: proof.resent }) },
+      counters: { ...this.counters, eventsQueued: queued, eventsSent: written, eventsDropped: dropped, eventsReturned: returned, ...(proof && { eventsProven: proof.proven, eventsResent: proof.resent, unsolicitedPongs: proof.unsolicitedPongs }) },
     };
   }
 
