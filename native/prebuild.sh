@@ -31,7 +31,7 @@ build() { # compiler, output directory, file name
   local partial="$dir/.$file.$$"
   # -Wl,--unresolved-symbols: the napi_* symbols come from the node binary at load time.
   "$cc" -shared -fPIC -O2 -Wall -Wextra -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=takd_notify \
-    -I"$headers" src/notify.c -o "$partial" -Wl,--unresolved-symbols=ignore-all
+    -I"$headers" src/notify.c src/malloc-trim.c -o "$partial" -Wl,--unresolved-symbols=ignore-all
   mv -f "$partial" "$dir/$file"
   echo "prebuild: $dir/$file"
 }

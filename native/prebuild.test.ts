@@ -33,9 +33,10 @@ describe('native/prebuild.sh', () => {
       const path = join(out, target.file);
       assert.equal(elfMachine(path), target.machine);
       if (target.native) {
-        const addon = { exports: {} as { notify?: unknown } };
+        const addon = { exports: {} as { notify?: unknown; trimMalloc?: () => number } };
         process.dlopen(addon, path);
         assert.equal(typeof addon.exports.notify, 'function');
+        assert.ok([0, 1].includes(addon.exports.trimMalloc?.() ?? NaN), 'malloc_trim answers (glibc)');
       }
     });
   }

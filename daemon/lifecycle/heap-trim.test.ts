@@ -15,8 +15,9 @@ interface Step {
  * A heap that reports what the test says, a look every 2 s, and a collector that shrinks
  * it to `after` MiB (the next look sees that).
  */
-function scripted(steps: Step[], after = 20): { trim: HeapTrim; collected: () => number; run: (n: number) => boolean[] } {
+function scripted(steps: Step[], after = 20): { trim: HeapTrim; collected: () => number; mallocTrims: () => number; run: (n: number) => boolean[] } {
   let collections = 0;
+  let mallocTrims = 0;
   let shrunk: number | undefined;
   let at = 0;
   const trim = new HeapTrim(
@@ -30,21 +31,25 @@ function scripted(steps: Step[], after = 20): { trim: HeapTrim; collected: () =>
       collections += 1;
       shrunk = after;
     },
+    () => (mallocTrims += 1),
   );
-  return { trim, collected: () => collections, run: (n) => Array.from({ length: n }, () => trim.check()) };
+  return { trim, collected: () => collections, mallocTrims: () => mallocTrims, run: (n) => Array.from({ length: n }, () => trim.check()) };
 }
 
 /** `n` looks at the same heap. */
 const repeat = (n: number, step: Step): Step[] => Array.from({ length: n }, () => ({ ...step }));
 
 test('a heap grown by a storm is collected once the loop has been quiet at two looks', () => {
-  const { trim, collected, run } = scripted([
+  const { trim, collected, mallocTrims, run } = scripted([
     { total: 85, busy: 0.9 }, // a storm in the first seconds: busy, nothing done
     { total: 88, busy: 0.05 }, // quiet once
     { total: 88, busy: 0.05 }, // quiet twice: collect
   ]);
   assert.deepEqual(run(3), [false, false, true]);
   assert.equal(collected(), 1);
+  assert.equal(mallocTrims(), 1, "malloc's free pages go back with the heap's");
+  run(8); // quiet: malloc's pages also go back every 5 quiet looks
+  assert.equal(mallocTrims(), 2);
   assert.equal(trim.trims, 1);
   // Back at its size after the collection: nothing more to give back.
   assert.deepEqual(run(2), [false, false]);
@@ -65,6 +70,7 @@ test('a heap that grew only a little, or a loop that stays busy, is left alone',
   ]);
   assert.deepEqual(busy.run(4), [false, false, false, false]);
   assert.equal(busy.collected(), 0);
+  assert.equal(busy.mallocTrims(), 0);
 });
 
 // The soak's flapping output replays its durable queue every 2 minutes: collecting after

@@ -9,21 +9,21 @@
  * systemd) every call does nothing.
  */
 import { execFile } from 'node:child_process';
-import { loadNotifyAddon, type NotifyAddon } from '../../native/index.js';
+import { loadNativeAddon, type NativeAddon } from '../../native/index.js';
 import type { Logger } from '../log.js';
 
 export interface NotifierOptions {
   env?: NodeJS.ProcessEnv;
   logger: Logger;
   /** For tests: use this instead of loading the addon (undefined: force the fallback). */
-  addon?: NotifyAddon | null;
+  addon?: NativeAddon | null;
   /** Extra health check before each WATCHDOG=1 (besides the event loop keeping time). */
   healthy?: () => boolean;
 }
 
 export class SystemdNotifier {
   private readonly socket: string | undefined;
-  private readonly addon: NotifyAddon | undefined;
+  private readonly addon: NativeAddon | undefined;
   private readonly logger: Logger;
   private watchdogTimer: NodeJS.Timeout | undefined;
   private warnedSendFailure = false;
@@ -41,7 +41,7 @@ export class SystemdNotifier {
     if (options.addon !== undefined) {
       this.addon = options.addon ?? undefined;
     } else {
-      const loaded = loadNotifyAddon();
+      const loaded = loadNativeAddon();
       this.addon = loaded.addon;
       reason = loaded.error;
     }

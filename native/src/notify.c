@@ -4,6 +4,7 @@
  * NotifyAccess=main. A name starting with '@' is an abstract socket (leading NUL byte).
  *
  * JS: notify(socketPath: string, message: string) → 0, or a negative errno.
+ * The addon also carries trimMalloc() (malloc-trim.c).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <node_api.h>
+#include "malloc-trim.h"
 
 #define MAX_MESSAGE 4096
 
@@ -67,6 +69,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "notify", NAPI_AUTO_LENGTH, notify, NULL, &fn);
   napi_set_named_property(env, exports, "notify", fn);
+  napi_create_function(env, "trimMalloc", NAPI_AUTO_LENGTH, trim_malloc, NULL, &fn);
+  napi_set_named_property(env, exports, "trimMalloc", fn);
   return exports;
 }
 
