@@ -57,6 +57,7 @@ test('client queue: a client that reads as events come keeps a few slots, howeve
   assert.equal(connection.got.length, 5_000);
   assert.equal(queue.depth, 0);
   assert.ok(queue.capacity <= 64, `capacity ${queue.capacity}`);
+  assert.deepEqual([queue.counters.queued, queue.counters.handedOn, queue.counters.coalesced], [5_000, 5_000, 0]);
 });
 
 test('client queue: a backlog that drains gives its room back; order and coalescing hold', () => {

@@ -81,6 +81,16 @@ export class ClientQueue {
 
   push(event: CotEvent, now = Date.now()): void {
     this.counters.queued += 1;
+    // Nothing waits and the connection has room: straight on. A client that keeps up never
+    // touches the slots or the coalescing map; setting and deleting a uid there for every
+    // event rehashed 100 clients' maps all the time, and those tables were most of what the
+    // soak promoted to the old generation (1.5 MiB/s sampled).
+    if (this.waiting === 0 && this.replayLeft === 0 && this.connection.length < HAND_ON) {
+      this.counters.handedOn += 1;
+      this.connection.push(event);
+      this.fullSince = undefined;
+      return;
+    }
     const pliUid = classifyLane(event) === 'pli' ? event.uid : undefined;
     if (pliUid !== undefined) {
       const slot = this.pli.get(pliUid);
