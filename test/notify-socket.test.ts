@@ -10,17 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import { SystemdNotifier } from '../daemon/lifecycle/notify.js';
 import type { Logger } from '../daemon/log.js';
 import { silentLogger } from '../daemon/log.js';
-import { ADDON_DIR, loadNotifyAddon } from '../native/index.js';
+import { ADDON_DIR, loadNativeAddon } from '../native/index.js';
 import { commandAvailable } from './support/netns.js';
 import { FakeNotifySocket, pythonAvailable } from './support/notify-socket.js';
 import { TakdProcess } from './support/daemon-process.js';
 
 /** Builds the addon for this machine if there is no build yet (CI starts from a clean tree). */
 function ensureAddon(): string | undefined {
-  if (loadNotifyAddon().addon !== undefined) return undefined;
+  if (loadNativeAddon().addon !== undefined) return undefined;
   const target = arch() === 'arm' ? 'armv7' : arch();
   const built = spawnSync('bash', [join(ADDON_DIR, 'prebuild.sh'), target], { encoding: 'utf8' });
-  if (loadNotifyAddon().addon === undefined) return `the native addon could not be built: ${built.stderr.trim()}`;
+  if (loadNativeAddon().addon === undefined) return `the native addon could not be built: ${built.stderr.trim()}`;
   return undefined;
 }
 
