@@ -8,6 +8,14 @@
  * looks in a row (the storm is over, not just starting), one full collection gives it
  * back (measured: RSS 147 → 76 MiB after 500 phones joined). It pauses the loop: 84 ms
  * for a 38 MiB heap on the benchmark machine; only after such growth.
+ *
+ * Why resident: node 24's V8 keeps the pages a collection frees in a pool (a 70 MiB heap
+ * collected to 10 MiB left 63 MiB resident, still 30 s later); only a memory-reducing
+ * collection releases them. So RSS follows the heap's high-water mark since the last trim.
+ *
+ * A heap that grows back soon after a trim is a working set, not a storm (the soak's
+ * flapping output replays its queue every 2 minutes): trimming it again made RSS a saw.
+ * Its size is kept instead, until it has gone unused for 10 minutes.
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
