@@ -101,7 +101,7 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
   marti: ['util', 'transports', 'log', 'lifecycle'],
   pki: ['util', 'transports', 'marti', 'log', 'lifecycle'],
   hub: ['codec', 'util', 'transports', 'routing', 'marti'],
-  console: ['codec', 'lifecycle'],
+  console: ['codec', 'util', 'lifecycle'],
   enroll: ['util', 'transports', 'pki'],
   log: ['util'],
   lifecycle: ['codec', 'util', 'transports', 'routing', 'pli', 'sources', 'marti', 'pki', 'hub', 'console', 'enroll', 'log', 'config', 'hal', 'native'],
@@ -129,9 +129,9 @@ const ONLY_THROUGH: { from: Part; to: Part; files: readonly string[] }[] = [
   // Sources are components the supervisor runs, attached to the routing stage.
   { from: 'sources', to: 'lifecycle', files: ['daemon/lifecycle/component.ts', 'daemon/lifecycle/routing-stage.ts'] },
   { from: 'marti', to: 'lifecycle', files: ['daemon/lifecycle/component.ts'] },
-  // The PKI: config reads its settings; the enrollment server uses the listeners' limits, TLS loader and revocation, and the Marti request-target parser.
+  // The PKI: config reads its settings; the enrollment server uses the listeners' limits and door, TLS loader and revocation, and the Marti request-target parser.
   { from: 'config', to: 'pki', files: ['daemon/pki/settings.ts', 'daemon/pki/paths.ts'] },
-  { from: 'pki', to: 'transports', files: ['daemon/transports/tls-options.ts', 'daemon/transports/revocation.ts', 'daemon/transports/listener-limits.ts', 'daemon/transports/errors.ts'] },
+  { from: 'pki', to: 'transports', files: ['daemon/transports/tls-options.ts', 'daemon/transports/revocation.ts', 'daemon/transports/listener-limits.ts', 'daemon/transports/http-door.ts', 'daemon/transports/errors.ts'] },
   { from: 'pki', to: 'marti', files: ['daemon/marti/target.ts'] },
   { from: 'pki', to: 'lifecycle', files: ['daemon/lifecycle/component.ts'] },
   // The console reads the status snapshot the publisher hands it, and nothing else of lifecycle.
