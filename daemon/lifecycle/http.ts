@@ -162,7 +162,12 @@ export async function startStatusHttp(options: StatusHttpOptions): Promise<Statu
     server,
     tokenRequired,
     access,
-    counters: () => ({ connections: admission.connections, handshaking: admission.handshaking, ...admission.counters() }),
+    // The door's closed.* reasons (event deadlines, slow readers) are the CoT listeners'; TLS refusals only over HTTPS.
+    counters: () => {
+      const out: Record<string, number> = { connections: admission.connections, handshaking: admission.handshaking };
+      for (const [name, n] of Object.entries(admission.counters())) if (name.startsWith('refused.') || (tlsOptions !== undefined && name.startsWith('tlsRefused.'))) out[name] = n;
+      return out;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         console?.close();

@@ -48,7 +48,7 @@ export function prometheusText(snapshot: StatusSnapshot): string {
   if (door !== undefined) {
     metric('takd_http_connections', 'gauge', 'Connections to the HTTP endpoint now, and those inside their TLS handshake.', [['{state="open"}', door.connections ?? 0], ['{state="handshaking"}', door.handshaking ?? 0]]);
     const refusals = Object.entries(door).filter(([name]) => name.includes('.'));
-    metric('takd_http_refused_total', 'counter', 'Connections to the HTTP endpoint refused or closed, by reason (refused.*, closed.*, tlsRefused.*).', refusals.map(([name, n]) => [`{reason="${label(name)}"}`, n]));
+    metric('takd_http_refused_total', 'counter', 'Connections to the HTTP endpoint refused, by reason (refused.*, and tlsRefused.* over HTTPS).', refusals.map(([name, n]) => [`{reason="${label(name)}"}`, n]));
   }
   lines.push(...routerMetricLines(snapshot.router));
   lines.push(...hubMetricLines(snapshot.hub));

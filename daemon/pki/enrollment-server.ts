@@ -94,16 +94,13 @@ export class EnrollmentServer {
       },
     );
     server.maxRequestsPerSocket = 100;
+    // The door also counts failed handshakes, by reason (tlsRefused.*), and closes them.
     guardHttpDoor(server, this.admission, true);
     server.on('secureConnection', (socket: TLSSocket) => {
       if (peerRevoked(socket)) {
         this.count('refused.revoked');
         socket.destroy();
       }
-    });
-    server.on('tlsClientError', (_error, socket: TLSSocket) => {
-      this.count('refused.tls-handshake');
-      socket.destroy();
     });
     server.on('clientError', (_error, socket: Socket) => {
       this.count('refused.bad-request');
