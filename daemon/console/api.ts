@@ -11,7 +11,7 @@ import { XmlEventDecoder } from '../codec/xml/decode.js';
 import type { StatusSnapshot } from '../lifecycle/status.js';
 import type { LinkHistory } from './history.js';
 import { ApiError, chatEvent, markerEvent, parseBbox, type Identity } from './requests.js';
-import { featureCollectionJson, featureOf, type TrackTable } from './tracks.js';
+import { eventOf, featureCollectionJson, featureOf, type TrackTable } from './tracks.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -116,7 +116,7 @@ export const ROUTES: readonly Route[] = [
     handle: (_r, _u, params, context) => {
       const track = context.tracks.get(params.uid ?? '');
       if (track === undefined) throw new ApiError(404, 'uid', 'no live track has this uid');
-      return { status: 200, body: { ...featureOf(track, true), event: eventToJson(track.event) } };
+      return { status: 200, body: { ...featureOf(track, true), event: eventToJson(eventOf(track)) } };
     },
   },
   {
@@ -151,7 +151,7 @@ export const ROUTES: readonly Route[] = [
     path: '/api/chat',
     handle: async (request, _u, _p, context) => {
       const body = await jsonBody(request);
-      const lookup = (callsign: string): string | undefined => context.tracks.query({}).find((t) => t.event.contact?.callsign === callsign)?.event.uid;
+      const lookup = (callsign: string): string | undefined => context.tracks.query({}).find((t) => t.callsign === callsign)?.uid;
       return published(context, chatEvent(body, Date.now(), context.identity(), lookup));
     },
   },

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import type { CotEvent } from '../codec/event.js';
 import { bearerMatches, ClientRateLimiter, isLoopbackHost } from './access.js';
 import { ApiError, chatEvent, markerEvent, typeFromSidc } from './requests.js';
-import { featureCollectionJson, featureOf, sidcOf, TrackTable } from './tracks.js';
+import { XmlEventDecoder } from '../codec/xml/decode.js';
+import { eventOf, featureCollectionJson, featureOf, sidcOf, TrackTable, type Track } from './tracks.js';
 
 function event(uid: string, type: string, lat: number, lon: number, time: number, stale = time + 60_000): CotEvent {
   return { uid, type, how: 'm-g', time, start: time, stale, point: { lat, lon, hae: 9999999, ce: 9999999, le: 9999999 }, contact: { callsign: uid.toUpperCase() } };
@@ -22,9 +23,9 @@ test('track table: newest per uid with a trail, filters, stale and chat left out
   table.observe(event('nowhere', 'a-f-G', 0, 0, now), 'api');
   assert.equal(table.size, 2);
   assert.deepEqual(table.get('a')?.trail, [[13, 52]]);
-  assert.deepEqual(table.query({ types: ['a-h'] }).map((t) => t.event.uid), ['b']);
-  assert.deepEqual(table.query({ bbox: { west: 12, south: 51, east: 14, north: 53 } }).map((t) => t.event.uid), ['a']);
-  assert.deepEqual(table.query({ bbox: { west: 160, south: -20, east: -170, north: 0 } }).map((t) => t.event.uid), ['b'], 'a box across the antimeridian');
+  assert.deepEqual(table.query({ types: ['a-h'] }).map((t) => t.uid), ['b']);
+  assert.deepEqual(table.query({ bbox: { west: 12, south: 51, east: 14, north: 53 } }).map((t) => t.uid), ['a']);
+  assert.deepEqual(table.query({ bbox: { west: 160, south: -20, east: -170, north: 0 } }).map((t) => t.uid), ['b'], 'a box across the antimeridian');
   table.observe(event('c', 'a-n-S', 1, 1, now), 'x');
   table.observe(event('d', 'a-u-G', 1, 1, now), 'x');
   assert.equal(table.size, 3);
@@ -61,9 +62,27 @@ test('CoT type ↔ 2525 letter SIDC', () => {
   assert.equal(sidcOf('b-m-p-s-m'), undefined);
   assert.equal(typeFromSidc('SHGPUCA----'), 'a-h-G-U-C-A');
   assert.equal(typeFromSidc('SNSPXM-----'), 'a-n-S-X-M');
-  const feature = featureOf({ event: event('a', 'a-f-G', 1, 2, 0), from: 'self', updatedMs: 0, trail: [] });
+  const table = new TrackTable(10, () => 0);
+  table.observe(event('a', 'a-f-G', 1, 2, 0), 'self');
+  const feature = featureOf(table.get('a') as Track);
   assert.deepEqual(feature.geometry.coordinates, [2, 1]);
   assert.equal(feature.properties.callsign, 'A');
+});
+
+test('a track keeps its event as text, not the decoded event, and reads it back whole', () => {
+  const table = new TrackTable(10, () => 0);
+  const built = { ...event('built', 'a-h-G', 1, 2, 0), group: { name: 'Cyan', role: 'Team Member' }, track: { speed: 3, course: 90 }, xmlDetail: '<remarks>hostile</remarks>' };
+  table.observe(built, 'input.x');
+  const source = '<event version="2.0" uid="relayed" type="a-f-G-U-C" how="m-g" time="1970-01-01T00:00:00Z" start="1970-01-01T00:00:00Z" stale="1970-01-01T00:01:00Z"><point lat="5" lon="6" hae="9999999" ce="9999999" le="9999999"/><detail><contact callsign="R"/></detail></event>';
+  const relayed = new XmlEventDecoder().decode(source);
+  table.observe(relayed, 'input.x');
+  const track = table.get('built') as Track;
+  assert.ok(!Object.values(track).some((value) => value === built || value === built.group), 'nothing of the decoded event but strings and numbers');
+  assert.deepEqual({ ...eventOf(track) }, built);
+  assert.equal((table.get('relayed') as Track).xml, source, 'what the sender wrote, as it wrote it');
+  assert.deepEqual(eventOf(table.get('relayed') as Track), relayed);
+  assert.equal(featureOf(track).properties.team, 'Cyan');
+  assert.equal(featureOf(track).properties.speed, 3);
 });
 
 test('access: loopback, bearer, a request budget per address', () => {

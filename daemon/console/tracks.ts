@@ -3,12 +3,40 @@
  * everything routed that has a position (own PLI, phones, relayed PLI, AIS, APRS,
  * Meshtastic, markers), with a short trail, until it goes stale. Chat, control and events
  * at 0,0 (no position) are not tracks. Bounded: the least recently updated goes first.
+ *
+ * A track keeps what the map shows as plain fields and the event as XML text, not the
+ * decoded event: a track lives for seconds to hours, so what it holds ends up in the
+ * garbage collector's old generation, and a decoded event is several times its text (in
+ * the soak, the table's markers and phones were most of what the heap promoted). GET
+ * /api/tracks/{uid} decodes the text again.
  */
 import type { CotEvent } from '../codec/event.js';
 import { UNKNOWN_THRESHOLD } from '../codec/event.js';
+import { XmlEventDecoder } from '../codec/xml/decode.js';
+import { encodeXmlString } from '../codec/xml/encode.js';
+import { sourceXmlOf } from '../codec/xml/source-text.js';
 
-export interface Track {
-  event: CotEvent;
+/** What the map shows of a track's newest event. */
+export interface TrackFix {
+  uid: string;
+  type: string;
+  how: string;
+  callsign: string | undefined;
+  team: string | undefined;
+  /** Epoch ms. */
+  time: number;
+  stale: number;
+  lat: number;
+  lon: number;
+  hae: number;
+  ce: number;
+  speed: number | undefined;
+  course: number | undefined;
+}
+
+export interface Track extends TrackFix {
+  /** The whole event as CoT XML: what the sender wrote, or takd's encoding of it. */
+  xml: string;
   /** The link or source it came from by id (`self` for the box's own PLI, `api`). */
   from: string;
   /** When the box last heard of it, epoch ms. */
@@ -72,24 +100,24 @@ export class TrackTable {
     const now = this.now();
     if (event.stale <= now) return;
     const previous = this.tracks.get(event.uid);
-    if (previous !== undefined && previous.event.time > event.time) return;
+    if (previous !== undefined && previous.time > event.time) return;
     const trail = previous?.trail ?? [];
     if (previous !== undefined) {
-      const { lat, lon } = previous.event.point;
+      const { lat, lon } = previous;
       if (lat !== event.point.lat || lon !== event.point.lon) {
         trail.push([lon, lat]);
         if (trail.length > TRAIL_POINTS) trail.shift();
       }
       this.tracks.delete(event.uid); // re-inserted last: Map order is least recently updated first
     }
-    this.tracks.set(event.uid, { event, from, updatedMs: now, trail });
+    this.tracks.set(event.uid, trackOf(event, from, now, trail));
     while (this.tracks.size > this.maxTracks) this.tracks.delete(this.tracks.keys().next().value as string);
     this.version++;
   }
 
   get(uid: string): Track | undefined {
     const track = this.tracks.get(uid);
-    if (track !== undefined && track.event.stale <= this.now()) {
+    if (track !== undefined && track.stale <= this.now()) {
       this.tracks.delete(uid);
       this.version++;
       return undefined;
@@ -102,17 +130,47 @@ export class TrackTable {
     const now = this.now();
     const out: Track[] = [];
     for (const [uid, track] of this.tracks) {
-      if (track.event.stale <= now) {
+      if (track.stale <= now) {
         this.tracks.delete(uid);
         this.version++;
         continue;
       }
-      if (query.types !== undefined && query.types.length > 0 && !query.types.some((prefix) => track.event.type.startsWith(prefix))) continue;
-      if (query.bbox !== undefined && !inside(query.bbox, track.event.point.lat, track.event.point.lon)) continue;
+      if (query.types !== undefined && query.types.length > 0 && !query.types.some((prefix) => track.type.startsWith(prefix))) continue;
+      if (query.bbox !== undefined && !inside(query.bbox, track.lat, track.lon)) continue;
       out.push(track);
     }
     return out;
   }
+}
+
+function trackOf(event: CotEvent, from: string, updatedMs: number, trail: [number, number][]): Track {
+  const { lat, lon, hae, ce } = event.point;
+  return {
+    uid: event.uid,
+    type: event.type,
+    how: event.how,
+    callsign: event.contact?.callsign,
+    team: event.group?.name,
+    time: event.time,
+    stale: event.stale,
+    lat,
+    lon,
+    hae,
+    ce,
+    speed: event.track?.speed,
+    course: event.track?.course,
+    xml: sourceXmlOf(event) ?? encodeXmlString(event, { declaration: false }),
+    from,
+    updatedMs,
+    trail,
+  };
+}
+
+let decoder: XmlEventDecoder | undefined;
+
+/** The track's newest event, decoded again from its text. */
+export function eventOf(track: Track): CotEvent {
+  return (decoder ??= new XmlEventDecoder()).decode(track.xml);
 }
 
 function inside(box: BoundingBox, lat: number, lon: number): boolean {
@@ -144,24 +202,23 @@ export function featureCollectionJson(tracks: readonly Track[]): string {
 
 export function featureOf(track: Track, withTrail = false): GeoJsonFeature {
   if (track.feature !== undefined) return track.feature;
-  const { event } = track;
-  const { lat, lon, hae, ce } = event.point;
+  const { lat, lon, hae, ce } = track;
   const coordinates = hae < UNKNOWN_THRESHOLD ? [lon, lat, hae] : [lon, lat];
   const properties: GeoJsonFeature['properties'] = {
-    uid: event.uid,
-    type: event.type,
-    how: event.how,
-    callsign: event.contact?.callsign ?? null,
-    time: new Date(event.time).toISOString(),
-    stale: new Date(event.stale).toISOString(),
+    uid: track.uid,
+    type: track.type,
+    how: track.how,
+    callsign: track.callsign ?? null,
+    time: new Date(track.time).toISOString(),
+    stale: new Date(track.stale).toISOString(),
     from: track.from,
     ce: ce < UNKNOWN_THRESHOLD ? ce : null,
-    speed: event.track?.speed ?? null,
-    course: event.track?.course ?? null,
-    sidc: sidcOf(event.type) ?? null,
+    speed: track.speed ?? null,
+    course: track.course ?? null,
+    sidc: sidcOf(track.type) ?? null,
   };
-  if (event.group !== undefined) properties.team = event.group.name;
+  if (track.team !== undefined) properties.team = track.team;
   if (withTrail || track.trail.length > 0) properties.trail = [...track.trail];
-  track.feature = { type: 'Feature', id: event.uid, geometry: { type: 'Point', coordinates }, properties };
+  track.feature = { type: 'Feature', id: track.uid, geometry: { type: 'Point', coordinates }, properties };
   return track.feature;
 }

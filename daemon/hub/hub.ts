@@ -22,6 +22,7 @@ import { ClientQueue } from './client-queue.js';
 import type { HubConnection, HubMemberOptions, ListenerHub } from '../transports/listener-hub.js';
 import { Mailbox } from './mailbox.js';
 import { ReplayStore } from './replay-store.js';
+import { Fingerprinter } from '../routing/fingerprint.js';
 
 export interface HubSettings {
   /** SA replay: how long an event is replayed at most (stale comes first when sooner). */
@@ -159,7 +160,7 @@ export class Hub implements ListenerHub {
   private readonly store: ReplayStore;
   private readonly mailbox: Mailbox;
   /** Events relayed inside the hub lately, so the router's copy for another member listener is not sent twice. */
-  private readonly relayed = new Map<string, number>();
+  private readonly relayed = new Map<number, number>();
   /** Uid → callsign and team of clients seen, so team chat can wait for an offline member. */
   private readonly known = new Map<string, { callsign: string | undefined; team: string | undefined }>();
   readonly counters: HubCounters = {
@@ -427,6 +428,14 @@ export class Hub implements ListenerHub {
   }
 }
 
-function fingerprint(event: CotEvent): string {
-  return `${event.uid}\u0000${event.type}\u0000${event.time}\u0000${event.stale}`;
+const printer = new Fingerprinter();
+
+/**
+ * The event (uid, type, time, stale) as a 53-bit number: a string key held a sliced uid,
+ * and so the whole text of the event it came from, for the minute it was remembered
+ * (6,000 phone reports in the soak). Two events share one about once in 2^53 pairs.
+ */
+function fingerprint(event: CotEvent): number {
+  printer.begin().string(event.uid).string(event.type).number(event.time).number(event.stale).finish();
+  return printer.a * 0x800000 + (printer.b & 0x7fffff);
 }
