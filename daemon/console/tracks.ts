@@ -16,8 +16,8 @@ import { XmlEventDecoder } from '../codec/xml/decode.js';
 import { encodeXmlString } from '../codec/xml/encode.js';
 import { sourceXmlOf } from '../codec/xml/source-text.js';
 
-/** What the map shows of a track's newest event. */
-export interface TrackFix {
+/** A track: what the map shows of its newest event, that event as text, and a trail. */
+export interface Track {
   uid: string;
   type: string;
   how: string;
@@ -32,9 +32,6 @@ export interface TrackFix {
   ce: number;
   speed: number | undefined;
   course: number | undefined;
-}
-
-export interface Track extends TrackFix {
   /** The whole event as CoT XML: what the sender wrote, or takd's encoding of it. */
   xml: string;
   /** The link or source it came from by id (`self` for the box's own PLI, `api`). */
