@@ -210,7 +210,17 @@ export interface Sample {
   t: number;
   rssMiB: number;
   hwmMiB: number;
+  /** Resident anonymous memory (heap, malloc, stacks) and resident file pages (the binary's code) from /proc. */
+  anonMiB: number;
+  fileMiB: number;
   heapMiB: number;
+  /** V8's heap size (heapTotal): what a collection left plus what it has grown since. */
+  heapTotalMiB: number;
+  /** Memory outside V8's heap that JS objects hold (Buffers, sockets' data). */
+  externalMiB: number;
+  /** Full collections heap-trim.ts made so far, and sizes it kept after the heap grew back. */
+  heapTrims: number;
+  heapKept: number;
   /** Open file descriptors of the daemon (/proc/PID/fd). */
   fds: number;
   /** process.getActiveResourcesInfo().length inside the daemon. */
@@ -274,7 +284,13 @@ export class Sampler {
         t: Math.round((now - this.startedAt) / 100) / 10,
         rssMiB: procStatusKiB(this.pid, 'VmRSS') / 1024,
         hwmMiB: procStatusKiB(this.pid, 'VmHWM') / 1024,
+        anonMiB: procStatusKiB(this.pid, 'RssAnon') / 1024,
+        fileMiB: procStatusKiB(this.pid, 'RssFile') / 1024,
         heapMiB: (status?.process?.heapUsedBytes ?? NaN) / 2 ** 20,
+        heapTotalMiB: (status?.process?.heapTotalBytes ?? NaN) / 2 ** 20,
+        externalMiB: (status?.process?.externalBytes ?? NaN) / 2 ** 20,
+        heapTrims: status?.process?.heapTrims ?? NaN,
+        heapKept: status?.process?.heapKept ?? NaN,
         fds: readdirSync(`/proc/${this.pid}/fd`).length,
         handles: status?.process?.activeResources ?? NaN,
         cpuPct,
@@ -304,7 +320,7 @@ export function slope(points: [number, number][]): number {
 }
 
 export function csv(samples: Sample[]): string {
-  const keys: (keyof Sample)[] = ['t', 'rssMiB', 'hwmMiB', 'heapMiB', 'fds', 'handles', 'cpuPct', 'loopP99Ms'];
+  const keys: (keyof Sample)[] = ['t', 'rssMiB', 'hwmMiB', 'anonMiB', 'fileMiB', 'heapMiB', 'heapTotalMiB', 'externalMiB', 'heapTrims', 'heapKept', 'fds', 'handles', 'cpuPct', 'loopP99Ms'];
   return `${keys.join(',')}\n${samples.map((s) => keys.map((k) => (Number.isInteger(s[k]) ? s[k] : s[k].toFixed(2))).join(',')).join('\n')}\n`;
 }
 
@@ -356,7 +372,7 @@ export function soakSvg(samples: Sample[], title: string, marks: { x: number; la
   const xMax = Math.max(...samples.map((s) => s.t), 60);
   const pick = (f: (s: Sample) => number): [number, number][] => samples.map((s) => [s.t, f(s)]);
   const body = [
-    panel([{ name: 'RSS MiB', color: '#d62728', values: pick((s) => s.rssMiB) }, { name: 'heap used MiB', color: '#1f77b4', values: pick((s) => s.heapMiB) }], `${title}: memory (shaded: the window of the RSS slope)`, 'MiB', 30, width, h, xMax, marks, band),
+    panel([{ name: 'RSS MiB', color: '#d62728', values: pick((s) => s.rssMiB) }, { name: 'heap size MiB', color: '#17becf', values: pick((s) => s.heapTotalMiB) }, { name: 'heap used MiB', color: '#1f77b4', values: pick((s) => s.heapMiB) }], `${title}: memory (shaded: the window of the RSS slope)`, 'MiB', 30, width, h, xMax, marks, band),
     panel([{ name: 'open fds', color: '#2ca02c', values: pick((s) => s.fds) }, { name: 'active handles', color: '#9467bd', values: pick((s) => s.handles) }], 'handles', 'count', 30 + h, width, h, xMax, marks),
     panel([{ name: 'loop delay p99 ms', color: '#ff7f0e', values: pick((s) => s.loopP99Ms) }, { name: 'CPU % of a core', color: '#7f7f7f', values: pick((s) => s.cpuPct) }], 'event-loop delay and CPU (dashed lines: flaps and SIGHUPs)', 'ms / %', 30 + 2 * h, width, h, xMax, marks),
   ];
