@@ -16,7 +16,16 @@
  * A heap that grows back soon after a trim is a working set, not a storm (the soak's
  * flapping output replays its queue every 2 minutes): trimming it again made RSS a saw.
  * Its size is kept instead, until it has gone unused for 10 minutes.
+ *
+ * But the pool ratchets: every burst that reaches a new peak leaves its pages resident, so
+ * a kept working set's RSS crept up a few MiB at a time (the soak: +5 MiB at one replay, kept
+ * to the end; RSS slope 3–4 MiB/10 min). So takd also watches its anonymous resident memory
+ * (RssAnon): when a quiet look finds it 4 MiB above its lowest of the last 5 minutes, twice
+ * in a row, the pages a burst left behind are given back the same way (at most once a
+ * minute). A trim that gives back less than half of that excess was not a pool but a
+ * larger working set: the rule rests for 5 minutes, until the lowest has caught up.
  */
+import { readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -34,6 +43,11 @@ const QUIET_UTILIZATION = 0.3;
 const MALLOC_TRIM_LOOKS = 5;
 /** A heap that grows back within this long of a trim keeps that size; kept, unused this long, it is given back. */
 const KEEP_MS = 10 * 60_000;
+/** Anonymous resident memory this far above its lowest of the last RESIDENT_WINDOW_MS is pages a burst left. */
+const RESIDENT_STEP_BYTES = 4 * 1024 * 1024;
+const RESIDENT_WINDOW_MS = 5 * 60_000;
+/** At most one trim for left pages this often. */
+const RESIDENT_TRIM_EVERY_MS = 60_000;
 
 type Collect = () => void;
 
@@ -70,6 +84,18 @@ export interface HeapLook {
   busy: number;
   /** Milliseconds, any origin (performance.now()). */
   at: number;
+  /** Anonymous resident memory (RssAnon: the heap, its pool, malloc); undefined where /proc has none. */
+  residentBytes?: number;
+}
+
+/** RssAnon from /proc/self/status (the binary's own pages, which RSS also counts, left out). */
+function anonymousResident(): number | undefined {
+  try {
+    const kib = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 function lookAtProcess(): () => HeapLook {
@@ -79,7 +105,8 @@ function lookAtProcess(): () => HeapLook {
     const busy = last === undefined ? 1 : performance.eventLoopUtilization(now, last).utilization;
     last = now;
     const heap = getHeapStatistics();
-    return { totalBytes: heap.total_heap_size, usedBytes: heap.used_heap_size, busy, at: performance.now() };
+    const residentBytes = anonymousResident();
+    return { totalBytes: heap.total_heap_size, usedBytes: heap.used_heap_size, busy, at: performance.now(), ...(residentBytes !== undefined && { residentBytes }) };
   };
 }
 
@@ -88,6 +115,8 @@ export class HeapTrim {
   trims = 0;
   /** Times the heap grew back soon after a trim, and its size was kept as the working set. */
   kept = 0;
+  /** Of the trims, those for pages a burst left resident (the resident rule). */
+  residentTrims = 0;
   /**
    * The heap's size after the last collection (or the smallest seen since), or the working
    * set kept. Not the first look: a storm in the first seconds (phones joining at start)
@@ -105,6 +134,13 @@ export class HeapTrim {
 
   private trimMalloc: (() => void) | undefined;
   private quietSinceMallocTrim = 0;
+  /** The lowest anonymous resident memory at a quiet look in each of the last minutes, newest last. */
+  private readonly residentLows: { minute: number; bytes: number }[] = [];
+  private residentHighLooks = 0;
+  /** The last trim for left pages: when, and the excess it was for (checked at the next look). */
+  private residentTrim: { at: number; resident: number; excess: number; checked: boolean } | undefined;
+  /** The resident rule rests until then (a trim gave back too little). */
+  private residentRestUntil = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly look: () => HeapLook = lookAtProcess(),
@@ -117,9 +153,15 @@ export class HeapTrim {
 
   /** Called every few seconds. True when it collected. */
   check(): boolean {
-    const { totalBytes, usedBytes, busy, at } = this.look();
+    const { totalBytes, usedBytes, busy, at, residentBytes } = this.look();
     this.notePeak(usedBytes, at);
     if (busy <= QUIET_UTILIZATION && ++this.quietSinceMallocTrim >= MALLOC_TRIM_LOOKS) this.releaseMalloc();
+    if (residentBytes !== undefined && this.pagesLeft(residentBytes, busy, at)) {
+      if (!this.trim(totalBytes, at)) return false;
+      this.residentTrims += 1;
+      this.residentTrim = { at, resident: residentBytes, excess: residentBytes - this.residentLow(), checked: false };
+      return true;
+    }
     const trim = this.lastTrim;
     if (trim !== undefined && trim.givenBack === undefined) trim.givenBack = Math.max(0, trim.before - totalBytes);
     if (totalBytes < this.floor) this.floor = totalBytes;
@@ -144,6 +186,11 @@ export class HeapTrim {
     this.quietLooks += 1;
     if (this.quietLooks < 2) return false;
     this.quietLooks = 0;
+    return this.trim(totalBytes, at);
+  }
+
+  /** One full, memory-reducing collection and malloc's free pages; false without a collector. */
+  private trim(totalBytes: number, at: number): boolean {
     if (this.collect === null) this.collect = loadCollector();
     if (this.collect === undefined) return false;
     this.collect();
@@ -154,6 +201,45 @@ export class HeapTrim {
     // The next look's size becomes the floor (the smallest seen since).
     this.floor = Number.POSITIVE_INFINITY;
     return true;
+  }
+
+  /**
+   * True when resident memory has stayed RESIDENT_STEP_BYTES above its recent lowest at two
+   * quiet looks in a row: pages a burst left resident (heap-trim.ts, top).
+   */
+  private pagesLeft(resident: number, busy: number, at: number): boolean {
+    const last = this.residentTrim;
+    if (last !== undefined && !last.checked) {
+      last.checked = true;
+      // Gave back less than half of the excess: a larger working set, not left pages.
+      if (last.resident - resident < last.excess / 2) this.residentRestUntil = at + RESIDENT_WINDOW_MS;
+    }
+    if (busy > QUIET_UTILIZATION) {
+      this.residentHighLooks = 0;
+      return false;
+    }
+    this.noteResidentLow(resident, at);
+    const high = resident - this.residentLow() >= RESIDENT_STEP_BYTES;
+    this.residentHighLooks = high ? this.residentHighLooks + 1 : 0;
+    if (this.residentHighLooks < 2 || at < this.residentRestUntil) return false;
+    if (last !== undefined && at - last.at < RESIDENT_TRIM_EVERY_MS) return false;
+    this.residentHighLooks = 0;
+    return true;
+  }
+
+  private noteResidentLow(bytes: number, at: number): void {
+    const minute = Math.floor(at / 60_000);
+    const last = this.residentLows.at(-1);
+    if (last !== undefined && last.minute === minute) last.bytes = Math.min(last.bytes, bytes);
+    else this.residentLows.push({ minute, bytes });
+    while (this.residentLows.length > 0 && (this.residentLows[0] as { minute: number }).minute <= minute - RESIDENT_WINDOW_MS / 60_000) this.residentLows.shift();
+  }
+
+  /** The lowest resident memory at a quiet look over the last RESIDENT_WINDOW_MS. */
+  private residentLow(): number {
+    let low = Number.POSITIVE_INFINITY;
+    this.residentLows.forEach((l) => (low = Math.min(low, l.bytes)));
+    return low;
   }
 
   private releaseMalloc(): void {

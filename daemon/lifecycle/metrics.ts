@@ -40,6 +40,7 @@ export function prometheusText(snapshot: StatusSnapshot): string {
     metric('takd_process_active_resources', 'gauge', 'Handles keeping the event loop alive (sockets, servers, timers, files).', [['', proc.activeResources]]);
     metric('takd_process_cpu_seconds_total', 'counter', 'CPU time of the takd process, by mode.', [['{mode="user"}', proc.cpuUserSeconds], ['{mode="system"}', proc.cpuSystemSeconds]]);
     metric('takd_process_heap_trims_total', 'counter', 'Full collections made to give back heap a burst of events grew.', [['', proc.heapTrims]]);
+    metric('takd_process_heap_resident_trims_total', 'counter', 'Of those collections, the ones for pages a burst left resident (RssAnon 4 MiB above its lowest of the last 5 minutes).', [['', proc.heapResidentTrims]]);
     metric('takd_process_heap_kept_total', 'counter', 'Times the heap grew back soon after such a collection and its size was kept as the working set.', [['', proc.heapKept]]);
     const delay = proc.eventLoopDelay;
     if (delay !== undefined) metric('takd_event_loop_delay_seconds', 'gauge', `Event-loop delay over the last ${delay.windowSeconds} s, by quantile.`, [['{quantile="0.5"}', delay.p50Ms / 1000], ['{quantile="0.99"}', delay.p99Ms / 1000], ['{quantile="1"}', delay.maxMs / 1000]]);

@@ -20,6 +20,8 @@ export interface ProcessGauges {
   heapTrims: number;
   /** Times the heap grew back within 10 minutes of a trim and that size was kept instead (heap-trim.ts). */
   heapKept: number;
+  /** Of heapTrims, those for pages a burst left resident (heap-trim.ts). */
+  heapResidentTrims: number;
   /** Event-loop delay (beyond a 10 ms timer's period) over the last completed window (`windowSeconds`), in ms; absent before the first. */
   eventLoopDelay?: { p50Ms: number; p99Ms: number; maxMs: number; windowSeconds: number };
 }
@@ -81,6 +83,7 @@ export class ProcessMonitor {
       cpuSystemSeconds: cpu.system / 1e6,
       heapTrims: this.heapTrim.trims,
       heapKept: this.heapTrim.kept,
+      heapResidentTrims: this.heapTrim.residentTrims,
       ...(this.last !== undefined ? { eventLoopDelay: this.last } : {}),
     };
   }

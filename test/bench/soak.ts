@@ -226,7 +226,7 @@ export default async function run(): Promise<string> {
         ['active handles, window start → end', `${med(head.map((s) => s.handles))} → ${med(tail.map((s) => s.handles))} (${handleGrowth >= 0 ? '+' : ''}${handleGrowth})`, 'no growth', pass(handleGrowth <= 0)],
         ['event-loop delay p99, worst 10 s window (median)', `${fmt(loopMax, 1)} ms (${fmt(med(loops), 1)} ms)`, '< 20 ms', pass(loopMax < 20)],
         ['CPU, median of the window', `${fmt(cpu, 0)} % of a core`, '', ''],
-        ['heap given back (heap-trim.ts), whole run: collections / sizes kept after growing back', `${final.process?.heapTrims ?? 'n/a'} / ${final.process?.heapKept ?? 'n/a'}`, '', ''],
+        ['heap given back (heap-trim.ts), whole run: collections (of them for pages a burst left resident) / sizes kept after growing back', `${final.process?.heapTrims ?? 'n/a'} (${final.process?.heapResidentTrims ?? 'n/a'}) / ${final.process?.heapKept ?? 'n/a'}`, '', ''],
         ['lost without a count (sent to a transport, not in its sink)', `${unexplainedTotal}`, '0 beyond the at-most-once window of a closed link', unexplainedTotal === 0 ? 'met' : 'see below'],
       ],
     ),

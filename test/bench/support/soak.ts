@@ -221,6 +221,7 @@ export interface Sample {
   /** Full collections heap-trim.ts made so far, and sizes it kept after the heap grew back. */
   heapTrims: number;
   heapKept: number;
+  heapResidentTrims: number;
   /** Open file descriptors of the daemon (/proc/PID/fd). */
   fds: number;
   /** process.getActiveResourcesInfo().length inside the daemon. */
@@ -291,6 +292,7 @@ export class Sampler {
         externalMiB: (status?.process?.externalBytes ?? NaN) / 2 ** 20,
         heapTrims: status?.process?.heapTrims ?? NaN,
         heapKept: status?.process?.heapKept ?? NaN,
+        heapResidentTrims: status?.process?.heapResidentTrims ?? NaN,
         fds: readdirSync(`/proc/${this.pid}/fd`).length,
         handles: status?.process?.activeResources ?? NaN,
         cpuPct,
@@ -320,7 +322,7 @@ export function slope(points: [number, number][]): number {
 }
 
 export function csv(samples: Sample[]): string {
-  const keys: (keyof Sample)[] = ['t', 'rssMiB', 'hwmMiB', 'anonMiB', 'fileMiB', 'heapMiB', 'heapTotalMiB', 'externalMiB', 'heapTrims', 'heapKept', 'fds', 'handles', 'cpuPct', 'loopP99Ms'];
+  const keys: (keyof Sample)[] = ['t', 'rssMiB', 'hwmMiB', 'anonMiB', 'fileMiB', 'heapMiB', 'heapTotalMiB', 'externalMiB', 'heapTrims', 'heapResidentTrims', 'heapKept', 'fds', 'handles', 'cpuPct', 'loopP99Ms'];
   return `${keys.join(',')}\n${samples.map((s) => keys.map((k) => (Number.isInteger(s[k]) ? s[k] : s[k].toFixed(2))).join(',')).join('\n')}\n`;
 }
 
