@@ -174,6 +174,15 @@ export default async function run(): Promise<string> {
   const med = (values: number[]): number => median(values.filter(Number.isFinite));
   const rssSlope = perTenMin((s) => s.rssMiB);
   const heapSlope = perTenMin((s) => s.heapMiB);
+  // RSS rises at each replay and falls at the trim after it: the lowest sample of each flap
+  // cycle is the floor that a leak would lift, whatever the phase of that saw in the window.
+  const cycles = new Map<number, number>();
+  for (const s of window) {
+    const cycle = Math.floor((s.t - from) / FLAP_S);
+    cycles.set(cycle, Math.min(cycles.get(cycle) ?? Infinity, s.rssMiB));
+  }
+  const floors = [...cycles].filter(([cycle]) => (cycle + 1) * FLAP_S <= endT - from).map(([cycle, low]): [number, number] => [from + (cycle + 0.5) * FLAP_S, low]);
+  const floorSlope = slope(floors) * 600;
   const head = window.slice(0, 3);
   const tail = window.slice(-3);
   const fdGrowth = med(tail.map((s) => s.fds)) - med(head.map((s) => s.fds));
@@ -220,6 +229,7 @@ export default async function run(): Promise<string> {
       ['figure', 'measured', 'target', ''],
       [
         [`RSS slope, least squares over ${fmt((endT - from) / 60, 1)} min from ${fmt(from / 60, 1)} min`, `${fmt(rssSlope, 3)} MiB / 10 min`, '< 1 MiB / 10 min', pass(rssSlope < 1)],
+        [`RSS floor slope (the lowest sample of each ${FLAP_S} s flap cycle, ${floors.length} cycles), same window`, `${fmt(floorSlope, 3)} MiB / 10 min`, '', ''],
         ['heap-used slope, same window', `${fmt(heapSlope, 3)} MiB / 10 min`, '', ''],
         ['RSS at the window start → end; peak (VmHWM)', `${fmt(window[0]?.rssMiB ?? NaN, 1)} → ${fmt(samples.at(-1)?.rssMiB ?? NaN, 1)} MiB; ${fmt(samples.at(-1)?.hwmMiB ?? NaN, 1)} MiB`, '', ''],
         ['open fds, window start → end (median of 3 samples)', `${med(head.map((s) => s.fds))} → ${med(tail.map((s) => s.fds))} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`, 'no growth', pass(fdGrowth <= 0)],
