@@ -110,6 +110,31 @@ function lookAtProcess(): () => HeapLook {
   };
 }
 
+/** The largest (or smallest) value noted over a window of whole minutes. */
+class WindowExtreme {
+  /** Per minute, newest last. */
+  private readonly minutes: { minute: number; value: number }[] = [];
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly pick: (a: number, b: number) => number,
+    /** The value with nothing noted. */
+    private readonly none: number,
+  ) {}
+
+  note(value: number, at: number): void {
+    const minute = Math.floor(at / 60_000);
+    const last = this.minutes.at(-1);
+    if (last !== undefined && last.minute === minute) last.value = this.pick(last.value, value);
+    else this.minutes.push({ minute, value });
+    while ((this.minutes[0]?.minute ?? minute) <= minute - this.windowMs / 60_000) this.minutes.shift();
+  }
+
+  value(): number {
+    return this.minutes.reduce((extreme, m) => this.pick(extreme, m.value), this.none);
+  }
+}
+
 export class HeapTrim {
   /** Full collections made to give the heap back. */
   trims = 0;
@@ -129,13 +154,13 @@ export class HeapTrim {
   private lastTrim: { at: number; before: number; givenBack?: number } | undefined;
   /** When a working set was kept (the floor raised to it). */
   private keptAt: number | undefined;
-  /** The largest heap use seen in each of the last minutes, newest last. */
-  private readonly usedPeaks: { minute: number; bytes: number }[] = [];
+  /** The largest heap use over the last KEEP_MS. */
+  private readonly usedPeak = new WindowExtreme(KEEP_MS, Math.max, 0);
 
   private trimMalloc: (() => void) | undefined;
   private quietSinceMallocTrim = 0;
-  /** The lowest anonymous resident memory at a quiet look in each of the last minutes, newest last. */
-  private readonly residentLows: { minute: number; bytes: number }[] = [];
+  /** The lowest anonymous resident memory at a quiet look over the last RESIDENT_WINDOW_MS. */
+  private readonly residentLow = new WindowExtreme(RESIDENT_WINDOW_MS, Math.min, Number.POSITIVE_INFINITY);
   private residentHighLooks = 0;
   /** The last trim for left pages: when, and the excess it was for (checked at the next look). */
   private residentTrim: { at: number; resident: number; excess: number; checked: boolean } | undefined;
@@ -154,12 +179,12 @@ export class HeapTrim {
   /** Called every few seconds. True when it collected. */
   check(): boolean {
     const { totalBytes, usedBytes, busy, at, residentBytes } = this.look();
-    this.notePeak(usedBytes, at);
+    this.usedPeak.note(usedBytes, at);
     if (busy <= QUIET_UTILIZATION && ++this.quietSinceMallocTrim >= MALLOC_TRIM_LOOKS) this.releaseMalloc();
     if (residentBytes !== undefined && this.pagesLeft(residentBytes, busy, at)) {
       if (!this.trim(totalBytes, at)) return false;
       this.residentTrims += 1;
-      this.residentTrim = { at, resident: residentBytes, excess: residentBytes - this.residentLow(), checked: false };
+      this.residentTrim = { at, resident: residentBytes, excess: residentBytes - this.residentLow.value(), checked: false };
       return true;
     }
     const trim = this.lastTrim;
@@ -177,7 +202,7 @@ export class HeapTrim {
       return false;
     }
     // A kept working set that nothing used for KEEP_MS is given back after all.
-    const unused = this.keptAt !== undefined && at - this.keptAt >= KEEP_MS && totalBytes - this.usedPeak() >= GROWTH_BYTES;
+    const unused = this.keptAt !== undefined && at - this.keptAt >= KEEP_MS && totalBytes - this.usedPeak.value() >= GROWTH_BYTES;
     // Grown, and quiet twice in a row: the storm is over, not starting.
     if ((totalBytes - this.floor < GROWTH_BYTES && !unused) || busy > QUIET_UTILIZATION) {
       this.quietLooks = 0;
@@ -218,8 +243,8 @@ export class HeapTrim {
       this.residentHighLooks = 0;
       return false;
     }
-    this.noteResidentLow(resident, at);
-    const high = resident - this.residentLow() >= RESIDENT_STEP_BYTES;
+    this.residentLow.note(resident, at);
+    const high = resident - this.residentLow.value() >= RESIDENT_STEP_BYTES;
     this.residentHighLooks = high ? this.residentHighLooks + 1 : 0;
     if (this.residentHighLooks < 2 || at < this.residentRestUntil) return false;
     if (last !== undefined && at - last.at < RESIDENT_TRIM_EVERY_MS) return false;
@@ -227,38 +252,8 @@ export class HeapTrim {
     return true;
   }
 
-  private noteResidentLow(bytes: number, at: number): void {
-    const minute = Math.floor(at / 60_000);
-    const last = this.residentLows.at(-1);
-    if (last !== undefined && last.minute === minute) last.bytes = Math.min(last.bytes, bytes);
-    else this.residentLows.push({ minute, bytes });
-    while (this.residentLows.length > 0 && (this.residentLows[0] as { minute: number }).minute <= minute - RESIDENT_WINDOW_MS / 60_000) this.residentLows.shift();
-  }
-
-  /** The lowest resident memory at a quiet look over the last RESIDENT_WINDOW_MS. */
-  private residentLow(): number {
-    let low = Number.POSITIVE_INFINITY;
-    this.residentLows.forEach((l) => (low = Math.min(low, l.bytes)));
-    return low;
-  }
-
   private releaseMalloc(): void {
     this.quietSinceMallocTrim = 0;
     (this.trimMalloc ??= loadMallocTrim())();
-  }
-
-  private notePeak(bytes: number, at: number): void {
-    const minute = Math.floor(at / 60_000);
-    const last = this.usedPeaks.at(-1);
-    if (last !== undefined && last.minute === minute) last.bytes = Math.max(last.bytes, bytes);
-    else this.usedPeaks.push({ minute, bytes });
-    while (this.usedPeaks.length > 0 && (this.usedPeaks[0] as { minute: number }).minute <= minute - KEEP_MS / 60_000) this.usedPeaks.shift();
-  }
-
-  /** The largest heap use over the last KEEP_MS. */
-  private usedPeak(): number {
-    let peak = 0;
-    this.usedPeaks.forEach((p) => (peak = Math.max(peak, p.bytes)));
-    return peak;
   }
 }
